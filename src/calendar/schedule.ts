@@ -1,0 +1,44 @@
+// Open or closed at an instant, why, and the next opening and closing: what the PBX state, call
+// rejection and the UI need.
+import type { DateTime } from 'luxon'
+import type { ClosedReason, WorkCalendar } from './types.js'
+import { dateOf, describeDay, intervalsFrom, openIntervals } from './days.js'
+
+export interface ScheduleState {
+  open: boolean
+  reason: 'open' | ClosedReason
+  /** The next opening strictly after the instant (when open: after the coming close). */
+  opensAt: DateTime | null
+  /** The next closing strictly after the instant (when closed: after the coming opening). */
+  closesAt: DateTime | null
+}
+
+export function scheduleState (at: DateTime, cal: WorkCalendar): ScheduleState {
+  const reason = stateReason(at, cal)
+  return { open: reason === 'open', reason, opensAt: nextOpening(at, cal), closesAt: nextClosing(at, cal) }
+}
+
+export function isOpen (at: DateTime, cal: WorkCalendar): boolean {
+  return stateReason(at, cal) === 'open'
+}
+
+function stateReason (at: DateTime, cal: WorkCalendar): ScheduleState['reason'] {
+  const date = dateOf(at, cal)
+  const day = describeDay(date, cal)
+  if (!day.working) return day.closedReason ?? 'weekend'
+  const periods = openIntervals(date, cal)
+  if (periods.some(p => p.start <= at && at < p.end)) return 'open'
+  if (periods.length === 0 || at >= periods[periods.length - 1]!.end) return 'after-hours'
+  if (at < periods[0]!.start) return 'before-hours'
+  return 'lunch'
+}
+
+export function nextOpening (at: DateTime, cal: WorkCalendar): DateTime | null {
+  for (const p of intervalsFrom(at, cal)) if (p.start > at) return p.start
+  return null
+}
+
+export function nextClosing (at: DateTime, cal: WorkCalendar): DateTime | null {
+  for (const p of intervalsFrom(at, cal)) if (p.end > at) return p.end
+  return null
+}
