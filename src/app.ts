@@ -1,0 +1,64 @@
+// The HTTP composition root: plugins, the error handler, authentication and every route.
+// It never listens; main.ts does, tests use inject().
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import cookie from '@fastify/cookie'
+import rateLimit from '@fastify/rate-limit'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Config } from './config.js'
+import type { Database } from './db/database.js'
+import { usersRepository } from './db/users.repository.js'
+import { installErrorHandler } from './http/errors.js'
+import { installAuth } from './http/auth.js'
+import { installValidation } from './http/validation.js'
+import { authRoutes } from './http/auth.routes.js'
+import { usersRoutes } from './http/users.routes.js'
+import { healthRoutes, type AmiStatus } from './http/health.routes.js'
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+
+export interface AppDeps {
+  config: Config
+  database: Database
+  clock: () => Date
+  amiStatus?: () => AmiStatus
+  logger?: FastifyServerOptions['logger']
+}
+
+export const LOG_REDACT = ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]', '*.password', '*.secret', '*.passwordHash']
+
+export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
+  const { config, database, clock } = deps
+  const db = database.db
+  const app = Fastify({
+    logger: deps.logger ?? { level: config.logLevel, redact: LOG_REDACT },
+    trustProxy: true,
+    bodyLimit: 1024 * 1024
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  installErrorHandler(app)
+  installValidation(app)
+  await app.register(cookie)
+  await app.register(rateLimit, { global: false })
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Журнал специалиста Ситуационного центра — API', version: '1' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'sid' }, csrf: { type: 'apiKey', in: 'header', name: 'x-csrf-token' } } },
+      security: [{ session: [], csrf: [] }]
+    }
+  })
+  await app.register(swaggerUi, { routePrefix: '/api/docs' })
+
+  const users = usersRepository(db)
+  const sessionTtlMs = config.sessionTtlHours * 3600_000
+  installAuth(app, { users, clock, sessionTtlMs })
+
+  await app.register(healthRoutes, { db, amiStatus: deps.amiStatus ?? (() => 'disabled') })
+  await app.register(authRoutes, { users, clock, sessionTtlMs, cookieSecure: config.cookieSecure, loginRateLimit: config.loginRateLimit })
+  await app.register(usersRoutes, { users, clock })
+
+  return app
+}

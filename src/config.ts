@@ -1,0 +1,139 @@
+// The only reader of process.env: every setting is parsed and checked once, at start,
+// so a wrong value stops the service with a message that names the variable.
+
+export interface AmiEndpoint {
+  host: string
+  port: number
+  username: string
+  secret: string
+}
+
+export interface Config {
+  port: number
+  host: string
+  /** unset → embedded PostgreSQL (PGlite) in dataDir */
+  databaseUrl: string | undefined
+  dataDir: string
+  /** unset → no PBX; /health says ami: "disabled" */
+  ami: AmiEndpoint | undefined
+  helpdeskDid: string
+  recordingsDir: string
+  bootstrapAdminPassword: string | undefined
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  timeZone: string
+  /** Secure flag on the session cookie: on behind HTTPS */
+  cookieSecure: boolean
+  sessionTtlHours: number
+  /** log-in attempts allowed per minute for one address and user name */
+  loginRateLimit: number
+}
+
+export class ConfigError extends Error {
+  constructor (readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+export function loadConfig (env: Record<string, string | undefined>): Config {
+  const problems: string[] = []
+  const str = (name: string, fallback: string): string => {
+    const v = env[name]
+    return v === undefined || v.trim() === '' ? fallback : v.trim()
+  }
+  const optional = (name: string): string | undefined => {
+    const v = env[name]
+    return v === undefined || v.trim() === '' ? undefined : v.trim()
+  }
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = optional(name)
+    if (raw === undefined) return fallback
+    const n = Number(raw)
+    if (!/^\d+$/.test(raw) || n < min || n > max) {
+      problems.push(`${name}=${JSON.stringify(raw)}: expected an integer from ${min} to ${max}`)
+      return fallback
+    }
+    return n
+  }
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = optional(name)
+    if (raw === undefined) return fallback
+    if (/^(1|true|yes|on)$/i.test(raw)) return true
+    if (/^(0|false|no|off)$/i.test(raw)) return false
+    problems.push(`${name}=${JSON.stringify(raw)}: expected true or false`)
+    return fallback
+  }
+
+  const databaseUrl = optional('DATABASE_URL')
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL: expected postgres://user:password@host:5432/database')
+  }
+
+  const amiUrl = optional('AMI_URL')
+  let ami: AmiEndpoint | undefined
+  if (amiUrl !== undefined) {
+    ami = parseAmiUrl(amiUrl)
+    if (ami === undefined) problems.push('AMI_URL: expected ami://user:secret@host:5038')
+  }
+
+  const helpdeskDid = str('HELPDESK_DID', '73452290256')
+  if (!/^\+?\d{3,20}$/.test(helpdeskDid)) problems.push(`HELPDESK_DID=${JSON.stringify(helpdeskDid)}: expected the dialled number, digits only`)
+
+  const logLevel = str('LOG_LEVEL', 'info')
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) problems.push(`LOG_LEVEL=${JSON.stringify(logLevel)}: expected one of ${LOG_LEVELS.join(', ')}`)
+
+  const timeZone = str('TIME_ZONE', 'Asia/Yekaterinburg')
+  if (!isValidZone(timeZone)) problems.push(`TIME_ZONE=${JSON.stringify(timeZone)}: not an IANA time zone`)
+
+  const bootstrapAdminPassword = optional('BOOTSTRAP_ADMIN_PASSWORD')
+  if (bootstrapAdminPassword !== undefined && bootstrapAdminPassword.length < 6) {
+    problems.push('BOOTSTRAP_ADMIN_PASSWORD: at least 6 characters')
+  }
+
+  const dataDir = str('DATA_DIR', './data')
+  const config: Config = {
+    port: int('PORT', 3000, 0, 65535),
+    host: str('HOST', '0.0.0.0'),
+    databaseUrl,
+    dataDir,
+    ami,
+    helpdeskDid: helpdeskDid.replace(/^\+/, ''),
+    recordingsDir: str('RECORDINGS_DIR', `${dataDir}/recordings`),
+    bootstrapAdminPassword,
+    logLevel: logLevel as Config['logLevel'],
+    timeZone,
+    cookieSecure: bool('COOKIE_SECURE', false),
+    sessionTtlHours: int('SESSION_TTL_HOURS', 12, 1, 24 * 30),
+    loginRateLimit: int('LOGIN_RATE_LIMIT', 10, 1, 10000)
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  return config
+}
+
+export function parseAmiUrl (url: string): AmiEndpoint | undefined {
+  let u: URL
+  try {
+    u = new URL(url)
+  } catch {
+    return undefined
+  }
+  if (u.protocol !== 'ami:' || u.hostname === '' || u.username === '') return undefined
+  const port = u.port === '' ? 5038 : Number(u.port)
+  return {
+    host: u.hostname.replace(/^\[|\]$/g, ''),
+    port,
+    username: decodeURIComponent(u.username),
+    secret: decodeURIComponent(u.password)
+  }
+}
+
+function isValidZone (zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone })
+    return true
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,130 @@
+// Opens the journal's database: a real PostgreSQL when DATABASE_URL is set, otherwise an
+// embedded PostgreSQL (PGlite) in DATA_DIR, so `npm start` needs no server.
+import fs from 'node:fs'
+import path from 'node:path'
+import { Kysely, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite'
+import { PGliteDialect } from 'kysely-pglite-dialect'
+import type { DB } from './types.js'
+
+export type Db = Kysely<DB>
+
+export interface Database {
+  db: Db
+  kind: 'pg' | 'pglite'
+  /** Runs a multi-statement SQL script in one transaction (migrations). */
+  execScript: (sql: string) => Promise<void>
+  /** A pg connection string when kind is 'pg' (LISTEN/NOTIFY needs a dedicated client). */
+  url: string | undefined
+  /** The embedded instance, when kind is 'pglite' (its own listen()). */
+  pglite: PGlite | undefined
+  close: () => Promise<void>
+}
+
+// Dates stay 'YYYY-MM-DD' strings (a JS Date would shift them by the process zone) and
+// int8 (count(*), sums) become numbers on both drivers.
+const DATE_OID = 1082
+const INT8_OID = 20
+pg.types.setTypeParser(DATE_OID, (v: string) => v)
+pg.types.setTypeParser(INT8_OID, (v: string) => Number(v))
+const pgliteParsers = {
+  [pgliteTypes.DATE]: (v: string) => v,
+  [pgliteTypes.INT8]: (v: string) => Number(v)
+}
+
+export async function openPostgres (url: string): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 })
+  pool.on('error', () => { /* an idle client died: the pool replaces it; queries report their own errors */ })
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+  return {
+    db,
+    kind: 'pg',
+    url,
+    pglite: undefined,
+    execScript: async (sql) => {
+      const client = await pool.connect()
+      try {
+        await client.query('BEGIN')
+        await client.query(sql)
+        await client.query('COMMIT')
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {})
+        throw err
+      } finally {
+        client.release()
+      }
+    },
+    close: async () => { await db.destroy() }
+  }
+}
+
+/** In-memory when dataDir is undefined (tests). */
+export async function openPglite (dataDir: string | undefined): Promise<Database> {
+  const pglite = await PGlite.create(dataDir === undefined ? undefined : path.resolve(dataDir), { parsers: pgliteParsers })
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) })
+  return {
+    db,
+    kind: 'pglite',
+    url: undefined,
+    pglite,
+    execScript: async (sql) => { await pglite.transaction(async (tx) => { await tx.exec(sql) }) },
+    close: async () => {
+      await db.destroy()
+      if (!pglite.closed) await pglite.close()
+    }
+  }
+}
+
+export class DataDirLockedError extends Error {
+  constructor (readonly lockFile: string, readonly pid: number) {
+    super(`the embedded database in ${path.dirname(lockFile)} is already used by process ${pid}: ` +
+      'stop that process first, or give this one another DATA_DIR, or set DATABASE_URL to share a PostgreSQL server ' +
+      '(two processes on one embedded database silently lose data)')
+    this.name = 'DataDirLockedError'
+  }
+}
+
+/**
+ * PGlite gives no protection against a second process on the same files, and both would
+ * lose writes silently, so the data dir is held by an exclusive lock file with our pid.
+ * A lock left by a dead process is taken over.
+ */
+export function lockDataDir (dataDir: string): () => void {
+  fs.mkdirSync(dataDir, { recursive: true })
+  const lockFile = path.join(path.resolve(dataDir), 'service.lock')
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' })
+      return () => { try { if (fs.readFileSync(lockFile, 'utf8') === String(process.pid)) fs.unlinkSync(lockFile) } catch { /* already gone */ } }
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+      const pid = Number(fs.readFileSync(lockFile, 'utf8').trim())
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) throw new DataDirLockedError(lockFile, pid)
+      fs.unlinkSync(lockFile) // stale: its process is gone
+    }
+  }
+  throw new Error(`could not lock ${lockFile}`)
+}
+
+function isAlive (pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+export async function openDatabase (opts: { databaseUrl: string | undefined, dataDir: string }): Promise<Database> {
+  if (opts.databaseUrl !== undefined) return await openPostgres(opts.databaseUrl)
+  const unlock = lockDataDir(opts.dataDir)
+  try {
+    const database = await openPglite(path.join(opts.dataDir, 'pglite'))
+    const close = database.close
+    return { ...database, close: async () => { try { await close() } finally { unlock() } } }
+  } catch (err) {
+    unlock()
+    throw err
+  }
+}

@@ -1,0 +1,4 @@
+// The database as kysely sees it: one interface per area, kept next to its migration.
+import type { AuthTables } from './tables/auth.js'
+
+export interface DB extends AuthTables {}

@@ -1,0 +1,60 @@
+// One error shape for the whole API: { statusCode, code, error, message }.
+// Expected failures are thrown with httpError; anything else is a 500 whose text is hidden.
+import type { FastifyError, FastifyInstance } from 'fastify'
+import { STATUS_CODES } from 'node:http'
+
+export class HttpError extends Error {
+  constructor (readonly statusCode: number, readonly code: string, message: string, readonly details?: unknown) {
+    super(message)
+    this.name = 'HttpError'
+  }
+}
+
+export function httpError (statusCode: number, code: string, message: string, details?: unknown): HttpError {
+  return new HttpError(statusCode, code, message, details)
+}
+
+export const notFound = (what: string): HttpError => httpError(404, 'NOT_FOUND', `${what} not found`)
+
+/** PostgreSQL error codes that are the client's fault, not ours. */
+const PG_CLIENT_ERRORS: Record<string, [number, string, string]> = {
+  23505: [409, 'CONFLICT', 'already exists'],
+  23503: [422, 'REFERENCE_NOT_FOUND', 'refers to a record that does not exist'],
+  23514: [422, 'CHECK_VIOLATION', 'a value is not allowed'],
+  22001: [400, 'VALUE_TOO_LONG', 'a value is too long'],
+  '22P02': [400, 'INVALID_VALUE', 'a value has the wrong format'],
+  22007: [400, 'INVALID_VALUE', 'a date has the wrong format'],
+  22008: [400, 'INVALID_VALUE', 'a date is out of range']
+}
+
+export function installErrorHandler (app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError & { details?: unknown, constraint?: string }, req, reply) => {
+    if (err instanceof HttpError) {
+      req.log.info({ code: err.code, statusCode: err.statusCode }, err.message)
+      return reply.code(err.statusCode).send({ statusCode: err.statusCode, code: err.code, error: STATUS_CODES[err.statusCode], message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) })
+    }
+    if (err.validation !== undefined) {
+      const message = `${err.validationContext ?? 'request'}${err.message.replace(/^(body|querystring|params|headers)/, '')}`
+      req.log.info({ code: 'VALIDATION_ERROR' }, message)
+      return reply.code(400).send({ statusCode: 400, code: 'VALIDATION_ERROR', error: 'Bad Request', message })
+    }
+    const pgCode = typeof err.code === 'string' ? PG_CLIENT_ERRORS[err.code] : undefined
+    if (pgCode !== undefined) {
+      const [status, code, text] = pgCode
+      const message = err.constraint !== undefined ? `${text} (${err.constraint})` : text
+      req.log.info({ code, pgCode: err.code, constraint: err.constraint }, message)
+      return reply.code(status).send({ statusCode: status, code, error: STATUS_CODES[status], message })
+    }
+    const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500
+    if (status >= 500) {
+      req.log.error({ err }, 'request failed')
+      return reply.code(status).send({ statusCode: status, code: 'INTERNAL_ERROR', error: STATUS_CODES[status], message: 'internal error; the details are in the service log' })
+    }
+    // fastify's own 4xx (bad JSON, wrong content type, body too large, rate limit)
+    req.log.info({ code: err.code }, err.message)
+    return reply.code(status).send({ statusCode: status, code: err.code ?? 'BAD_REQUEST', error: STATUS_CODES[status], message: err.message })
+  })
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404).send({ statusCode: 404, code: 'ROUTE_NOT_FOUND', error: 'Not Found', message: `no route ${req.method} ${req.url.split('?')[0]}` })
+  })
+}

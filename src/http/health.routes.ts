@@ -1,0 +1,29 @@
+// Liveness for load balancers and the PBX administrator: is the database reachable, is AMI up.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { sql } from 'kysely'
+import type { Db } from '../db/database.js'
+
+export type AmiStatus = 'disabled' | 'connected' | 'disconnected'
+
+export interface HealthRoutesOptions { db: Db, amiStatus: () => AmiStatus }
+
+export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app, { db, amiStatus }) => {
+  app.get('/health', {
+    schema: {
+      tags: ['health'],
+      response: {
+        200: Type.Object({ status: Type.Literal('ok'), db: Type.Literal('ok'), ami: Type.Union([Type.Literal('disabled'), Type.Literal('connected'), Type.Literal('disconnected')]) }),
+        503: Type.Object({ status: Type.Literal('error'), db: Type.Literal('error'), ami: Type.String() })
+      }
+    }
+  }, async (req, reply) => {
+    try {
+      await sql`select 1`.execute(db)
+      return { status: 'ok' as const, db: 'ok' as const, ami: amiStatus() }
+    } catch (err) {
+      req.log.error({ err }, 'health: database unreachable')
+      return reply.code(503).send({ status: 'error' as const, db: 'error' as const, ami: amiStatus() })
+    }
+  })
+}

@@ -1,0 +1,62 @@
+// Starts the service: configuration → database (+ migrations) → first user → HTTP.
+// Feature engines (AMI, realtime, calendar timers) are started here and stopped on exit.
+import { ConfigError, loadConfig, type Config } from './config.js'
+import { DataDirLockedError, openDatabase, type Database } from './db/database.js'
+import { migrateToLatest } from './db/migrate.js'
+import { usersRepository } from './db/users.repository.js'
+import { bootstrapAdmin } from './auth/bootstrap.js'
+import { buildApp } from './app.js'
+
+async function main (): Promise<void> {
+  let config: Config
+  try {
+    config = loadConfig(process.env)
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message)
+      process.exit(2)
+    }
+    throw err
+  }
+
+  let database: Database
+  try {
+    database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+  } catch (err) {
+    if (err instanceof DataDirLockedError) {
+      console.error(`refusing to start: ${err.message}`)
+      process.exit(3)
+    }
+    throw err
+  }
+  const clock = (): Date => new Date()
+  const applied = await migrateToLatest(database)
+  const app = await buildApp({ config, database, clock })
+  app.log.info({ db: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined, migrations: applied }, 'database ready')
+  if (await bootstrapAdmin(database, config.bootstrapAdminPassword)) app.log.info('created user admin (role head) from BOOTSTRAP_ADMIN_PASSWORD')
+  if ((await usersRepository(database.db).count()) === 0) app.log.warn('no users yet: set BOOTSTRAP_ADMIN_PASSWORD and restart to create user admin')
+
+  let closing = false
+  const shutdown = async (signal: string): Promise<void> => {
+    if (closing) return
+    closing = true
+    app.log.info({ signal }, 'shutting down')
+    const force = setTimeout(() => process.exit(1), 10_000)
+    force.unref()
+    try {
+      await app.close()
+    } finally {
+      await database.close()
+    }
+    process.exit(0)
+  }
+  process.on('SIGINT', () => { void shutdown('SIGINT') })
+  process.on('SIGTERM', () => { void shutdown('SIGTERM') })
+
+  await app.listen({ port: config.port, host: config.host })
+}
+
+main().catch((err: unknown) => {
+  console.error('the service failed to start:', err)
+  process.exit(1)
+})

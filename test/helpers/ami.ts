@@ -1,0 +1,59 @@
+// AMI test plumbing: the simulator, the real client pointed at it, and the call tracker fed by it.
+import type { Test } from 'tap'
+import { AmiSimulator, type SimulatorOptions } from '../../src/ami/simulator.js'
+import { AmiClient, type AmiClientOptions, type AmiLogger } from '../../src/ami/client.js'
+import { parseAmiUrl } from '../../src/config.js'
+import { normalize } from '../../src/ami/normalize.js'
+import type { AmiMessage } from '../../src/ami/message.js'
+import { step } from '../../src/calls/step.js'
+import type { Call, CallEffect } from '../../src/calls/call.js'
+
+export const DID = '73452290256'
+
+export interface LogLine { level: string, msg: string, obj: Record<string, unknown> }
+
+/** A logger that remembers every line (tests assert on them). */
+export function memoryLogger (): AmiLogger & { lines: LogLine[] } {
+  const lines: LogLine[] = []
+  const at = (level: string) => (obj: object, msg: string): void => { lines.push({ level, msg, obj: obj as Record<string, unknown> }) }
+  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }
+}
+
+export async function simulator (t: Test, opts: SimulatorOptions = {}): Promise<AmiSimulator> {
+  const sim = await AmiSimulator.start({ loginFailDelayMs: 50, ...opts })
+  t.teardown(async () => { await sim.close() })
+  return sim
+}
+
+export function client (t: Test, url: string, opts: Partial<AmiClientOptions> = {}): AmiClient & { log: ReturnType<typeof memoryLogger> } {
+  const endpoint = parseAmiUrl(url)
+  if (endpoint === undefined) throw new Error(`bad AMI url ${url}`)
+  const log = memoryLogger()
+  const c = new AmiClient({ endpoint, log, minBackoffMs: 20, maxBackoffMs: 200, ...opts })
+  t.teardown(async () => { await c.stop() })
+  return Object.assign(c, { log })
+}
+
+export async function waitFor (what: string, cond: () => boolean, timeoutMs = 5000): Promise<void> {
+  const start = Date.now()
+  while (!cond()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
+
+/** The pure tracker driven by a client: every AMI event → normalize → step, effects recorded. */
+export function tracker (c: AmiClient, clock: () => Date = () => new Date()): { calls: Map<string, Call>, effects: CallEffect[], events: AmiMessage[] } {
+  const calls = new Map<string, Call>()
+  const effects: CallEffect[] = []
+  const events: AmiMessage[] = []
+  c.on('event', (msg) => {
+    events.push(msg)
+    const ev = normalize(msg, clock())
+    if (ev === undefined) return
+    const r = step(calls.get(ev.linkedId), ev, { helpdeskDid: DID })
+    if (r.call !== undefined) calls.set(ev.linkedId, r.call)
+    effects.push(...r.effects)
+  })
+  return { calls, effects, events }
+}
