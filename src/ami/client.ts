@@ -1,0 +1,351 @@
+// The AMI connection: asterisk-manager is used only as socket and parser (one fresh instance
+// per connection), and everything it gets wrong is done here: login errors, reconnect with
+// exponential backoff and jitter, Ping keep-alive, unique ActionIDs, actions as promises with
+// timeouts, EventList collection, tolerant parsing. See research/dependencies.md §2.
+import { EventEmitter } from 'node:events'
+import { randomBytes } from 'node:crypto'
+import AsteriskManager, { type Manager, type RawAmiMessage } from 'asterisk-manager'
+import { fromRaw, type AmiMessage } from './message.js'
+
+export interface AmiEndpoint {
+  host: string
+  port: number
+  username: string
+  secret: string
+}
+
+/** pino-compatible: object first, message second. */
+export interface AmiLogger {
+  debug: (obj: object, msg: string) => void
+  info: (obj: object, msg: string) => void
+  warn: (obj: object, msg: string) => void
+  error: (obj: object, msg: string) => void
+}
+
+export type AmiDisconnectReason = 'not-started' | 'auth-failed' | 'refused' | 'closed' | 'timeout' | 'stopped'
+export type AmiStatus =
+  | { state: 'connected', since: Date }
+  | { state: 'connecting', attempt: number }
+  | { state: 'disconnected', reason: AmiDisconnectReason, message: string, since: Date }
+
+export interface AmiClientOptions {
+  endpoint: AmiEndpoint
+  log: AmiLogger
+  /** first reconnect delay; doubles per failed attempt up to maxBackoffMs, with ±50 % jitter */
+  minBackoffMs?: number
+  maxBackoffMs?: number
+  connectTimeoutMs?: number
+  loginTimeoutMs?: number
+  actionTimeoutMs?: number
+  /** interval of the AMI Ping keep-alive; its timeout drops and re-opens the connection */
+  pingIntervalMs?: number
+  pingTimeoutMs?: number
+  clock?: () => Date
+  random?: () => number
+}
+
+/** A finished action: its Response and, for EventList actions, the list items (without the …Complete). */
+export interface AmiReply {
+  response: AmiMessage
+  items: AmiMessage[]
+}
+
+export class AmiActionError extends Error {
+  constructor (message: string, readonly action: string, readonly response?: AmiMessage) {
+    super(message)
+    this.name = 'AmiActionError'
+  }
+}
+
+interface Pending {
+  id: string
+  action: string
+  resolve: (r: AmiReply) => void
+  reject: (e: Error) => void
+  timer: NodeJS.Timeout
+  response: AmiMessage | undefined
+  items: AmiMessage[]
+}
+
+export interface AmiClientEvents {
+  connected: []
+  disconnected: [status: Extract<AmiStatus, { state: 'disconnected' }>]
+  event: [message: AmiMessage]
+}
+
+export class AmiClient extends EventEmitter<AmiClientEvents> {
+  private readonly opts: Required<Omit<AmiClientOptions, 'endpoint' | 'log'>>
+  private readonly endpoint: AmiEndpoint
+  private readonly log: AmiLogger
+  private manager: Manager | undefined
+  /** bumped per connection: callbacks of an abandoned connection see a stale value and do nothing */
+  private generation = 0
+  private attempt = 0
+  private stopped = true
+  private statusValue: AmiStatus
+  private readonly pending = new Map<string, Pending>()
+  private readonly idPrefix = `hd-${process.pid}-${randomBytes(3).toString('hex')}`
+  private seq = 0
+  private reconnectTimer: NodeJS.Timeout | undefined
+  private pingTimer: NodeJS.Timeout | undefined
+  private connectTimer: NodeJS.Timeout | undefined
+  /** the reason last logged at warn/error: repeats of the same failure go to debug */
+  private lastFailure: AmiDisconnectReason | undefined
+
+  constructor (options: AmiClientOptions) {
+    super()
+    this.endpoint = options.endpoint
+    this.log = options.log
+    this.opts = {
+      minBackoffMs: options.minBackoffMs ?? 1000,
+      maxBackoffMs: options.maxBackoffMs ?? 60_000,
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      loginTimeoutMs: options.loginTimeoutMs ?? 10_000,
+      actionTimeoutMs: options.actionTimeoutMs ?? 10_000,
+      pingIntervalMs: options.pingIntervalMs ?? 20_000,
+      pingTimeoutMs: options.pingTimeoutMs ?? 5_000,
+      clock: options.clock ?? (() => new Date()),
+      random: options.random ?? Math.random
+    }
+    this.statusValue = { state: 'disconnected', reason: 'not-started', message: 'not started', since: this.opts.clock() }
+  }
+
+  get status (): AmiStatus {
+    return this.statusValue
+  }
+
+  /** Where it connects, without the secret (for logs and /health). */
+  get target (): string {
+    return `${this.endpoint.username}@${this.endpoint.host}:${this.endpoint.port}`
+  }
+
+  start (): void {
+    if (!this.stopped) return
+    this.stopped = false
+    this.attempt = 0
+    this.open()
+  }
+
+  async stop (): Promise<void> {
+    this.stopped = true
+    clearTimeout(this.reconnectTimer)
+    this.drop('stopped', 'stopped by the service', false)
+  }
+
+  /**
+   * Sends an action and resolves with its reply; EventList actions (CoreShowChannels, Status,
+   * DBGet) resolve at their …Complete event. An `Response: Error` rejects with AmiActionError.
+   */
+  async action (fields: Record<string, string>, timeoutMs = this.opts.actionTimeoutMs): Promise<AmiReply> {
+    const action = fields.Action ?? fields.action
+    if (action === undefined || action === '') throw new AmiActionError('an AMI action needs an Action field', '')
+    for (const [k, v] of Object.entries(fields)) {
+      if (/[\r\n]/.test(k) || /[\r\n]/.test(v)) throw new AmiActionError(`CR/LF in the ${k} field of ${action} (header injection)`, action)
+      if (k.toLowerCase() === 'actionid') throw new AmiActionError('ActionID is assigned by the client', action)
+    }
+    if (this.statusValue.state !== 'connected' || this.manager === undefined) {
+      throw new AmiActionError(`AMI not connected: ${action} not sent`, action)
+    }
+    return await this.send(this.manager, action, fields, timeoutMs)
+  }
+
+  private async send (manager: Manager, action: string, fields: Record<string, string>, timeoutMs: number): Promise<AmiReply> {
+    const id = `${this.idPrefix}-${++this.seq}`
+    return await new Promise<AmiReply>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.settle(id)?.reject(new AmiActionError(`AMI ${action} timed out after ${timeoutMs} ms`, action))
+      }, timeoutMs)
+      this.pending.set(id, { id, action, resolve, reject, timer, response: undefined, items: [] })
+      const lowered: Record<string, string> = {}
+      for (const [k, v] of Object.entries(fields)) lowered[k.toLowerCase()] = v
+      try {
+        // the library honours only a lower-case actionid key; we route the reply ourselves
+        manager.action({ ...lowered, actionid: id })
+      } catch (err) {
+        this.settle(id)?.reject(new AmiActionError(`AMI ${action} could not be sent: ${(err as Error).message}`, action))
+      }
+    })
+  }
+
+  private settle (id: string): Pending | undefined {
+    const p = this.pending.get(id)
+    if (p === undefined) return undefined
+    this.pending.delete(id)
+    clearTimeout(p.timer)
+    this.manager?.removeAllListeners(id) // the library's once(actionid) listener
+    return p
+  }
+
+  private rejectAll (why: string): void {
+    for (const id of [...this.pending.keys()]) {
+      const p = this.settle(id)
+      p?.reject(new AmiActionError(`AMI ${p.action} aborted: ${why}`, p.action))
+    }
+  }
+
+  private setStatus (status: AmiStatus): void {
+    this.statusValue = status
+  }
+
+  private open (): void {
+    const gen = ++this.generation
+    this.attempt++
+    this.setStatus({ state: 'connecting', attempt: this.attempt })
+    const { host, port, username, secret } = this.endpoint
+    const manager = AsteriskManager()
+    manager.options.username = username
+    manager.options.password = secret
+    manager.options.events = true
+    this.manager = manager
+
+    // Our handler runs first and sees each block before the library mutates it; the library's
+    // own handler (needed for its login callback) only gets blocks that cannot make it throw.
+    const [libraryHandler] = manager.listeners('rawevent') as Array<(raw: RawAmiMessage) => void>
+    manager.removeAllListeners('rawevent')
+    manager.on('rawevent', (raw: RawAmiMessage) => {
+      if (gen !== this.generation) return
+      const ok = this.onBlock(raw)
+      if (ok && libraryHandler !== undefined) {
+        try { libraryHandler(raw) } catch (err) { this.log.warn({ err }, 'AMI: the parser library failed on a block; skipped') }
+      }
+    })
+    manager.on('error', (err: NodeJS.ErrnoException) => {
+      if (gen !== this.generation) return
+      const reason = this.statusValue.state === 'connected' ? 'closed' : 'refused'
+      this.drop(reason, `${err.code ?? ''} ${err.message}`.trim(), true)
+    })
+    manager.on('close', () => {
+      if (gen !== this.generation) return
+      this.drop('closed', 'connection closed by the PBX', true)
+    })
+
+    this.connectTimer = setTimeout(() => {
+      if (gen === this.generation) this.drop('timeout', `no TCP connection within ${this.opts.connectTimeoutMs} ms`, true)
+    }, this.opts.connectTimeoutMs)
+    this.log.debug({ ami: this.target, attempt: this.attempt }, 'AMI connecting')
+    manager.connect(port, host, (err) => {
+      if (gen !== this.generation || err !== null) return
+      clearTimeout(this.connectTimer)
+      const loginTimer = setTimeout(() => {
+        if (gen === this.generation) this.drop('timeout', `no answer to Login within ${this.opts.loginTimeoutMs} ms`, true)
+      }, this.opts.loginTimeoutMs)
+      manager.login((loginErr) => {
+        clearTimeout(loginTimer)
+        if (gen !== this.generation) return
+        if (loginErr !== undefined) {
+          const message = typeof loginErr.message === 'string' ? loginErr.message : 'login refused'
+          this.drop(/auth/i.test(message) ? 'auth-failed' : 'refused', message, true)
+          return
+        }
+        this.attempt = 0
+        this.lastFailure = undefined
+        this.setStatus({ state: 'connected', since: this.opts.clock() })
+        this.log.info({ ami: this.target }, 'AMI connected and logged in')
+        this.schedulePing(gen)
+        this.safeEmit('connected')
+      })
+    })
+  }
+
+  /** Returns whether the library may see the block (false: malformed, logged and skipped). */
+  private onBlock (raw: RawAmiMessage): boolean {
+    let parsed
+    try {
+      parsed = fromRaw(raw)
+    } catch (err) {
+      this.log.warn({ err }, 'AMI: unreadable block skipped')
+      return false
+    }
+    if (!parsed.ok) {
+      this.log.warn({ problem: parsed.problem, headers: Object.keys(raw).slice(0, 8) }, 'AMI: malformed block skipped')
+      return false
+    }
+    const msg = parsed.message
+    if (parsed.dropped.length > 0) this.log.warn({ dropped: parsed.dropped, name: msg.name }, 'AMI: garbage lines dropped from a block')
+    const pending = msg.actionId === undefined ? undefined : this.pending.get(msg.actionId)
+    if (msg.kind === 'response') {
+      if (pending === undefined) return true // the library's login reply, or a reply we gave up on
+      if (msg.name.toLowerCase() === 'error') {
+        this.settle(pending.id)?.reject(new AmiActionError(`AMI ${pending.action} failed: ${msg.headers.message ?? 'Error'}`, pending.action, msg))
+      } else if ((msg.headers.eventlist ?? '').toLowerCase() === 'start') {
+        pending.response = msg // items follow as events with our ActionID
+      } else {
+        this.settle(pending.id)?.resolve({ response: msg, items: [] })
+      }
+      return true
+    }
+    // events: list items of one of our EventList actions, or ordinary events (route by kind first,
+    // then ActionID: a UserEvent carries whatever ActionID its sender used)
+    if (pending?.response !== undefined) {
+      if ((msg.headers.eventlist ?? '').toLowerCase() === 'complete') {
+        const p = this.settle(pending.id)
+        p?.resolve({ response: pending.response, items: p.items })
+      } else {
+        pending.items.push(msg)
+      }
+      return true
+    }
+    this.safeEmit('event', msg)
+    return true
+  }
+
+  private safeEmit<K extends keyof AmiClientEvents> (name: K, ...args: AmiClientEvents[K]): void {
+    try {
+      (this.emit as (n: K, ...a: AmiClientEvents[K]) => boolean)(name, ...args)
+    } catch (err) {
+      this.log.error({ err, listener: name }, 'AMI: a listener failed; the connection goes on')
+    }
+  }
+
+  private schedulePing (gen: number): void {
+    clearTimeout(this.pingTimer)
+    this.pingTimer = setTimeout(() => {
+      if (gen !== this.generation || this.manager === undefined) return
+      this.send(this.manager, 'Ping', { Action: 'Ping' }, this.opts.pingTimeoutMs).then(
+        () => { if (gen === this.generation) this.schedulePing(gen) },
+        (err: Error) => {
+          if (gen !== this.generation) return
+          this.drop('timeout', `keep-alive failed: ${err.message}`, true)
+        }
+      )
+    }, this.opts.pingIntervalMs)
+  }
+
+  /** Abandons the current connection (if any), reports it, and schedules the next attempt. */
+  private drop (reason: AmiDisconnectReason, message: string, reconnect: boolean): void {
+    const wasConnected = this.statusValue.state === 'connected'
+    this.generation++
+    clearTimeout(this.pingTimer)
+    clearTimeout(this.connectTimer)
+    const manager = this.manager
+    this.manager = undefined
+    this.rejectAll(message)
+    if (manager !== undefined) {
+      try { manager.disconnect() } catch { /* already gone */ }
+      manager.removeAllListeners()
+      manager.on('error', () => {}) // a late socket error must not become an unhandled 'error'
+    }
+    const status = { state: 'disconnected' as const, reason, message, since: this.opts.clock() }
+    this.setStatus(status)
+    const fields = { ami: this.target, reason, detail: message }
+    const repeated = this.lastFailure === reason
+    if (reason !== 'stopped') this.lastFailure = reason
+    if (reason === 'stopped') this.log.info(fields, 'AMI connection stopped')
+    else if (wasConnected) this.log.warn(fields, 'AMI connection lost')
+    else if (repeated) this.log.debug(fields, 'AMI connection failed again')
+    else if (reason === 'auth-failed') this.log.error(fields, 'AMI login failed: check the user and secret in AMI_URL and manager.conf')
+    else this.log.warn(fields, 'AMI connection failed')
+    this.safeEmit('disconnected', status)
+    if (reconnect && !this.stopped) {
+      const delay = this.backoff()
+      this.log.debug({ ami: this.target, delayMs: delay }, 'AMI reconnect scheduled')
+      clearTimeout(this.reconnectTimer)
+      this.reconnectTimer = setTimeout(() => { if (!this.stopped) this.open() }, delay)
+    }
+  }
+
+  private backoff (): number {
+    const exp = Math.min(this.opts.maxBackoffMs, this.opts.minBackoffMs * 2 ** Math.max(0, this.attempt - 1))
+    return Math.round(exp * (0.5 + this.opts.random() / 2))
+  }
+}
