@@ -1,0 +1,44 @@
+import t from 'tap'
+import { ConfigError, loadConfig, parseAmiUrl } from '../src/config.js'
+
+t.test('config: defaults need no variable at all', async (t) => {
+  const c = loadConfig({})
+  t.equal(c.port, 3000, 'port 3000')
+  t.equal(c.databaseUrl, undefined, 'embedded database by default')
+  t.equal(c.dataDir, './data', 'in ./data')
+  t.equal(c.ami, undefined, 'no PBX by default')
+  t.equal(c.helpdeskDid, '73452290256', 'the helpdesk number')
+  t.equal(c.timeZone, 'Asia/Yekaterinburg', 'Tyumen time')
+  t.equal(c.recordingsDir, './data/recordings', 'recordings under the data dir')
+})
+
+t.test('config: AMI_URL is parsed into host, port and credentials', async (t) => {
+  t.same(parseAmiUrl('ami://callog:s%40cret@pbx.local:5039'), { host: 'pbx.local', port: 5039, username: 'callog', secret: 's@cret' }, 'all parts, secret decoded')
+  t.same(parseAmiUrl('ami://callog:x@10.0.0.5'), { host: '10.0.0.5', port: 5038, username: 'callog', secret: 'x' }, 'port defaults to 5038')
+  for (const bad of ['http://u:p@h:5038', 'ami://h:5038', 'not a url', 'ami://:p@h']) t.equal(parseAmiUrl(bad), undefined, `${bad} is refused`)
+})
+
+t.test('config: every wrong value is named in one error', async (t) => {
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ PORT: 'eighty' }, /PORT="eighty": expected an integer/],
+    [{ PORT: '70000' }, /PORT="70000"/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL: expected postgres:\/\//],
+    [{ AMI_URL: 'tcp://pbx' }, /AMI_URL: expected ami:\/\/user:secret@host:5038/],
+    [{ HELPDESK_DID: '8 (3452) 290-256' }, /HELPDESK_DID/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL="loud"/],
+    [{ TIME_ZONE: 'Asia/Tyumen-City' }, /TIME_ZONE/],
+    [{ COOKIE_SECURE: 'maybe' }, /COOKIE_SECURE="maybe": expected true or false/],
+    [{ BOOTSTRAP_ADMIN_PASSWORD: '123' }, /BOOTSTRAP_ADMIN_PASSWORD: at least 6/]
+  ]
+  for (const [env, re] of cases) {
+    t.throws(() => loadConfig(env), re, `${Object.keys(env)[0]} is refused with a message`)
+  }
+  try {
+    loadConfig({ PORT: 'x', LOG_LEVEL: 'y' })
+    t.fail('should throw')
+  } catch (err) {
+    t.ok(err instanceof ConfigError, 'a ConfigError')
+    t.equal((err as ConfigError).problems.length, 2, 'listing both problems at once')
+  }
+  t.notMatch(String((() => { try { loadConfig({ AMI_URL: 'ami://u:topsecret@', PORT: 'x' }) } catch (e) { return (e as Error).message } })()), /topsecret/, 'a secret is never echoed')
+})
