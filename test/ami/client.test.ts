@@ -22,7 +22,7 @@ t.test('client: logs in, reports connected, and delivers events with normalised 
   t.equal(events[0]!.headers.variable, 'HD_STATUS', 'VarSet variable is the name (the library mis-parse is fixed)')
   t.equal(events[0]!.headers.value, 'lunch', 'VarSet value')
   t.equal(events[0]!.headers.linkedid, '1.0', 'header keys are lower-cased')
-  t.notOk(c.log.lines.some((l) => JSON.stringify(l).includes(sim.secret)), 'the secret is never logged')
+  t.notOk(c.logs.lines.some((l) => JSON.stringify(l).includes(sim.secret)), 'the secret is never logged')
 })
 
 t.test('client: wrong credentials leave it disconnected with reason auth-failed and a clear log line', async (t) => {
@@ -35,10 +35,10 @@ t.test('client: wrong credentials leave it disconnected with reason auth-failed 
   t.equal(c.status.state, 'disconnected', 'status is disconnected')
   t.equal(c.status.state === 'disconnected' && c.status.reason, 'auth-failed', 'reason is auth-failed')
   t.same(seen, ['auth-failed'], 'one disconnected event, auth-failed')
-  const line = c.log.lines.find((l) => l.level === 'error')
+  const line = c.logs.lines.find((l) => l.level === 'error')
   t.match(line?.msg, /login failed/, 'an error line says the login failed')
   t.equal(line?.obj.ami, `callog@127.0.0.1:${sim.port}`, 'the line names user, host and port')
-  t.notOk(c.log.lines.some((l) => JSON.stringify(l).includes('wrong-secret')), 'the secret is never logged')
+  t.notOk(c.logs.lines.some((l) => JSON.stringify(l).includes('wrong-secret')), 'the secret is never logged')
   await t.rejects(c.action({ Action: 'Ping' }), /not connected/, 'actions are refused while disconnected')
 })
 
@@ -53,7 +53,7 @@ t.test('client: a refused connection is reported as refused and retried with bac
   c.start()
   await waitFor('three refused attempts', () => failures >= 3)
   t.equal(c.status.state === 'disconnected' && c.status.reason, 'refused', 'reason is refused')
-  t.equal(c.log.lines.filter((l) => l.level === 'warn' && l.msg === 'AMI connection failed').length, 1, 'the failure is logged once at warn, repeats at debug')
+  t.equal(c.logs.lines.filter((l) => l.level === 'warn' && l.msg === 'AMI connection failed').length, 1, 'the failure is logged once at warn, repeats at debug')
 })
 
 t.test('client: reconnects after the PBX drops the connection, with a fresh login', async (t) => {
@@ -67,7 +67,7 @@ t.test('client: reconnects after the PBX drops the connection, with a fresh logi
   await sim.waitForLogin(2)
   await waitFor('connected again', () => c.status.state === 'connected' && connected === 2)
   t.equal(connected, 2, "'connected' again after the reconnect (the place to reconcile)")
-  t.ok(c.log.lines.some((l) => l.msg === 'AMI connection lost'), 'the loss is logged')
+  t.ok(c.logs.lines.some((l) => l.msg === 'AMI connection lost'), 'the loss is logged')
   const reply = await c.action({ Action: 'Ping' })
   t.equal(reply.response.headers.ping, 'Pong', 'actions work on the new connection')
 })
@@ -148,7 +148,7 @@ t.test('client: garbage, truncated and merged blocks, unknown events are skipped
   ].join(''), 7)
   await waitFor('the good event after the garbage', () => events.some((e) => e.headers.uniqueid === '7.0'))
   t.same(events.map((e) => e.name), ['SomethingNew', 'Hangup'], 'only well-formed events come out')
-  t.ok(c.log.lines.some((l) => l.msg === 'AMI: malformed block skipped'), 'malformed blocks are logged')
+  t.ok(c.logs.lines.some((l) => l.msg === 'AMI: malformed block skipped'), 'malformed blocks are logged')
   t.equal(c.status.state, 'connected', 'still connected')
   const reply = await c.action({ Action: 'Ping' })
   t.equal(reply.response.headers.ping, 'Pong', 'the connection still works')

@@ -25,13 +25,13 @@ export async function simulator (t: Test, opts: SimulatorOptions = {}): Promise<
   return sim
 }
 
-export function client (t: Test, url: string, opts: Partial<AmiClientOptions> = {}): AmiClient & { log: ReturnType<typeof memoryLogger> } {
+export function client (t: Test, url: string, opts: Partial<AmiClientOptions> = {}): AmiClient & { logs: ReturnType<typeof memoryLogger> } {
   const endpoint = parseAmiUrl(url)
   if (endpoint === undefined) throw new Error(`bad AMI url ${url}`)
   const log = memoryLogger()
   const c = new AmiClient({ endpoint, log, minBackoffMs: 20, maxBackoffMs: 200, ...opts })
   t.teardown(async () => { await c.stop() })
-  return Object.assign(c, { log })
+  return Object.assign(c, { logs: log })
 }
 
 export async function waitFor (what: string, cond: () => boolean, timeoutMs = 5000): Promise<void> {
