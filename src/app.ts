@@ -17,6 +17,9 @@ import { installValidation } from './http/validation.js'
 import { authRoutes } from './http/auth.routes.js'
 import { usersRoutes } from './http/users.routes.js'
 import { healthRoutes, type AmiStatus } from './http/health.routes.js'
+import { calendarRoutes } from './http/calendar.routes.js'
+import { calendarRepository } from './db/calendar.repository.js'
+import { createCalendarService, type CalendarService } from './services/calendar.service.js'
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -25,6 +28,8 @@ export interface AppDeps {
   database: Database
   clock: () => Date
   amiStatus?: () => AmiStatus
+  /** The center's working calendar; created from the database when not given (main.ts shares one with the AMI side). */
+  calendar?: CalendarService
   logger?: FastifyServerOptions['logger']
 }
 
@@ -59,6 +64,8 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { db, amiStatus: deps.amiStatus ?? (() => 'disabled') })
   await app.register(authRoutes, { users, clock, sessionTtlMs, cookieSecure: config.cookieSecure, loginRateLimit: config.loginRateLimit })
   await app.register(usersRoutes, { users, clock })
+  const calendar = deps.calendar ?? await createCalendarService({ repo: calendarRepository(db), clock, onListenerError: (err) => app.log.error({ err }, 'calendar listener failed') })
+  await app.register(calendarRoutes, { calendar })
 
   return app
 }
