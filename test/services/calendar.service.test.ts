@@ -1,0 +1,43 @@
+import t from 'tap'
+import { DateTime } from 'luxon'
+import { calendarRepository } from '../../src/db/calendar.repository.js'
+import { createCalendarService } from '../../src/services/calendar.service.js'
+import { isOpen, type WorkCalendar } from '../../src/calendar/index.js'
+import { testDb } from '../helpers/db.js'
+
+const wednesday = DateTime.fromISO('2026-12-02T10:00:00+05:00')
+
+t.test('calendarService: seeds on start, applies edits at once and tells its listeners', async (t) => {
+  const db = await testDb(t)
+  const clock = (): Date => new Date('2026-12-02T05:00:00Z')
+  const errors: unknown[] = []
+  const service = await createCalendarService({ repo: calendarRepository(db), clock, onListenerError: (e) => errors.push(e) })
+  t.equal(service.current().years.get(2026)?.confirmed, true, 'the official 2026 calendar is seeded')
+  t.equal(service.now().toISO(), '2026-12-02T10:00:00.000+05:00', 'now is the clock in the center zone')
+  t.equal(isOpen(wednesday, service.current()), true, 'Wednesday open')
+
+  const seen: WorkCalendar[] = []
+  const off = service.onChange((cal) => { seen.push(cal) })
+  service.onChange(() => { throw new Error('a broken listener') })
+  await service.setDay('2026-12-02', { kind: 'holiday' }, null)
+  t.equal(isOpen(wednesday, service.current()), false, 'closed right after the edit')
+  t.equal(seen.length, 1, 'the listener heard of the change')
+  t.equal(isOpen(wednesday, seen[0]!), false, 'and got the new calendar')
+  t.equal(errors.length, 1, 'a failing listener is reported, not thrown')
+
+  off()
+  t.equal(await service.revertDay('2026-12-02'), true, 'the edit is reverted')
+  t.equal(seen.length, 1, 'an unsubscribed listener hears nothing')
+  t.equal(isOpen(wednesday, service.current()), true, 'open again')
+  t.equal(await service.revertDay('2026-12-02'), false, 'nothing left to revert')
+
+  // another instance (same database) made a change: reload picks it up
+  const other = await createCalendarService({ repo: calendarRepository(db), clock })
+  await other.setDay('2026-12-02', { kind: 'holiday' }, null)
+  t.equal(isOpen(wednesday, service.current()), true, 'not seen before reload')
+  await service.reload()
+  t.equal(isOpen(wednesday, service.current()), false, 'seen after reload')
+
+  const bad = await service.setSchedule({ ...(await calendarRepository(db).load('main'))!.schedule, zone: 'Nowhere/City' }, null)
+  t.equal(bad.ok, false, 'an invalid schedule is refused')
+})
