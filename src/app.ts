@@ -20,6 +20,7 @@ import { healthRoutes, type AmiStatus } from './http/health.routes.js'
 import { calendarRoutes } from './http/calendar.routes.js'
 import { calendarRepository } from './db/calendar.repository.js'
 import { createCalendarService, type CalendarService } from './services/calendar.service.js'
+import { DEFAULT_SCHEDULE_JSON } from './calendar/index.js'
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -64,7 +65,12 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { db, amiStatus: deps.amiStatus ?? (() => 'disabled') })
   await app.register(authRoutes, { users, clock, sessionTtlMs, cookieSecure: config.cookieSecure, loginRateLimit: config.loginRateLimit })
   await app.register(usersRoutes, { users, clock })
-  const calendar = deps.calendar ?? await createCalendarService({ repo: calendarRepository(db), clock, onListenerError: (err) => app.log.error({ err }, 'calendar listener failed') })
+  const calendar = deps.calendar ?? await createCalendarService({
+    repo: calendarRepository(db),
+    clock,
+    initialSchedule: { ...DEFAULT_SCHEDULE_JSON, zone: config.timeZone },
+    onListenerError: (err) => app.log.error({ err }, 'calendar listener failed')
+  })
   await app.register(calendarRoutes, { calendar })
 
   return app
