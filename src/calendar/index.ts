@@ -3,7 +3,7 @@ export type * from './types.js'
 export { DAY_KINDS } from './types.js'
 export { describeDay, isWorkingDay, dateOf, addDays, yearCalendar, openIntervals } from './days.js'
 export { provisionalYear } from './provisional.js'
-export { scheduleState, isOpen, nextOpening, nextClosing, type ScheduleState } from './schedule.js'
+export { scheduleState, stateReason, stateUntil, isOpen, nextOpening, nextClosing, type ScheduleState } from './schedule.js'
 export {
   DEFAULT_DEADLINE_DAYS, registrationDate, nextWorkingDate, addWorkingDays, closingTime, baseDue, dueAt, isOverdue,
   workingTimeBetween, addWorkingTime, type Pause, type Extension, type DeadlineInput

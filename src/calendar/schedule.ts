@@ -2,7 +2,7 @@
 // rejection and the UI need.
 import type { DateTime } from 'luxon'
 import type { ClosedReason, WorkCalendar } from './types.js'
-import { dateOf, describeDay, intervalsFrom, openIntervals } from './days.js'
+import { SEARCH_DAYS, addDays, dateOf, describeDay, intervalsFrom, localDate, openIntervals } from './days.js'
 
 export interface ScheduleState {
   open: boolean
@@ -22,7 +22,7 @@ export function isOpen (at: DateTime, cal: WorkCalendar): boolean {
   return stateReason(at, cal) === 'open'
 }
 
-function stateReason (at: DateTime, cal: WorkCalendar): ScheduleState['reason'] {
+export function stateReason (at: DateTime, cal: WorkCalendar): ScheduleState['reason'] {
   const date = dateOf(at, cal)
   const day = describeDay(date, cal)
   if (!day.working) return day.closedReason ?? 'weekend'
@@ -40,5 +40,21 @@ export function nextOpening (at: DateTime, cal: WorkCalendar): DateTime | null {
 
 export function nextClosing (at: DateTime, cal: WorkCalendar): DateTime | null {
   for (const p of intervalsFrom(at, cal)) if (p.end > at) return p.end
+  return null
+}
+
+/**
+ * The first instant after `at` where the reason changes (an opening, a closing, or a midnight where
+ * e.g. after-hours becomes weekend): how long a state written to the PBX holds.
+ */
+export function stateUntil (at: DateTime, cal: WorkCalendar): DateTime | null {
+  const reason = stateReason(at, cal)
+  let t = at
+  for (let i = 0; i < 4 * SEARCH_DAYS; i++) {
+    const midnight = localDate(addDays(dateOf(t, cal), 1), cal)
+    const edge = reason === 'open' ? nextClosing(t, cal) : nextOpening(t, cal)
+    t = edge !== null && edge < midnight ? edge : midnight
+    if (stateReason(t, cal) !== reason) return t
+  }
   return null
 }

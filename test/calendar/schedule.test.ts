@@ -1,5 +1,5 @@
 import t from 'tap'
-import { buildCalendar, defaultSchedule, scheduleState, yearFromData, OFFICIAL_YEARS } from '../../src/calendar/index.js'
+import { buildCalendar, defaultSchedule, scheduleState, stateUntil, yearFromData, OFFICIAL_YEARS } from '../../src/calendar/index.js'
 import { at, cal, ms } from '../helpers/calendar.js'
 
 type Row = readonly [instant: string, reason: string, opensAt: string, closesAt: string, note: string]
@@ -75,4 +75,22 @@ t.test('scheduleState: the schedule is data (another center, another zone and ho
   t.equal(s.reason, 'open', 'no lunch in this center')
   t.equal(s.closesAt?.toISO(), '2026-12-01T17:00:00.000+03:00', 'closes at 17:00 Moscow time')
   t.equal(scheduleState(at('2026-12-01T10:45:00+05:00'), moscow).reason, 'before-hours', '10:45 in Tyumen is 08:45 in Moscow')
+})
+
+t.test('stateUntil: how long the state written to the PBX holds', async t => {
+  const rows = [
+    ['2026-12-01T10:00:00+05:00', '2026-12-01T12:30:00+05:00', 'open until lunch'],
+    ['2026-12-01T12:45:00+05:00', '2026-12-01T13:30:00+05:00', 'lunch until 13:30'],
+    ['2026-12-01T18:00:00+05:00', '2026-12-02T00:00:00+05:00', 'after-hours until midnight (then before-hours)'],
+    ['2026-12-02T03:00:00+05:00', '2026-12-02T09:00:00+05:00', 'before-hours until opening'],
+    ['2026-11-27T17:00:00+05:00', '2026-11-28T00:00:00+05:00', 'Friday after-hours until Saturday begins'],
+    ['2026-11-28T10:00:00+05:00', '2026-11-30T00:00:00+05:00', 'the whole weekend is one state'],
+    ['2026-12-30T20:00:00+05:00', '2026-12-31T00:00:00+05:00', 'after-hours until the holidays'],
+    ['2026-12-31T10:00:00+05:00', '2027-01-09T00:00:00+05:00', 'holidays until the first weekend day after them'],
+    ['2025-11-01T10:00:00+05:00', '2025-11-01T12:30:00+05:00', 'the working Saturday is open until lunch']
+  ] as const
+  for (const [instant, want, note] of rows) {
+    const until = stateUntil(at(instant), cal)
+    t.equal(ms(until), ms(at(want)), `${note}: ${until?.toISO()} want ${want}`)
+  }
 })
