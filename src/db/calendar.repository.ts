@@ -1,9 +1,13 @@
 // The stored working calendar: a center's schedule, the official years (seeded from the data in
 // src/calendar/data at start, idempotently) and the head's edits of single days.
+import { sql } from 'kysely'
 import type { Db } from './database.js'
 import {
   yearDays, type DayRule, type IsoDate, type OfficialYearData, type ScheduleJson, type YearCalendar
 } from '../calendar/index.js'
+
+/** NOTIFYed after every change, so other instances reload their calendar. */
+export const CALENDAR_CHANNEL = 'hdj_calendar'
 
 export interface DayOverride {
   date: IsoDate
@@ -29,6 +33,7 @@ function toRule (row: { kind: DayRule['kind'], hours_from: number | null, hours_
 }
 
 export function calendarRepository (db: Db) {
+  const notify = async (): Promise<void> => { await sql`select pg_notify(${CALENDAR_CHANNEL}, '1')`.execute(db) }
   return {
     /** Writes the official years from the data: upserts their days and drops days the data no longer lists. */
     seedOfficial: async (years: readonly OfficialYearData[]): Promise<void> => {
@@ -85,6 +90,7 @@ export function calendarRepository (db: Db) {
         .values({ center_id: centerId, schedule: JSON.stringify(schedule), updated_at: at, updated_by: by })
         .onConflict((oc) => oc.column('center_id').doUpdateSet({ schedule: JSON.stringify(schedule), updated_at: at, updated_by: by }))
         .execute()
+      await notify()
     },
 
     saveOverride: async (centerId: string, date: IsoDate, rule: DayRule, by: number | null, at: Date): Promise<void> => {
@@ -98,12 +104,15 @@ export function calendarRepository (db: Db) {
       }
       await db.insertInto('calendar_day_override').values({ center_id: centerId, day: date, ...values })
         .onConflict((oc) => oc.columns(['center_id', 'day']).doUpdateSet(values)).execute()
+      await notify()
     },
 
     /** True when there was an edit to remove. */
     deleteOverride: async (centerId: string, date: IsoDate): Promise<boolean> => {
       const res = await db.deleteFrom('calendar_day_override').where('center_id', '=', centerId).where('day', '=', date).executeTakeFirst()
-      return Number(res.numDeletedRows) > 0
+      const removed = Number(res.numDeletedRows) > 0
+      if (removed) await notify()
+      return removed
     }
   }
 }

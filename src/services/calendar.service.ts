@@ -31,7 +31,10 @@ export interface CalendarService {
   scheduleUpdatedAt: () => Date
   /** The clock's now in the center zone. */
   now: () => DateTime
-  /** Re-reads the database (e.g. after another instance changed it) and notifies listeners. */
+  /**
+   * Re-reads the database and tells the listeners when something changed. Call it when another
+   * instance NOTIFYs CALENDAR_CHANNEL (see db/calendar.repository.ts) and after a LISTEN reconnect.
+   */
   reload: () => Promise<WorkCalendar>
   /** Returns an unsubscribe function. */
   onChange: (listener: CalendarListener) => () => void
@@ -41,7 +44,7 @@ export interface CalendarService {
   setSchedule: (json: ScheduleJson, by: number | null) => Promise<Parsed<Schedule>>
 }
 
-interface Loaded { calendar: WorkCalendar, edits: DayOverride[], scheduleUpdatedAt: Date }
+interface Loaded { calendar: WorkCalendar, edits: DayOverride[], scheduleUpdatedAt: Date, fingerprint: string }
 
 export async function createCalendarService (opts: CalendarServiceOptions): Promise<CalendarService> {
   const { repo, clock } = opts
@@ -56,7 +59,9 @@ export async function createCalendarService (opts: CalendarServiceOptions): Prom
     if (stored === undefined) throw new Error(`no schedule stored for center ${centerId}`)
     const schedule = parseSchedule(stored.schedule)
     if (!schedule.ok) throw new Error(`the stored schedule of center ${centerId} is invalid: ${schedule.error}`)
+    const fingerprint = JSON.stringify([stored.schedule, stored.years.map((y) => [y.year, y.confirmed, y.source, [...y.days]]), stored.overrides])
     return {
+      fingerprint,
       calendar: buildCalendar({ schedule: schedule.value, years: stored.years, overrides: stored.overrides.map((o) => [o.date, o.rule] as const) }),
       edits: stored.overrides,
       scheduleUpdatedAt: stored.scheduleUpdatedAt
@@ -64,7 +69,9 @@ export async function createCalendarService (opts: CalendarServiceOptions): Prom
   }
 
   async function reload (): Promise<WorkCalendar> {
+    const previous = loaded.fingerprint
     loaded = await load()
+    if (loaded.fingerprint === previous) return loaded.calendar
     for (const listener of listeners) {
       try {
         await listener(loaded.calendar)

@@ -3,7 +3,8 @@ import { DateTime } from 'luxon'
 import { calendarRepository } from '../../src/db/calendar.repository.js'
 import { createCalendarService } from '../../src/services/calendar.service.js'
 import { isOpen, type WorkCalendar } from '../../src/calendar/index.js'
-import { testDb } from '../helpers/db.js'
+import { testDatabase, testDb } from '../helpers/db.js'
+import { CALENDAR_CHANNEL } from '../../src/db/calendar.repository.js'
 
 const wednesday = DateTime.fromISO('2026-12-02T10:00:00+05:00')
 
@@ -35,9 +36,26 @@ t.test('calendarService: seeds on start, applies edits at once and tells its lis
   const other = await createCalendarService({ repo: calendarRepository(db), clock })
   await other.setDay('2026-12-02', { kind: 'holiday' }, null)
   t.equal(isOpen(wednesday, service.current()), true, 'not seen before reload')
+  const heard: number[] = []
+  service.onChange(() => { heard.push(1) })
   await service.reload()
   t.equal(isOpen(wednesday, service.current()), false, 'seen after reload')
+  t.equal(heard.length, 1, 'listeners hear of a change made elsewhere')
+  await service.reload()
+  t.equal(heard.length, 1, 'a reload that finds nothing new tells nobody')
 
   const bad = await service.setSchedule({ ...(await calendarRepository(db).load('main'))!.schedule, zone: 'Nowhere/City' }, null)
   t.equal(bad.ok, false, 'an invalid schedule is refused')
+})
+
+t.test('calendarService: every change is NOTIFYed for the other instances', async (t) => {
+  const database = await testDatabase(t, 'pglite')
+  const payloads: string[] = []
+  await database.pglite!.listen(CALENDAR_CHANNEL, (p) => { payloads.push(p) })
+  const service = await createCalendarService({ repo: calendarRepository(database.db), clock: () => new Date() })
+  await service.setDay('2026-12-02', { kind: 'holiday' }, null)
+  await service.revertDay('2026-12-02')
+  await service.revertDay('2026-12-02')
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  t.equal(payloads.length, 2, 'one notification per change, none for a revert that changed nothing')
 })
