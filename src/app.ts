@@ -17,6 +17,7 @@ import { installValidation } from './http/validation.js'
 import { authRoutes } from './http/auth.routes.js'
 import { usersRoutes } from './http/users.routes.js'
 import { healthRoutes, type AmiStatus } from './http/health.routes.js'
+import { webRoutes } from './http/web.routes.js'
 import { calendarRoutes } from './http/calendar.routes.js'
 import { calendarRepository } from './db/calendar.repository.js'
 import { createCalendarService, type CalendarService } from './services/calendar.service.js'
@@ -72,6 +73,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     onListenerError: (err) => app.log.error({ err }, 'calendar listener failed')
   })
   await app.register(calendarRoutes, { calendar })
+  await app.register(webRoutes, { root: PROJECT_ROOT })
 
   return app
 }

@@ -1,0 +1,154 @@
+// The specialists' screen: log-in, the journal, the entry form, the call log, the head's pages, and
+// the incoming-call popup over all of them. Preact + htm as plain ES modules: nothing to build.
+import { html, render, useEffect, useState } from '/vendor/preact.js'
+import { api, onUnauthenticated } from './lib/api.js'
+import { live } from './lib/live.js'
+import { getState, isHead, navigate, setState, useStore } from './lib/store.js'
+import { askNotificationPermission, notificationPermission, unlockAudio } from './lib/notify.js'
+import { dateTime, setZone, time } from './lib/format.js'
+import { label, ROLES } from './lib/labels.js'
+import { LoginView } from './views/login.js'
+import { JournalView } from './views/journal.js'
+import { EntryView } from './views/entry.js'
+import { CallsView } from './views/calls.js'
+import { UsersView } from './views/users.js'
+import { CalendarView } from './views/calendar.js'
+import { CallPopups, trackCalls } from './views/popup.js'
+
+window.__live = live // for the browser tests and for support staff in the console
+trackCalls(live)
+live.onState((s) => setState({ live: s }))
+
+onUnauthenticated(() => {
+  if (getState().me !== null) { live.stop(); setState({ me: null }) }
+})
+
+async function refreshHealth () {
+  try {
+    const res = await fetch('/health', { headers: { accept: 'application/json' } })
+    const body = await res.json()
+    setState({ health: body })
+  } catch {
+    setState({ health: { status: 'error', db: 'error', ami: 'unknown' } })
+  }
+  if (getState().me === null) return
+  try { setState({ schedule: await api('GET', '/api/schedule/status') }) } catch { /* calendar not there yet */ }
+}
+setInterval(refreshHealth, 15000)
+window.addEventListener('online', () => { live.kick(); void refreshHealth() })
+
+export async function loggedIn (user) {
+  setState({ me: user })
+  live.start()
+  void refreshHealth()
+}
+
+async function logout () {
+  try { await api('POST', '/api/auth/logout') } catch { /* the session is gone anyway */ }
+  live.stop()
+  setState({ me: null })
+  navigate('/login', { replace: true })
+}
+
+function routeOf (path) {
+  const p = path.split('?')[0]
+  let m
+  if (p === '/' || p === '/journal') return { view: 'journal' }
+  if ((m = p.match(/^\/entries\/(\d+)$/)) !== null) return { view: 'entry', id: Number(m[1]) }
+  if (p === '/calls') return { view: 'calls' }
+  if (p === '/users') return { view: 'users' }
+  if (p === '/calendar') return { view: 'calendar' }
+  if (p === '/login') return { view: 'login' }
+  return { view: 'notfound' }
+}
+
+const AMI_TEXT = { connected: ['ok', 'АТС подключена'], disconnected: ['bad', 'Нет связи с АТС'], disabled: ['off', 'АТС не настроена'] }
+const LIVE_TEXT = { open: ['ok', 'В сети'], connecting: ['warn', 'Подключение…'], waiting: ['bad', 'Нет связи, переподключение…'], idle: ['off', 'Не подключено'] }
+const REASON_TEXT = { lunch: 'Обед', weekend: 'Выходной', holiday: 'Праздник', 'before-hours': 'Ещё закрыто', 'after-hours': 'Закрыто' }
+
+function StatusBar () {
+  const health = useStore((s) => s.health)
+  const liveState = useStore((s) => s.live)
+  const schedule = useStore((s) => s.schedule)
+  const ami = health === null ? null : (AMI_TEXT[health.ami] ?? ['bad', 'АТС: неизвестно'])
+  const [lcls, ltext] = LIVE_TEXT[liveState] ?? LIVE_TEXT.idle
+  let sched = null
+  if (schedule !== null) {
+    sched = schedule.open
+      ? ['ok', `Открыто до ${time(schedule.closesAt).slice(0, 5)}`]
+      : ['off', `${REASON_TEXT[schedule.reason] ?? 'Закрыто'}${schedule.opensAt ? `, откроется ${dateTime(schedule.opensAt)}` : ''}`]
+  }
+  return html`<div class="status">
+    ${ami !== null && html`<span class="pill ${ami[0]}" data-testid="pbx-status" data-state=${health.ami} title="Состояние связи сервиса с АТС (AMI)">${ami[1]}</span>`}
+    <span class="pill ${lcls}" data-testid="live-status" data-state=${liveState} title="Связь браузера с сервером: всплывающие окна звонков и обновления журнала">${ltext}</span>
+    ${sched !== null && html`<span class="pill ${sched[0]}" data-testid="schedule-status" title="График работы Ситуационного центра">${sched[1]}</span>`}
+    ${health?.db === 'error' && html`<span class="pill bad">База данных недоступна</span>`}
+  </div>`
+}
+
+function NotificationButton () {
+  const [perm, setPerm] = useState(notificationPermission())
+  if (perm === 'granted' || perm === 'unsupported') return null
+  if (perm === 'denied') return html`<span class="muted small" title="Разрешите уведомления для этого сайта в настройках браузера">Уведомления запрещены</span>`
+  return html`<button class="link small" onClick=${async () => setPerm(await askNotificationPermission())}
+    title="Показывать системное уведомление о звонке, когда вкладка свёрнута">Включить уведомления</button>`
+}
+
+function Header ({ me, view }) {
+  const tab = (href, name, text) => html`<a href=${href} class=${view === name ? 'active' : ''} aria-current=${view === name ? 'page' : undefined}>${text}</a>`
+  return html`<header class="top">
+    <div class="brand">Журнал специалиста<small>Ситуационный центр АИС ЭДО</small></div>
+    <nav>
+      ${tab('/journal', 'journal', 'Журнал')}
+      ${tab('/calls', 'calls', 'Звонки')}
+      ${isHead(me) && tab('/users', 'users', 'Пользователи')}
+      ${isHead(me) && tab('/calendar', 'calendar', 'Календарь')}
+    </nav>
+    <${StatusBar} />
+    <div class="who">
+      <${NotificationButton} />
+      <span data-testid="me" title=${label(ROLES, me.role)}>${me.fullName}${me.extension ? html` <span class="muted">(доб. ${me.extension})</span>` : ''}</span>
+      <button class="link" onClick=${logout} data-testid="logout">Выйти</button>
+    </div>
+  </header>`
+}
+
+function App () {
+  const me = useStore((s) => s.me)
+  const path = useStore((s) => s.path)
+  const [checked, setChecked] = useState(false)
+
+  useEffect(() => {
+    api('GET', '/api/auth/me')
+      .then((r) => { void loggedIn(r.user) })
+      .catch(() => {})
+      .finally(() => setChecked(true))
+    void refreshHealth()
+  }, [])
+
+  if (!checked) return html`<p class="boot">Загрузка…</p>`
+  const route = routeOf(path)
+  if (me === null) {
+    return html`<${LoginView} onLoggedIn=${(user) => {
+      unlockAudio()
+      void loggedIn(user)
+      if (route.view === 'login') navigate('/journal', { replace: true })
+    }} />`
+  }
+  if (route.view === 'login') { navigate('/journal', { replace: true }); return null }
+  let body
+  switch (route.view) {
+    case 'journal': body = html`<${JournalView} me=${me} path=${path} />`; break
+    case 'entry': body = html`<${EntryView} me=${me} id=${route.id} key=${route.id} />`; break
+    case 'calls': body = html`<${CallsView} me=${me} path=${path} />`; break
+    case 'users': body = isHead(me) ? html`<${UsersView} me=${me} />` : html`<p class="empty">Раздел доступен руководителю.</p>`; break
+    case 'calendar': body = isHead(me) ? html`<${CalendarView} me=${me} />` : html`<p class="empty">Раздел доступен руководителю.</p>`; break
+    default: body = html`<p class="empty">Страница не найдена. <a href="/journal">К журналу</a></p>`
+  }
+  return html`<${Header} me=${me} view=${route.view} />
+    <main>${body}</main>
+    <${CallPopups} me=${me} />`
+}
+
+setZone('Asia/Yekaterinburg')
+render(html`<${App} />`, document.getElementById('app'))

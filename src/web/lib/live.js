@@ -1,0 +1,102 @@
+// The live connection to /ws: calls ringing, answered, ended; journal entries created and updated.
+// It reconnects by itself with exponential backoff and jitter and tells the server the id of the
+// last message it saw, so the server can send what was missed (calls in progress, journal changes):
+// a dropped connection never loses a popup.
+
+const MIN_DELAY_MS = 500
+const MAX_DELAY_MS = 15000
+
+export function createLive ({ url = defaultUrl(), WebSocketImpl = globalThis.WebSocket } = {}) {
+  const handlers = new Map() // type → Set<fn>; '*' gets everything
+  const stateListeners = new Set()
+  let ws = null
+  let lastId = null
+  let attempt = 0
+  let timer = null
+  let stopped = true
+  let state = 'idle' // idle | connecting | open | waiting
+  let connects = 0
+
+  function setState (s) {
+    state = s
+    for (const fn of stateListeners) fn(s)
+  }
+
+  function connect () {
+    clearTimeout(timer)
+    timer = null
+    if (stopped) return
+    setState('connecting')
+    const u = new URL(url, location.href)
+    if (lastId !== null) u.searchParams.set('lastId', String(lastId))
+    let sock
+    try { sock = new WebSocketImpl(u.toString()) } catch { scheduleReconnect(); return }
+    ws = sock
+    sock.onopen = () => {
+      if (ws !== sock) return
+      attempt = 0
+      connects++
+      setState('open')
+      // also said in a message, for servers that read it there
+      sock.send(JSON.stringify({ type: 'hello', lastId }))
+      dispatch({ type: 'live.open', reconnect: connects > 1 })
+    }
+    sock.onmessage = (ev) => {
+      if (ws !== sock) return
+      let msg
+      try { msg = JSON.parse(ev.data) } catch { return }
+      if (msg === null || typeof msg !== 'object' || typeof msg.type !== 'string') return
+      if (msg.id !== undefined && msg.id !== null) lastId = msg.id
+      dispatch(msg)
+    }
+    sock.onclose = () => {
+      if (ws !== sock) return
+      ws = null
+      dispatch({ type: 'live.closed' })
+      scheduleReconnect()
+    }
+    sock.onerror = () => { /* onclose follows */ }
+  }
+
+  function scheduleReconnect () {
+    if (stopped) { setState('idle'); return }
+    const base = Math.min(MAX_DELAY_MS, MIN_DELAY_MS * 2 ** attempt)
+    const delay = Math.round(base / 2 + Math.random() * base / 2) // "equal jitter"
+    attempt++
+    setState('waiting')
+    timer = setTimeout(connect, delay)
+  }
+
+  function dispatch (msg) {
+    for (const key of [msg.type, '*']) {
+      const set = handlers.get(key)
+      if (set !== undefined) for (const fn of [...set]) { try { fn(msg) } catch (err) { console.error(err) } }
+    }
+  }
+
+  return {
+    start () { if (!stopped) return; stopped = false; connect() },
+    stop () { stopped = true; clearTimeout(timer); const s = ws; ws = null; if (s !== null) s.close(); setState('idle') },
+    /** Drop the connection as a network failure would (used by tests and the "reconnect" button). */
+    drop () { if (ws !== null) ws.close() },
+    /** Reconnect now (e.g. the tab came back online) instead of waiting for the backoff. */
+    kick () { if (!stopped && ws === null) { attempt = 0; connect() } },
+    on (type, fn) {
+      let set = handlers.get(type)
+      if (set === undefined) handlers.set(type, set = new Set())
+      set.add(fn)
+      return () => set.delete(fn)
+    },
+    onState (fn) { stateListeners.add(fn); fn(state); return () => stateListeners.delete(fn) },
+    get state () { return state },
+    get lastId () { return lastId },
+    send (msg) { if (ws !== null && ws.readyState === 1) ws.send(JSON.stringify(msg)) }
+  }
+}
+
+function defaultUrl () {
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`
+}
+
+/** The page's one live connection (started after log-in). */
+export const live = createLive()

@@ -1,0 +1,284 @@
+// One journal entry: complete a call's draft and register it (it gets its number then), edit it,
+// move it through the statuses of reg. 3.6 (the server enforces the rules; its refusal is shown as
+// it says it), record the agreement of an Ошибка/Улучшение, extend the deadline with a recorded
+// agreement, annul with a reason; the full history of changes and the linked calls with recordings.
+import { html, useEffect, useRef, useState } from '/vendor/preact.js'
+import { canWrite, navigate } from '../lib/store.js'
+import { live } from '../lib/live.js'
+import { api, qs } from '../lib/api.js'
+import {
+  annulEntry, changeStatus, entryHistory, extendDeadline, getEntry, itemsOf, recordAgreement, registerEntry, updateEntry
+} from '../lib/journal-api.js'
+import { date, dateTime, duration, entryNumber, isoDay, phone } from '../lib/format.js'
+import { AGREEMENT, CHANNELS, label, MODULES, OUTCOMES, STATUSES, TYPES } from '../lib/labels.js'
+import { Dialog, OrgInput, Select } from '../lib/components.js'
+
+const FIELDS = ['type', 'module', 'channel', 'description', 'organizationId', 'organizationName', 'contactText', 'callerNumber', 'callerEmail', 'additionalInfo', 'note']
+const needsAgreement = (type) => type === 'error' || type === 'improvement'
+
+// What the status buttons offer from each status (the server has the last word and says why not)
+const NEXT = {
+  in_progress: ['resolved', 'feedback', 'to_developer', 'closed'],
+  feedback: ['in_progress', 'resolved', 'closed'],
+  to_developer: ['in_progress', 'resolved', 'feedback', 'closed'],
+  resolved: ['closed', 'in_progress'],
+  closed: []
+}
+const STATUS_VERB = {
+  resolved: 'Решен', in_progress: 'В работу', feedback: 'Обратная связь', to_developer: 'Передать разработчику', closed: 'Закрыть'
+}
+
+function formOf (e) {
+  const f = {}
+  for (const k of FIELDS) f[k] = e[k] ?? null
+  if (f.organizationName === null && e.organization?.name) f.organizationName = e.organization.name
+  return f
+}
+
+function diffOf (form, e) {
+  const out = {}
+  const base = formOf(e)
+  for (const k of FIELDS) {
+    const v = typeof form[k] === 'string' && form[k].trim() === '' ? null : form[k]
+    if (JSON.stringify(v) !== JSON.stringify(base[k])) out[k] = v
+  }
+  return out
+}
+
+export function EntryView ({ me, id }) {
+  const [entry, setEntry] = useState(null)
+  const [form, setForm] = useState(null)
+  const [error, setError] = useState(null)
+  const [notice, setNotice] = useState(null)
+  const [dialog, setDialog] = useState(null)
+  const [history, setHistory] = useState([])
+  const [calls, setCalls] = useState([])
+  const [stale, setStale] = useState(false)
+  const [busy, setBusy] = useState(false)
+  const dirtyRef = useRef(false)
+
+  async function load () {
+    try {
+      const e = await getEntry(id)
+      setEntry(e)
+      setForm(formOf(e))
+      setStale(false)
+      dirtyRef.current = false
+      setError(null)
+      entryHistory(id).then((h) => setHistory(itemsOf(h))).catch(() => setHistory([]))
+      const linked = e.calls ?? null
+      if (Array.isArray(linked)) setCalls(linked)
+      else api('GET', '/api/calls' + qs({ entryId: id })).then((r) => setCalls(itemsOf(r).filter((c) => c.entryId === id))).catch(() => setCalls([]))
+    } catch (err) { setError(err.message) }
+  }
+  useEffect(() => { void load() }, [id])
+  useEffect(() => live.on('entry.updated', (msg) => {
+    const e = msg.entry ?? msg.data?.entry ?? msg.data ?? msg
+    if (e?.id !== id) return
+    if (dirtyRef.current) setStale(true)
+    else void load()
+  }), [id])
+
+  if (error !== null && entry === null) return html`<p class="error" role="alert">${error} <a href="/journal">К журналу</a></p>`
+  if (entry === null || form === null) return html`<p class="empty">Загрузка…</p>`
+
+  const draft = entry.number === null || entry.number === undefined
+  const annulled = entry.annulment !== null && entry.annulment !== undefined
+  const closed = entry.status === 'closed'
+  const editable = canWrite(me) && !annulled && !closed
+  const set = (k) => (ev) => { dirtyRef.current = true; setForm({ ...form, [k]: ev?.target !== undefined ? ev.target.value : ev }) }
+  const changes = diffOf(form, entry)
+  const dirty = Object.keys(changes).length > 0
+
+  async function act (fn, okText) {
+    setBusy(true)
+    setError(null)
+    setNotice(null)
+    try {
+      const r = await fn()
+      if (okText) setNotice(okText)
+      if (r && typeof r === 'object' && r.id === id) { setEntry(r); setForm(formOf(r)); dirtyRef.current = false }
+      await load()
+      return r
+    } catch (err) {
+      setError(err.message)
+      throw err
+    } finally { setBusy(false) }
+  }
+
+  const save = () => act(() => updateEntry(id, changes), 'Сохранено').catch(() => {})
+  async function register () {
+    try {
+      if (dirty) await updateEntry(id, changes)
+      await act(() => registerEntry(id), null)
+      setNotice('Запрос зарегистрирован')
+    } catch (err) { setError(err.message) }
+  }
+  function onKeyDown (ev) {
+    if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); if (draft) void register(); else if (dirty) void save() }
+  }
+
+  const overdue = entry.overdue === true
+  const dlg = dialog === null ? null : dialogs[dialog.kind]?.({ entry, id, close: () => setDialog(null), act, arg: dialog.arg })
+
+  return html`<section class="entry" onKeyDown=${onKeyDown}>
+    <div class="toolbar">
+      <a href="/journal" class="link">← Журнал</a>
+      <h1 data-testid="entry-title">${draft ? 'Черновик записи' : `Запись № ${entryNumber(entry)}`}</h1>
+      ${draft ? html`<span class="pill warn">черновик: номер будет присвоен при регистрации</span>` : html`<span class=${'status s-' + entry.status} data-testid="entry-status">${label(STATUSES, entry.status)}</span>`}
+      ${annulled && html`<span class="pill bad">аннулирована</span>`}
+      ${entry.dueAt && html`<span class=${'pill ' + (overdue ? 'bad' : 'off')} data-testid="entry-due">Срок: ${dateTime(entry.dueAt)}${overdue ? ' — просрочен' : ''}</span>`}
+    </div>
+    ${annulled && html`<p class="banner bad">Аннулирована ${dateTime(entry.annulment.at)}: ${entry.annulment.reason}</p>`}
+    ${stale && html`<p class="banner warn">Запись изменил другой пользователь. <button class="link" onClick=${load}>Загрузить новую версию</button> (ваши несохранённые правки пропадут)</p>`}
+    ${error !== null && html`<p class="error" role="alert" data-testid="entry-error">${error}</p>`}
+    ${notice !== null && html`<p class="notice" role="status" data-testid="entry-notice">${notice}</p>`}
+
+    <div class="entry-grid">
+      <form class="card fields" onSubmit=${(e) => { e.preventDefault(); if (draft) void register(); else void save() }} aria-label="Запись журнала">
+        <div class="row2">
+          <label>Дата<input value=${date(entry.registeredOn) || '— (при регистрации)'} disabled /></label>
+          <label>№ п/п<input value=${entryNumber(entry) || '—'} disabled /></label>
+        </div>
+        <div class="row2">
+          <label>Тип запроса<${Select} list=${TYPES} value=${form.type} empty="— выберите —" disabled=${!editable} onChange=${set('type')} testid="entry-type" /></label>
+          <label>Модуль системы<${Select} list=${MODULES} value=${form.module} empty="— не указан —" disabled=${!editable} onChange=${set('module')} testid="entry-module" /></label>
+        </div>
+        <label>Описание запроса <span class="req" title="обязательно для регистрации">*</span>
+          <textarea rows="4" value=${form.description ?? ''} disabled=${!editable} onInput=${set('description')} data-testid="entry-description" placeholder="Что спросили или что случилось"></textarea></label>
+        <label>Наименование организации
+          <${OrgInput} value=${{ id: form.organizationId, name: form.organizationName ?? '' }} disabled=${!editable} testid="entry-organization"
+            onChange=${(o) => { dirtyRef.current = true; setForm({ ...form, organizationId: o.id, organizationName: o.name }) }} /></label>
+        <label>ФИО, контактная информация
+          <input value=${form.contactText ?? ''} disabled=${!editable} onInput=${set('contactText')} data-testid="entry-contact" placeholder="Фамилия Имя Отчество, должность" /></label>
+        <div class="row2">
+          <label>Телефон<input value=${form.callerNumber ?? ''} disabled=${!editable} onInput=${set('callerNumber')} data-testid="entry-phone" /></label>
+          <label>Эл. почта<input type="email" value=${form.callerEmail ?? ''} disabled=${!editable} onInput=${set('callerEmail')} /></label>
+        </div>
+        <label>Дополнительная информация<textarea rows="2" value=${form.additionalInfo ?? ''} disabled=${!editable} onInput=${set('additionalInfo')}></textarea></label>
+        <label>Примечание<textarea rows="2" value=${form.note ?? ''} disabled=${!editable} onInput=${set('note')} data-testid="entry-note"></textarea></label>
+        <div class="row2">
+          <label>Канал<${Select} list=${CHANNELS} value=${form.channel} disabled=${!editable} onChange=${set('channel')} /></label>
+          <label>Дата решения запроса<input value=${date(entry.resolvedOn) || '—'} disabled /></label>
+        </div>
+        ${entry.resolution && html`<div class="resolution"><b>Решение:</b> ${entry.resolution}</div>`}
+        ${editable && html`<div class="actions">
+          ${draft
+            ? html`<button type="submit" class="primary" disabled=${busy} data-testid="register">Зарегистрировать <kbd>Ctrl+Enter</kbd></button>
+                   <button type="button" disabled=${busy || !dirty} onClick=${save}>Сохранить черновик</button>`
+            : html`<button type="submit" class="primary" disabled=${busy || !dirty} data-testid="save">Сохранить изменения</button>`}
+        </div>`}
+      </form>
+
+      <aside>
+        ${!draft && editable && html`<div class="card">
+          <h3>Статус решения</h3>
+          <div class="buttons">
+            ${(NEXT[entry.status] ?? []).map((s) => html`<button onClick=${() => setDialog({ kind: 'status', arg: s })} data-testid=${'to-' + s}>${STATUS_VERB[s]}</button>`)}
+          </div>
+          <p class="muted small">«Обратная связь» останавливает срок, пока не придут сведения (п. 3.4.3). «Передано разработчику» — после согласования Ошибки/Улучшения.</p>
+        </div>`}
+        ${needsAgreement(entry.type) && html`<div class="card" data-testid="agreement">
+          <h3>Согласование (п. 3.5)</h3>
+          ${entry.agreement
+            ? html`<p><span class=${'pill ' + ({ agreed: 'ok', rejected: 'bad' }[entry.agreement.state] ?? 'warn')}>${label(AGREEMENT, entry.agreement.state)}</span>
+                ${entry.agreement.by ? html` — ${entry.agreement.by}` : ''} ${entry.agreement.at ? html`<span class="muted">${dateTime(entry.agreement.at)}</span>` : ''}</p>
+                ${entry.agreement.comment && html`<p class="small">${entry.agreement.comment}</p>`}`
+            : html`<p class="muted">Не согласовано</p>`}
+          ${editable && !draft && html`<button onClick=${() => setDialog({ kind: 'agreement' })}>Записать согласование</button>`}
+        </div>`}
+        ${!draft && html`<div class="card">
+          <h3>Срок (п. 3.4.2)</h3>
+          <p>${entry.dueAt ? html`до <b class=${overdue ? 'overdue-text' : ''}>${dateTime(entry.dueAt)}</b>` : html`<span class="muted">срок не идёт</span>`}</p>
+          ${(entry.extensions ?? []).map((x) => html`<p class="small">Продлён до ${dateTime(x.dueAt)}: ${x.reason} (согласовал: ${x.agreedBy})</p>`)}
+          ${editable && html`<button onClick=${() => setDialog({ kind: 'extension' })} data-testid="extend">Продлить срок…</button>`}
+        </div>`}
+        ${calls.length > 0 && html`<div class="card">
+          <h3>Звонки</h3>
+          ${calls.map((c) => html`<div class="call-line">
+            <div>${dateTime(c.arrivedAt)} · ${phone(c.callerNumber)} · ${label(OUTCOMES, c.outcome)}${c.talkSeconds ? ` · ${duration(c.talkSeconds)}` : ''}</div>
+            ${c.hasRecording && html`<audio controls preload="none" src=${`/api/calls/${c.id}/recording`}></audio>`}
+          </div>`)}
+        </div>`}
+        ${canWrite(me) && !annulled && html`<div class="card">
+          <button class="danger" onClick=${() => setDialog({ kind: 'annul' })} data-testid="annul">Аннулировать…</button>
+          <p class="muted small">Записи журнала не удаляются: аннулированная запись остаётся с причиной.</p>
+        </div>`}
+      </aside>
+    </div>
+
+    <details class="card history" open=${history.length > 0 && history.length <= 12}>
+      <summary>История изменений (${history.length})</summary>
+      <table class="grid small"><thead><tr><th>Когда</th><th>Кто</th><th>Что</th><th>Было</th><th>Стало</th></tr></thead>
+        <tbody>${history.map((h) => html`<tr>
+          <td class="nowrap">${dateTime(h.at ?? h.createdAt)}</td>
+          <td>${h.byName ?? h.userName ?? h.by?.fullName ?? h.user?.fullName ?? (h.by ? `#${h.by}` : 'система')}</td>
+          <td>${ACTION[h.action] ?? h.action}${h.field ? html` <span class="muted">${FIELD[h.field] ?? h.field}</span>` : ''}</td>
+          <td class="desc">${show(h.field, h.old)}</td><td class="desc">${show(h.field, h.new)}</td>
+        </tr>`)}</tbody></table>
+    </details>
+    ${dlg}
+  </section>`
+}
+
+const ACTION = { created: 'Создана', updated: 'Изменена', registered: 'Зарегистрирована', status: 'Статус', agreement: 'Согласование', extension: 'Продление срока', annulled: 'Аннулирована', assigned: 'Назначена' }
+const FIELD = {
+  type: 'тип', description: 'описание', organizationName: 'организация', organizationId: 'организация (справочник)', contactText: 'ФИО, контакты',
+  additionalInfo: 'доп. информация', status: 'статус', resolvedOn: 'дата решения', note: 'примечание', resolution: 'решение', channel: 'канал',
+  module: 'модуль', callerNumber: 'телефон', callerEmail: 'эл. почта', dueAt: 'срок', registeredOn: 'дата', year: 'год', number: 'номер', agreement: 'согласование', annulment: 'аннулирование', assignedTo: 'исполнитель'
+}
+function show (field, v) {
+  if (v === null || v === undefined) return '—'
+  if (field === 'status') return label(STATUSES, v)
+  if (field === 'type') return label(TYPES, v)
+  if (field === 'channel') return label(CHANNELS, v)
+  if (field === 'module') return label(MODULES, v)
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v)) return dateTime(v)
+  if (typeof v === 'object') {
+    if (v.state) return `${label(AGREEMENT, v.state)}${v.by ? ', ' + v.by : ''}${v.comment ? ': ' + v.comment : ''}`
+    if (v.reason) return v.reason
+    return JSON.stringify(v)
+  }
+  return String(v)
+}
+
+const dialogs = {
+  status: ({ id, close, act, arg }) => {
+    const needsText = arg === 'resolved' || arg === 'feedback'
+    return html`<${Dialog} title=${`Статус: ${label(STATUSES, arg)}`} onClose=${close} submitText=${STATUS_VERB[arg]} testid="status-dialog"
+      onSubmit=${async (fd) => {
+        const text = String(fd.get('comment') ?? '').trim()
+        const body = { status: arg }
+        if (text !== '') { if (arg === 'resolved') body.resolution = text; else body.comment = text }
+        await act(() => changeStatus(id, body), `Статус: ${label(STATUSES, arg)}`)
+      }}>
+      ${arg === 'resolved' && html`<label>Комментарий о решении (п. 3.4.1) <span class="req">*</span><textarea name="comment" rows="4" data-testid="resolution" placeholder="Что ответили; для запроса по почте комментарий уйдёт на адрес отправителя"></textarea></label>`}
+      ${arg === 'feedback' && html`<label>Какие сведения запрошены<textarea name="comment" rows="3"></textarea></label>`}
+      ${!needsText && html`<label>Комментарий<textarea name="comment" rows="2"></textarea></label>`}
+      ${arg === 'closed' && html`<p class="muted small">Закрытая запись больше не редактируется; новый запрос может на неё сослаться.</p>`}
+    <//>`
+  },
+  agreement: ({ entry, id, close, act }) => html`<${Dialog} title="Согласование с оператором Системы / Департаментом" onClose=${close} testid="agreement-dialog"
+      onSubmit=${async (fd) => {
+        await act(() => recordAgreement(id, { state: fd.get('state'), by: String(fd.get('by') ?? '').trim() || null, comment: String(fd.get('comment') ?? '').trim() || null }), 'Согласование записано')
+      }}>
+      <label>Решение<select name="state">${AGREEMENT.map(([c, t]) => html`<option value=${c} selected=${entry.agreement?.state === c}>${t}</option>`)}</select></label>
+      <label>Кто согласовал<input name="by" placeholder="Оператор Системы / Департамент, ФИО" value=${entry.agreement?.by ?? ''} /></label>
+      <label>Комментарий<textarea name="comment" rows="3"></textarea></label>
+    <//>`,
+  extension: ({ entry, id, close, act }) => html`<${Dialog} title="Продление срока (п. 3.4.3)" onClose=${close} submitText="Продлить" testid="extension-dialog"
+      onSubmit=${async (fd) => {
+        await act(() => extendDeadline(id, { dueOn: fd.get('dueOn'), reason: String(fd.get('reason') ?? '').trim(), agreedBy: String(fd.get('agreedBy') ?? '').trim() }), 'Срок продлён')
+      }}>
+      <p class="muted small">Текущий срок: ${dateTime(entry.dueAt) || '—'}. Срок продлевается только по согласованию.</p>
+      <label>Новый срок (рабочий день)<input type="date" name="dueOn" required min=${isoDay()} /></label>
+      <label>Причина<textarea name="reason" rows="2" required></textarea></label>
+      <label>Кто согласовал<input name="agreedBy" required placeholder="Оператор Системы / Департамент, ФИО" /></label>
+    <//>`,
+  annul: ({ id, close, act }) => html`<${Dialog} title="Аннулировать запись" onClose=${close} submitText="Аннулировать" danger=${true} testid="annul-dialog"
+      onSubmit=${async (fd) => { await act(() => annulEntry(id, String(fd.get('reason') ?? '').trim()), 'Запись аннулирована') }}>
+      <p>Запись останется в журнале с отметкой об аннулировании и причиной.</p>
+      <label>Причина <span class="req">*</span><textarea name="reason" rows="3" required></textarea></label>
+    <//>`
+}
+

@@ -1,0 +1,165 @@
+// The journal: the regulation's columns in its order (appendix «Журнал специалиста») plus the due
+// date with overdue entries highlighted; filters, full-text search, sorting and paging kept in the
+// address (a reload or a shared link shows the same list); live updates from the websocket.
+import { html, useEffect, useRef, useState } from '/vendor/preact.js'
+import { navigate, canWrite } from '../lib/store.js'
+import { live } from '../lib/live.js'
+import { createEntry, itemsOf, listEntries, totalOf } from '../lib/journal-api.js'
+import { date, dateTime, entryNumber, phone } from '../lib/format.js'
+import { CHANNELS, label, MODULES, STATUSES, TYPES } from '../lib/labels.js'
+import { OrgInput, Select } from '../lib/components.js'
+
+const PAGE = 50
+const FILTER_KEYS = ['from', 'to', 'type', 'status', 'channel', 'module', 'organizationId', 'overdue', 'q', 'sort', 'order', 'page', 'drafts']
+
+// [sort key, header]: the regulation's columns, in order
+const COLUMNS = [
+  ['registeredOn', 'Дата'],
+  ['number', '№ п/п'],
+  ['type', 'Тип запроса'],
+  [null, 'Описание запроса'],
+  ['organization', 'Наименование организации'],
+  [null, 'ФИО, контактная информация'],
+  [null, 'Дополнительная информация'],
+  ['status', 'Статус решения запроса'],
+  ['resolvedOn', 'Дата решения запроса'],
+  [null, 'Примечание']
+]
+
+function readFilters (path) {
+  const u = new URLSearchParams(path.split('?')[1] ?? '')
+  const f = {}
+  for (const k of FILTER_KEYS) { const v = u.get(k); if (v !== null && v !== '') f[k] = v }
+  return f
+}
+
+function toQuery (f) {
+  const u = new URLSearchParams()
+  for (const k of FILTER_KEYS) if (f[k] !== undefined && f[k] !== null && f[k] !== '' && !(k === 'page' && Number(f[k]) <= 1)) u.set(k, f[k])
+  const s = u.toString()
+  return s === '' ? '/journal' : `/journal?${s}`
+}
+
+export function contactText (e) {
+  const parts = [e.contactText ?? e.contactName ?? e.contact?.fullName, e.callerNumber ? phone(e.callerNumber) : null, e.callerEmail]
+  return parts.filter((x) => x !== null && x !== undefined && x !== '').filter((x, i, a) => a.indexOf(x) === i).join(', ')
+}
+
+export const isOverdue = (e) => e.overdue === true
+
+export function JournalView ({ me, path }) {
+  const filters = readFilters(path)
+  const [data, setData] = useState(null)
+  const [error, setError] = useState(null)
+  const [flash, setFlash] = useState(new Set())
+  const [org, setOrg] = useState({ id: filters.organizationId ? Number(filters.organizationId) : null, name: filters.orgName ?? '' })
+  const [q, setQ] = useState(filters.q ?? '')
+  const reloadTimer = useRef(null)
+  const key = toQuery(filters)
+
+  const set = (patch) => navigate(toQuery({ ...filters, page: undefined, ...patch }), { replace: true })
+
+  async function load () {
+    try {
+      const page = Math.max(1, Number(filters.page ?? 1))
+      const params = {
+        from: filters.from, to: filters.to, type: filters.type, status: filters.status, channel: filters.channel,
+        module: filters.module, organizationId: filters.organizationId, overdue: filters.overdue === '1' ? true : undefined,
+        q: filters.q, sort: filters.sort ?? 'registeredOn', order: filters.order ?? 'desc',
+        draft: filters.drafts === '1' ? true : undefined, limit: PAGE, offset: (page - 1) * PAGE
+      }
+      setData(await listEntries(params))
+      setError(null)
+    } catch (err) { setError(err.message) }
+  }
+  useEffect(() => { void load() }, [key])
+
+  // live: another specialist registered or changed an entry → reload this page of the list
+  useEffect(() => {
+    const onEntry = (msg) => {
+      const e = msg.entry ?? msg.data?.entry ?? msg.data ?? msg
+      if (e?.id !== undefined) setFlash((s) => new Set([...s, e.id]))
+      clearTimeout(reloadTimer.current)
+      reloadTimer.current = setTimeout(() => { void load() }, 250)
+    }
+    const offs = [live.on('entry.created', onEntry), live.on('entry.updated', onEntry), live.on('live.open', (m) => { if (m.reconnect) void load() })]
+    return () => { offs.forEach((off) => off()); clearTimeout(reloadTimer.current) }
+  }, [key])
+  useEffect(() => { if (flash.size === 0) return; const t = setTimeout(() => setFlash(new Set()), 3000); return () => clearTimeout(t) }, [flash])
+
+  const items = itemsOf(data)
+  const total = totalOf(data)
+  const page = Math.max(1, Number(filters.page ?? 1))
+  const pages = Math.max(1, Math.ceil(total / PAGE))
+  const sort = filters.sort ?? 'registeredOn'
+  const order = filters.order ?? 'desc'
+
+  function sortBy (k) {
+    if (k === null) return
+    set({ sort: k, order: sort === k && order === 'desc' ? 'asc' : 'desc' })
+  }
+
+  async function newEntry () {
+    try {
+      const e = await createEntry({ channel: 'phone' })
+      navigate(`/entries/${e.id}`)
+    } catch (err) { setError(err.message) }
+  }
+
+  const sortMark = (k) => sort === k ? (order === 'asc' ? ' ▲' : ' ▼') : ''
+  return html`<section class="journal">
+    <div class="toolbar">
+      <h1>Журнал специалиста</h1>
+      <form class="search" role="search" onSubmit=${(e) => { e.preventDefault(); set({ q: q.trim() }) }}>
+        <input type="search" placeholder="Поиск по журналу: описание, организация, ФИО, телефон…" value=${q} onInput=${(e) => setQ(e.target.value)} data-testid="journal-search" aria-label="Поиск" />
+        <button type="submit">Найти</button>
+      </form>
+      ${canWrite(me) && html`<button class="primary" onClick=${newEntry} title="Запрос по почте или при личном обращении">+ Новая запись</button>`}
+    </div>
+    <form class="filters" onSubmit=${(e) => e.preventDefault()} aria-label="Отбор записей">
+      <label>С <input type="date" value=${filters.from ?? ''} onChange=${(e) => set({ from: e.target.value })} /></label>
+      <label>по <input type="date" value=${filters.to ?? ''} onChange=${(e) => set({ to: e.target.value })} /></label>
+      <${Select} list=${TYPES} value=${filters.type} empty="Все типы" onChange=${(v) => set({ type: v })} />
+      <${Select} list=${STATUSES} value=${filters.status} empty="Все статусы" onChange=${(v) => set({ status: v })} />
+      <${Select} list=${CHANNELS} value=${filters.channel} empty="Все каналы" onChange=${(v) => set({ channel: v })} />
+      <${Select} list=${MODULES} value=${filters.module} empty="Все модули" onChange=${(v) => set({ module: v })} />
+      <div class="org-filter"><${OrgInput} value=${org} placeholder="Организация" onChange=${(o) => { setOrg(o); if (o.id !== null) set({ organizationId: String(o.id) }); else if (o.name === '' && filters.organizationId) set({ organizationId: undefined }) }} /></div>
+      <label class="check"><input type="checkbox" checked=${filters.overdue === '1'} onChange=${(e) => set({ overdue: e.target.checked ? '1' : undefined })} data-testid="filter-overdue" /> Просроченные</label>
+      <label class="check"><input type="checkbox" checked=${filters.drafts === '1'} onChange=${(e) => set({ drafts: e.target.checked ? '1' : undefined })} /> Черновики</label>
+      ${Object.keys(filters).some((k) => k !== 'sort' && k !== 'order') && html`<button type="button" class="link" onClick=${() => { setQ(''); setOrg({ id: null, name: '' }); navigate('/journal', { replace: true }) }}>Сбросить</button>`}
+    </form>
+    ${error !== null && html`<p class="error" role="alert">${error}</p>`}
+    <div class="table-wrap">
+    <table class="grid" data-testid="journal-table">
+      <thead><tr>
+        ${COLUMNS.map(([k, h]) => html`<th class=${k !== null ? 'sortable' : ''} onClick=${() => sortBy(k)} aria-sort=${sort === k ? (order === 'asc' ? 'ascending' : 'descending') : undefined}>${h}${k !== null ? sortMark(k) : ''}</th>`)}
+        <th class="sortable" onClick=${() => sortBy('dueAt')}>Срок${sortMark('dueAt')}</th>
+      </tr></thead>
+      <tbody>
+        ${data === null && error === null && html`<tr><td colspan="11" class="empty">Загрузка…</td></tr>`}
+        ${data !== null && items.length === 0 && html`<tr><td colspan="11" class="empty">Записей не найдено</td></tr>`}
+        ${items.map((e) => html`<tr key=${e.id} data-entry-id=${e.id} class=${[isOverdue(e) ? 'overdue' : '', e.annulment ? 'annulled' : '', flash.has(e.id) ? 'flash' : '', e.number === null || e.number === undefined ? 'draft' : ''].join(' ')}
+            onClick=${(ev) => { if (ev.target.closest('a') === null) navigate(`/entries/${e.id}`) }}>
+          <td class="nowrap">${date(e.registeredOn) || html`<span class="muted">${dateTime(e.createdAt)}</span>`}</td>
+          <td class="nowrap"><a href=${`/entries/${e.id}`}>${entryNumber(e) || 'черновик'}</a></td>
+          <td>${label(TYPES, e.type)}</td>
+          <td class="desc">${e.description}${e.annulment ? html` <span class="pill bad">аннулирована</span>` : ''}</td>
+          <td>${e.organizationName ?? e.organization?.name ?? ''}</td>
+          <td>${contactText(e)}</td>
+          <td class="desc">${e.additionalInfo ?? ''}</td>
+          <td class="nowrap"><span class=${'status s-' + (e.status ?? 'draft')}>${label(STATUSES, e.status) || 'Черновик'}</span></td>
+          <td class="nowrap">${date(e.resolvedOn)}</td>
+          <td class="desc">${e.note ?? ''}</td>
+          <td class="nowrap due">${dateTime(e.dueAt)}${isOverdue(e) ? html` <span class="pill bad">просрочен</span>` : ''}</td>
+        </tr>`)}
+      </tbody>
+    </table>
+    </div>
+    <nav class="pager" aria-label="Страницы">
+      <span class="muted">${total} ${total % 10 === 1 && total % 100 !== 11 ? 'запись' : (total % 10 >= 2 && total % 10 <= 4 && (total % 100 < 10 || total % 100 >= 20)) ? 'записи' : 'записей'}</span>
+      <button disabled=${page <= 1} onClick=${() => set({ page: String(page - 1) })}>← Назад</button>
+      <span>Стр. ${page} из ${pages}</span>
+      <button disabled=${page >= pages} onClick=${() => set({ page: String(page + 1) })}>Вперёд →</button>
+    </nav>
+  </section>`
+}

@@ -1,0 +1,71 @@
+// The UI in a real Chromium: served at /, log-in and log-out, the SPA's routes survive a reload,
+// the PBX state is shown, the head's pages are there for the head only.
+import t from 'tap'
+import { CHROMIUM, NO_CHROMIUM, launchBrowser, login, newContext, pageErrors, screenshot, startServer } from '../helpers/browser.js'
+
+if (CHROMIUM === undefined) {
+  console.log(`# ${NO_CHROMIUM}`)
+  t.plan(0, NO_CHROMIUM)
+} else {
+  t.test('web UI: log in, see the journal and the PBX state, log out', async (t) => {
+    const server = await startServer(t)
+    const browser = await launchBrowser(t)
+    const ctx = await newContext(browser, server.url)
+    const page = await ctx.newPage()
+    const errors = pageErrors(page)
+
+    await page.goto('/')
+    await page.getByRole('heading', { name: 'Журнал специалиста' }).waitFor()
+    await screenshot(page, 'login')
+
+    await page.getByLabel('Имя пользователя').fill('ivanova')
+    await page.getByLabel('Пароль').fill('wrong-password')
+    await page.getByRole('button', { name: 'Войти' }).click()
+    t.match(await page.getByTestId('login-error').textContent(), /Неверное имя пользователя или пароль/, 'a wrong password is refused in Russian')
+
+    await login(page, 'ivanova')
+    t.match(await page.getByTestId('me').textContent(), /Иванова Анна Сергеевна/, 'the specialist is named in the header')
+    t.equal(await page.getByTestId('pbx-status').getAttribute('data-state'), 'disabled', 'no AMI_URL: the PBX is shown as not configured')
+    t.match(await page.getByTestId('pbx-status').textContent(), /АТС не настроена/, 'in Russian')
+    t.notOk(await page.getByRole('link', { name: 'Пользователи' }).isVisible(), 'a specialist has no users page')
+    await screenshot(page, 'journal-empty')
+
+    await page.goto('/calls')
+    await page.getByRole('heading', { name: 'Звонки' }).waitFor()
+    t.ok(await page.getByTestId('me').isVisible(), 'a reload of an app route keeps the session and shows the page')
+
+    const api404 = await page.request.get('/api/nothing-here')
+    t.equal(api404.status(), 404, 'an unknown API path is still a JSON 404, not the app')
+    t.equal((await page.request.get('/vendor/preact.js')).status(), 200, 'Preact is served by the service, no CDN')
+
+    await page.getByTestId('logout').click()
+    await page.getByLabel('Имя пользователя').waitFor()
+    const me = await page.request.get('/api/auth/me')
+    t.equal(me.status(), 401, 'after log-out the session is gone')
+    t.same(errors, [], 'no errors in the page')
+  })
+
+  t.test('web UI: the head sees users and extensions and the calendar', async (t) => {
+    const server = await startServer(t)
+    const browser = await launchBrowser(t)
+    const ctx = await newContext(browser, server.url)
+    const page = await ctx.newPage()
+    const errors = pageErrors(page)
+    await login(page, 'petrov')
+    await page.getByRole('link', { name: 'Пользователи' }).click()
+    await page.getByTestId('users-table').getByText('Иванова Анна Сергеевна').waitFor()
+    t.equal(await page.getByTestId('users-table').locator('input.ext').first().inputValue().then(() => true), true, 'extensions are editable')
+    await screenshot(page, 'users')
+
+    await page.getByRole('button', { name: '+ Добавить пользователя' }).click()
+    await page.getByLabel('Имя для входа (латиница)').fill('smirnova')
+    await page.getByLabel('ФИО').fill('Смирнова Елена Викторовна')
+    await page.getByLabel('Внутренний номер').fill('102')
+    await page.getByLabel('Пароль (не короче 8 символов)').fill('long-enough-pass')
+    await page.getByRole('button', { name: 'Создать' }).click()
+    await page.getByTestId('users-table').getByText('Смирнова Елена Викторовна').waitFor()
+    t.pass('the head created a specialist with extension 102')
+
+    t.same(errors, [], 'no errors in the page')
+  })
+}
