@@ -95,7 +95,7 @@ export type EntrySet = EntryFields & Partial<Pick<Entry,
   'registeredOn' | 'year' | 'status' | 'resolvedOn' | 'resolution' | 'registeredAt' | 'registeredBy' |
   'resolvedAt' | 'resolvedBy' | 'dueAt' | 'agreement' | 'annulment'>>
 
-export const HISTORY_ACTIONS = ['created', 'updated', 'registered', 'status', 'agreement', 'extension', 'annulled', 'assigned'] as const
+export const HISTORY_ACTIONS = ['created', 'updated', 'registered', 'status', 'agreement', 'extension', 'annulled', 'assigned', 'deadline'] as const
 export type HistoryAction = typeof HISTORY_ACTIONS[number]
 
 /** One line of the history: what changed, old → new (JSON values). */

@@ -1,0 +1,409 @@
+// Journal entries in PostgreSQL. Every change runs in one transaction: the entry is locked, a pure
+// rule of src/journal decides, and the decision is written with its history lines; registration
+// takes the year's next number from a counter row in that same transaction (no gaps, no duplicates).
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
+import type { Db } from './database.js'
+import type { DB } from './types.js'
+import type { JournalEntryTable } from './tables/journal.js'
+import { defaultCalendar, type IsoDate, type WorkCalendar } from '../calendar/index.js'
+import {
+  annul, assign, changeStatus, computeDue, displayPhone, extendDeadline, normalizePhone, recordAgreement, register, toJsonValue, updateFields,
+  type AgreementState, type Channel, type Decision, type Entry, type EntryExtension, type EntryFields, type EntryPause,
+  type EntrySet, type EntryType, type HistoryItem, type Module, type Refusal, type Status
+} from '../journal/index.js'
+
+type Executor = Kysely<DB> | Transaction<DB>
+
+export interface JournalRepositoryOptions {
+  /** The working calendar in force (the calendar service's current(), or the default calendar). */
+  currentCalendar?: () => WorkCalendar
+  clock?: () => Date
+}
+
+/** Who acts and when; `at` defaults to the clock. */
+export interface Actor { by: number | null, at?: Date }
+
+export interface NewDraft extends EntryFields {
+  channel: Channel
+  /** The call's Linkedid, for the history (the call table links the call to the entry). */
+  callId?: string
+}
+
+export type NotFound = { ok: false, code: 'ENTRY_NOT_FOUND', message: string }
+export type Outcome = { ok: true, entry: Entry } | Refusal | NotFound
+
+export interface HistoryRecord {
+  id: number
+  at: Date
+  userId: number | null
+  userName: string | null
+  action: string
+  field: string | null
+  old: unknown
+  new: unknown
+}
+
+export const ENTRY_SORTS = ['created', 'registered', 'number', 'due', 'updated'] as const
+export type EntrySort = typeof ENTRY_SORTS[number]
+
+export interface EntryFilter {
+  /** Registration date from / to, inclusive. */
+  from?: IsoDate
+  to?: IsoDate
+  type?: EntryType[]
+  status?: Status[]
+  channel?: Channel[]
+  module?: Module[]
+  organizationId?: number
+  contactId?: number
+  assignedTo?: number
+  /** true: drafts only; false: registered only; absent: both */
+  draft?: boolean
+  /** true: overdue only (due_at < now, the clock running, not annulled); false: all but those */
+  overdue?: boolean
+  /** Russian full-text search over description, additional info, note, resolution, organization and contact. */
+  q?: string
+  callerNumber?: string
+  /** true: annulled only; false (default): not annulled; 'all': both */
+  annulled?: boolean | 'all'
+  now: Date
+  sort?: EntrySort
+  order?: 'asc' | 'desc'
+  limit: number
+  offset: number
+}
+
+type EntryRow = Selectable<JournalEntryTable>
+
+function toEntry (r: Omit<EntryRow, 'search'>, pauses: EntryPause[], extensions: EntryExtension[]): Entry {
+  return {
+    id: r.id,
+    registeredOn: r.registered_on,
+    year: r.year,
+    number: r.number,
+    type: r.type,
+    description: r.description,
+    organizationId: r.organization_id,
+    organizationName: r.organization_name,
+    contactId: r.contact_id,
+    contactText: r.contact_text,
+    additionalInfo: r.additional_info,
+    status: r.status,
+    resolvedOn: r.resolved_on,
+    note: r.note,
+    resolution: r.resolution,
+    channel: r.channel,
+    module: r.module,
+    callerNumber: r.caller_number,
+    callerEmail: r.caller_email,
+    registeredAt: r.registered_at,
+    registeredBy: r.registered_by,
+    resolvedAt: r.resolved_at,
+    resolvedBy: r.resolved_by,
+    assignedTo: r.assigned_to,
+    dueAt: r.due_at,
+    agreement: r.agreement_state === null
+      ? null
+      : { state: r.agreement_state, by: r.agreement_by, at: r.agreement_at, comment: r.agreement_comment, recordedBy: r.agreement_recorded_by },
+    annulment: r.annulled_at === null ? null : { at: r.annulled_at, reason: r.annul_reason ?? '', by: r.annulled_by },
+    referenceId: r.reference_id,
+    createdAt: r.created_at,
+    createdBy: r.created_by,
+    updatedAt: r.updated_at,
+    pauses,
+    extensions
+  }
+}
+
+/** The columns of a decision's `set`. */
+function toRow (s: EntrySet): Record<string, unknown> {
+  const row: Record<string, unknown> = {}
+  const put = (column: string, v: unknown): void => { if (v !== undefined) row[column] = v }
+  put('type', s.type)
+  put('description', s.description)
+  put('organization_id', s.organizationId)
+  put('organization_name', s.organizationName)
+  put('contact_id', s.contactId)
+  put('contact_text', s.contactText)
+  put('additional_info', s.additionalInfo)
+  put('note', s.note)
+  put('channel', s.channel)
+  put('module', s.module)
+  put('caller_number', s.callerNumber)
+  put('caller_email', s.callerEmail)
+  put('assigned_to', s.assignedTo)
+  put('reference_id', s.referenceId)
+  put('registered_on', s.registeredOn)
+  put('year', s.year)
+  put('status', s.status)
+  put('resolved_on', s.resolvedOn)
+  put('resolution', s.resolution)
+  put('registered_at', s.registeredAt)
+  put('registered_by', s.registeredBy)
+  put('resolved_at', s.resolvedAt)
+  put('resolved_by', s.resolvedBy)
+  put('due_at', s.dueAt)
+  if (s.agreement !== undefined) {
+    const a = s.agreement
+    Object.assign(row, {
+      agreement_state: a?.state ?? null, agreement_by: a?.by ?? null, agreement_at: a?.at ?? null,
+      agreement_comment: a?.comment ?? null, agreement_recorded_by: a?.recordedBy ?? null
+    })
+  }
+  if (s.annulment !== undefined) {
+    const a = s.annulment
+    Object.assign(row, { annulled_at: a?.at ?? null, annul_reason: a?.reason ?? null, annulled_by: a?.by ?? null })
+  }
+  return row
+}
+
+const json = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(toJsonValue(v)))
+
+async function inTransaction<T> (db: Executor, fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? await fn(db as Transaction<DB>) : await db.transaction().execute(fn)
+}
+
+async function loadParts (db: Executor, ids: number[]): Promise<{ pauses: Map<number, EntryPause[]>, extensions: Map<number, EntryExtension[]> }> {
+  const pauses = new Map<number, EntryPause[]>()
+  const extensions = new Map<number, EntryExtension[]>()
+  if (ids.length === 0) return { pauses, extensions }
+  const [ps, xs] = [
+    await db.selectFrom('entry_pause').select(['entry_id', 'from_at', 'to_at']).where('entry_id', 'in', ids).orderBy('id').execute(),
+    await db.selectFrom('entry_extension').selectAll().where('entry_id', 'in', ids).orderBy('id').execute()
+  ]
+  for (const p of ps) pauses.set(p.entry_id, [...pauses.get(p.entry_id) ?? [], { from: p.from_at, to: p.to_at }])
+  for (const x of xs) {
+    extensions.set(x.entry_id, [...extensions.get(x.entry_id) ?? [], {
+      dueAt: x.due_at, dueOn: x.due_on, previousDueAt: x.previous_due_at, reason: x.reason, agreedBy: x.agreed_by, recordedBy: x.recorded_by, recordedAt: x.recorded_at
+    }])
+  }
+  return { pauses, extensions }
+}
+
+const entryColumns = [
+  'id', 'registered_on', 'year', 'number', 'type', 'description', 'organization_id', 'organization_name', 'contact_id', 'contact_text',
+  'additional_info', 'status', 'resolved_on', 'note', 'resolution', 'channel', 'module', 'caller_number', 'caller_email', 'registered_at',
+  'registered_by', 'resolved_at', 'resolved_by', 'assigned_to', 'due_at', 'agreement_state', 'agreement_by', 'agreement_at',
+  'agreement_comment', 'agreement_recorded_by', 'annulled_at', 'annul_reason', 'annulled_by', 'reference_id', 'created_at', 'created_by', 'updated_at'
+] as const
+
+async function withParts (db: Executor, rows: Array<Omit<EntryRow, 'search'>>): Promise<Entry[]> {
+  const { pauses, extensions } = await loadParts(db, rows.map((r) => r.id))
+  return rows.map((r) => toEntry(r, pauses.get(r.id) ?? [], extensions.get(r.id) ?? []))
+}
+
+async function load (db: Executor, id: number, lock = false): Promise<Entry | undefined> {
+  const row = await db.selectFrom('journal_entry').select(entryColumns).where('id', '=', id)
+    .$if(lock, (qb) => qb.forUpdate()).executeTakeFirst()
+  return row === undefined ? undefined : (await withParts(db, [row]))[0]
+}
+
+/**
+ * The journal keeps the organization's name and the contact's name and phones as written when the
+ * entry was made (the printed column), copied from the directory when only an id is given.
+ */
+async function fillNames (db: Executor, f: EntryFields, before?: Entry): Promise<EntryFields> {
+  const out: EntryFields = { ...f }
+  if (f.contactId !== undefined && f.contactId !== null && f.contactId !== before?.contactId) {
+    const c = await db.selectFrom('contact').select(['full_name', 'phones', 'emails', 'organization_id']).where('id', '=', f.contactId).executeTakeFirst()
+    if (c !== undefined) {
+      if (f.contactText === undefined) out.contactText = [c.full_name, ...c.phones.map(displayPhone), ...c.emails].join(', ')
+      if (f.organizationId === undefined && c.organization_id !== null && (before?.organizationId ?? null) === null) out.organizationId = c.organization_id
+    }
+  }
+  if (out.organizationId !== undefined && out.organizationId !== null && out.organizationId !== before?.organizationId && f.organizationName === undefined) {
+    const o = await db.selectFrom('organization').select('name').where('id', '=', out.organizationId).executeTakeFirst()
+    if (o !== undefined) out.organizationName = o.name
+  }
+  return out
+}
+
+async function insertHistory (db: Executor, entryId: number, items: HistoryItem[], by: number | null, at: Date): Promise<void> {
+  if (items.length === 0) return
+  await db.insertInto('entry_history').values(items.map((h) => ({
+    entry_id: entryId, at, user_id: by, action: h.action, field: h.field, old: json(h.old), new: json(h.new)
+  }))).execute()
+}
+
+/** Writes a decision: the year's next number, the columns, the pause, the extension and the history. */
+async function write (trx: Transaction<DB>, e: Entry, d: Extract<Decision, { ok: true }>, by: number | null, at: Date): Promise<void> {
+  const row = toRow(d.set)
+  const history = [...d.history]
+  if (d.assignNumber === true) {
+    const year = d.set.year ?? e.year
+    if (year === null || year === undefined) throw new Error('a number is assigned within a registration year')
+    const { last_number: number } = await trx.insertInto('entry_number_counter').values({ year, last_number: 1 })
+      .onConflict((oc) => oc.column('year').doUpdateSet({ last_number: sql<number>`entry_number_counter.last_number + 1` }))
+      .returning('last_number').executeTakeFirstOrThrow()
+    row.number = number
+    history.push({ action: 'registered', field: 'number', old: null, new: number })
+  }
+  if (Object.keys(row).length > 0) {
+    await trx.updateTable('journal_entry').set({ ...row, updated_at: at }).where('id', '=', e.id).execute()
+  }
+  if (d.pause !== undefined) {
+    if ('open' in d.pause) await trx.insertInto('entry_pause').values({ entry_id: e.id, from_at: d.pause.open, to_at: null }).execute()
+    else await trx.updateTable('entry_pause').set({ to_at: d.pause.close }).where('entry_id', '=', e.id).where('to_at', 'is', null).execute()
+  }
+  if (d.extension !== undefined) {
+    const x = d.extension
+    await trx.insertInto('entry_extension').values({
+      entry_id: e.id, due_on: x.dueOn, due_at: x.dueAt, previous_due_at: x.previousDueAt, reason: x.reason, agreed_by: x.agreedBy, recorded_by: x.recordedBy, recorded_at: x.recordedAt
+    }).execute()
+  }
+  await insertHistory(trx, e.id, history, by, at)
+}
+
+export function journalRepository (db: Db | Transaction<DB>, opts: JournalRepositoryOptions = {}) {
+  const currentCalendar = opts.currentCalendar ?? defaultCalendar
+  const clock = opts.clock ?? (() => new Date())
+
+  /** Locks the entry, lets the rule decide and writes the decision, all in one transaction. */
+  const apply = async (id: number, actor: Actor, decide: (e: Entry, at: Date) => Decision): Promise<Outcome> => {
+    const at = actor.at ?? clock()
+    return await inTransaction(db, async (trx) => {
+      const e = await load(trx, id, true)
+      if (e === undefined) return { ok: false, code: 'ENTRY_NOT_FOUND', message: `journal entry ${id} not found` }
+      const d = decide(e, at)
+      if (!d.ok) return d
+      await write(trx, e, d, actor.by, at)
+      return { ok: true, entry: (await load(trx, id))! }
+    })
+  }
+
+  const filtered = (f: EntryFilter) => {
+    const phone = f.callerNumber === undefined ? undefined : normalizePhone(f.callerNumber)
+    const annulled = f.annulled ?? false
+    const overdueExpr = sql<boolean>`(due_at < ${f.now} and status in ('in_progress', 'to_developer') and annulled_at is null)`
+    return db.selectFrom('journal_entry')
+      .$if(f.from !== undefined, (qb) => qb.where('registered_on', '>=', f.from!))
+      .$if(f.to !== undefined, (qb) => qb.where('registered_on', '<=', f.to!))
+      .$if(f.type !== undefined && f.type.length > 0, (qb) => qb.where('type', 'in', f.type!))
+      .$if(f.status !== undefined && f.status.length > 0, (qb) => qb.where('status', 'in', f.status!))
+      .$if(f.channel !== undefined && f.channel.length > 0, (qb) => qb.where('channel', 'in', f.channel!))
+      .$if(f.module !== undefined && f.module.length > 0, (qb) => qb.where('module', 'in', f.module!))
+      .$if(f.organizationId !== undefined, (qb) => qb.where('organization_id', '=', f.organizationId!))
+      .$if(f.contactId !== undefined, (qb) => qb.where('contact_id', '=', f.contactId!))
+      .$if(f.assignedTo !== undefined, (qb) => qb.where('assigned_to', '=', f.assignedTo!))
+      .$if(f.draft === true, (qb) => qb.where('number', 'is', null))
+      .$if(f.draft === false, (qb) => qb.where('number', 'is not', null))
+      .$if(f.overdue === true, (qb) => qb.where(overdueExpr))
+      .$if(f.overdue === false, (qb) => qb.where(sql<boolean>`not coalesce(${overdueExpr}, false)`))
+      .$if(f.q !== undefined && f.q.trim() !== '', (qb) => qb.where(sql<boolean>`search @@ websearch_to_tsquery('russian', ${f.q!.trim()})`))
+      .$if(phone !== undefined, (qb) => qb.where('caller_number', '=', phone ?? ''))
+      .$if(annulled === true, (qb) => qb.where('annulled_at', 'is not', null))
+      .$if(annulled === false, (qb) => qb.where('annulled_at', 'is', null))
+  }
+
+  return {
+    /**
+     * A draft: no number, date or status yet. The AMI pipeline opens one per answered-or-missed call
+     * (`{ channel: 'phone', callerNumber, contactId?, organizationId?, assignedTo?, callId? }`); the
+     * organization's and contact's names are copied in by the caller of this function when known.
+     */
+    createDraft: async (d: NewDraft, actor: Actor = { by: null }): Promise<Entry> => {
+      const at = actor.at ?? clock()
+      return await inTransaction(db, async (trx) => {
+        const { callId, ...given } = d
+        const callerNumber = d.callerNumber === undefined || d.callerNumber === null ? null : normalizePhone(d.callerNumber)
+        const fields = await fillNames(trx, given)
+        if (fields.contactText === undefined && callerNumber !== null) fields.contactText = displayPhone(callerNumber)
+        const row = toRow({ ...fields, callerNumber })
+        const { id } = await trx.insertInto('journal_entry')
+          .values({ ...row, channel: d.channel, created_at: at, updated_at: at, created_by: actor.by })
+          .returning('id').executeTakeFirstOrThrow()
+        const entry = (await load(trx, id))!
+        const shown = Object.fromEntries(Object.entries({ ...fields, callerNumber }).filter(([, v]) => v !== undefined && v !== null))
+        await insertHistory(trx, id, [{ action: 'created', field: null, old: null, new: { ...shown, ...(callId !== undefined ? { callId } : {}) } }], actor.by, at)
+        return entry
+      })
+    },
+
+    byId: async (id: number): Promise<Entry | undefined> => await load(db, id),
+
+    byNumber: async (year: number, number: number): Promise<Entry | undefined> => {
+      const row = await db.selectFrom('journal_entry').select('id').where('year', '=', year).where('number', '=', number).executeTakeFirst()
+      return row === undefined ? undefined : await load(db, row.id)
+    },
+
+    apply,
+
+    update: async (id: number, fields: EntryFields, actor: Actor): Promise<Outcome> => {
+      const before = await load(db, id)
+      const filled = before === undefined ? fields : await fillNames(db, fields, before)
+      const callerNumber = fields.callerNumber === undefined || fields.callerNumber === null ? fields.callerNumber : normalizePhone(fields.callerNumber)
+      return await apply(id, actor, (e) => updateFields(e, { ...filled, ...(callerNumber !== undefined ? { callerNumber } : {}) }))
+    },
+
+    register: async (id: number, actor: Actor): Promise<Outcome> =>
+      await apply(id, actor, (e, at) => register(e, { at, by: actor.by, cal: currentCalendar() })),
+
+    changeStatus: async (id: number, input: { to: Status, comment?: string | null }, actor: Actor): Promise<Outcome> =>
+      await apply(id, actor, (e, at) => changeStatus(e, { ...input, at, by: actor.by, cal: currentCalendar() })),
+
+    recordAgreement: async (id: number, input: { state: AgreementState, by?: string | null, comment?: string | null }, actor: Actor): Promise<Outcome> =>
+      await apply(id, actor, (e, at) => recordAgreement(e, { ...input, at, recordedBy: actor.by })),
+
+    extend: async (id: number, input: { dueOn: IsoDate, reason: string, agreedBy: string }, actor: Actor): Promise<Outcome> =>
+      await apply(id, actor, (e, at) => extendDeadline(e, { ...input, at, by: actor.by, cal: currentCalendar() })),
+
+    annul: async (id: number, reason: string, actor: Actor): Promise<Outcome> =>
+      await apply(id, actor, (e, at) => annul(e, { reason, at, by: actor.by })),
+
+    /** The specialist who answered the call takes the draft (the AMI pipeline). */
+    assign: async (entryId: number, userId: number | null, actor: Actor = { by: null }): Promise<Outcome> =>
+      await apply(entryId, actor, (e) => assign(e, userId)),
+
+    list: async (f: EntryFilter): Promise<{ items: Entry[], total: number }> => {
+      const order = f.order ?? 'desc'
+      const sort = f.sort ?? 'created'
+      const byColumn = { created: 'created_at', registered: 'registered_on', due: 'due_at', updated: 'updated_at', number: 'year' } as const
+      let q = filtered(f).select(entryColumns).orderBy(byColumn[sort], sql.raw(`${order} nulls last`))
+      if (sort === 'number') q = q.orderBy('number', sql.raw(`${order} nulls last`))
+      if (sort === 'registered') q = q.orderBy('number', order)
+      const [rows, count] = [
+        await q.orderBy('id', order).limit(f.limit).offset(f.offset).execute(),
+        await filtered(f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+      ]
+      return { items: await withParts(db, rows), total: Number(count.n) }
+    },
+
+    history: async (id: number): Promise<HistoryRecord[]> =>
+      (await db.selectFrom('entry_history as h').leftJoin('app_user as u', 'u.id', 'h.user_id')
+        .select(['h.id', 'h.at', 'h.user_id', 'u.full_name', 'h.action', 'h.field', 'h.old', 'h.new'])
+        .where('h.entry_id', '=', id).orderBy('h.id').execute())
+        .map((r) => ({ id: r.id, at: r.at, userId: r.user_id, userName: r.full_name, action: r.action, field: r.field, old: r.old, new: r.new })),
+
+    /**
+     * After the head edits the calendar: the due date of every open registered entry is computed
+     * again; a changed one is written with a 'deadline' history line. Returns how many changed.
+     */
+    recomputeOpenDueDates: async (cal: WorkCalendar, actor: Actor = { by: null }): Promise<number> => {
+      const at = actor.at ?? clock()
+      const ids = (await db.selectFrom('journal_entry').select('id')
+        .where('number', 'is not', null).where('annulled_at', 'is', null)
+        .where('status', 'in', ['in_progress', 'to_developer', 'feedback']).orderBy('id').execute()).map((r) => r.id)
+      let changed = 0
+      for (const id of ids) {
+        await apply(id, { ...actor, at }, (e) => {
+          const due = e.status === 'resolved' || e.status === 'closed' || e.annulment !== null ? null : computeDue(e, cal)
+          if (due === null || (e.dueAt !== null && due.getTime() === e.dueAt.getTime())) return { ok: true, set: {}, history: [] }
+          changed++
+          return { ok: true, set: { dueAt: due }, history: [{ action: 'deadline', field: 'dueAt', old: toJsonValue(e.dueAt), new: toJsonValue(due) }] }
+        })
+      }
+      return changed
+    },
+
+    /** Earlier entries from this number, newest first (the popup shows the caller's open requests). */
+    byCallerNumber: async (number: string, limit = 20): Promise<Entry[]> => {
+      const phone = normalizePhone(number)
+      if (phone === null) return []
+      const rows = await db.selectFrom('journal_entry').select(entryColumns).where('caller_number', '=', phone)
+        .where('annulled_at', 'is', null).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()
+      return await withParts(db, rows)
+    }
+  }
+}
+
+export type JournalRepository = ReturnType<typeof journalRepository>
