@@ -18,6 +18,11 @@ import { CallPopups, trackCalls } from './views/popup.js'
 window.__live = live // for the browser tests and for support staff in the console
 trackCalls(live)
 live.onState((s) => setState({ live: s }))
+// the upgrade refused (no session any more?): asking who we are shows the log-in screen on a 401
+live.on('live.failed', () => { api('GET', '/api/auth/me').catch(() => {}) })
+live.on('hello', (m) => setState({ presence: m.presence ?? [] }))
+live.on('resync', (m) => setState({ presence: m.presence ?? [] }))
+live.on('presence', (m) => setState({ presence: m.specialists ?? [] }))
 
 onUnauthenticated(() => {
   if (getState().me !== null) { live.stop(); setState({ me: null }) }
@@ -75,15 +80,25 @@ function StatusBar () {
   let sched = null
   if (schedule !== null) {
     sched = schedule.open
-      ? ['ok', `Открыто до ${time(schedule.closesAt).slice(0, 5)}`]
-      : ['off', `${REASON_TEXT[schedule.reason] ?? 'Закрыто'}${schedule.opensAt ? `, откроется ${dateTime(schedule.opensAt)}` : ''}`]
+      ? ['ok', `Приём до ${time(schedule.closesAt).slice(0, 5)}`]
+      : ['off', `${REASON_TEXT[schedule.reason] ?? 'Закрыто'}${schedule.opensAt ? ` до ${dateTime(schedule.opensAt).replace(/\.\d{4}/, '')}` : ''}`]
   }
   return html`<div class="status">
     ${ami !== null && html`<span class="pill ${ami[0]}" data-testid="pbx-status" data-state=${health.ami} title="Состояние связи сервиса с АТС (AMI)">${ami[1]}</span>`}
     <span class="pill ${lcls}" data-testid="live-status" data-state=${liveState} title="Связь браузера с сервером: всплывающие окна звонков и обновления журнала">${ltext}</span>
     ${sched !== null && html`<span class="pill ${sched[0]}" data-testid="schedule-status" title="График работы Ситуационного центра">${sched[1]}</span>`}
     ${health?.db === 'error' && html`<span class="pill bad">База данных недоступна</span>`}
+    <${Presence} />
   </div>`
+}
+
+function Presence () {
+  const presence = useStore((s) => s.presence ?? [])
+  const online = presence.filter((p) => p.online && p.role === 'specialist')
+  if (presence.length === 0) return null
+  const names = presence.filter((p) => p.role === 'specialist')
+    .map((p) => `${p.fullName}${p.extension ? ` (доб. ${p.extension})` : ''}: ${p.onCall ? 'разговаривает' : p.online ? 'на месте' : 'не в сети'}`).join('\n')
+  return html`<span class=${'pill ' + (online.length > 0 ? 'ok' : 'bad')} title=${names} data-testid="presence">На линии: ${online.length}</span>`
 }
 
 function NotificationButton () {

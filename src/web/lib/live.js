@@ -1,7 +1,7 @@
 // The live connection to /ws: calls ringing, answered, ended; journal entries created and updated.
 // It reconnects by itself with exponential backoff and jitter and tells the server the id of the
-// last message it saw, so the server can send what was missed (calls in progress, journal changes):
-// a dropped connection never loses a popup.
+// last message it saw (?since=N), so the server replays what was missed and then sends `hello` with
+// every call in progress: a dropped connection never loses a popup. Protocol: src/push/messages.ts.
 
 const MIN_DELAY_MS = 500
 const MAX_DELAY_MS = 15000
@@ -16,6 +16,7 @@ export function createLive ({ url = defaultUrl(), WebSocketImpl = globalThis.Web
   let stopped = true
   let state = 'idle' // idle | connecting | open | waiting
   let connects = 0
+  let holdUntil = 0
 
   function setState (s) {
     state = s
@@ -28,17 +29,17 @@ export function createLive ({ url = defaultUrl(), WebSocketImpl = globalThis.Web
     if (stopped) return
     setState('connecting')
     const u = new URL(url, location.href)
-    if (lastId !== null) u.searchParams.set('lastId', String(lastId))
+    if (lastId !== null) u.searchParams.set('since', String(lastId))
     let sock
     try { sock = new WebSocketImpl(u.toString()) } catch { scheduleReconnect(); return }
     ws = sock
+    let opened = false
     sock.onopen = () => {
       if (ws !== sock) return
+      opened = true
       attempt = 0
       connects++
       setState('open')
-      // also said in a message, for servers that read it there
-      sock.send(JSON.stringify({ type: 'hello', lastId }))
       dispatch({ type: 'live.open', reconnect: connects > 1 })
     }
     sock.onmessage = (ev) => {
@@ -46,13 +47,13 @@ export function createLive ({ url = defaultUrl(), WebSocketImpl = globalThis.Web
       let msg
       try { msg = JSON.parse(ev.data) } catch { return }
       if (msg === null || typeof msg !== 'object' || typeof msg.type !== 'string') return
-      if (msg.id !== undefined && msg.id !== null) lastId = msg.id
+      if (typeof msg.id === 'number' && (lastId === null || msg.id > lastId)) lastId = msg.id
       dispatch(msg)
     }
     sock.onclose = () => {
       if (ws !== sock) return
       ws = null
-      dispatch({ type: 'live.closed' })
+      dispatch({ type: opened ? 'live.closed' : 'live.failed' })
       scheduleReconnect()
     }
     sock.onerror = () => { /* onclose follows */ }
@@ -61,7 +62,7 @@ export function createLive ({ url = defaultUrl(), WebSocketImpl = globalThis.Web
   function scheduleReconnect () {
     if (stopped) { setState('idle'); return }
     const base = Math.min(MAX_DELAY_MS, MIN_DELAY_MS * 2 ** attempt)
-    const delay = Math.round(base / 2 + Math.random() * base / 2) // "equal jitter"
+    const delay = Math.max(Math.round(base / 2 + Math.random() * base / 2), holdUntil - Date.now()) // "equal jitter"
     attempt++
     setState('waiting')
     timer = setTimeout(connect, delay)
@@ -76,9 +77,9 @@ export function createLive ({ url = defaultUrl(), WebSocketImpl = globalThis.Web
 
   return {
     start () { if (!stopped) return; stopped = false; connect() },
-    stop () { stopped = true; clearTimeout(timer); const s = ws; ws = null; if (s !== null) s.close(); setState('idle') },
-    /** Drop the connection as a network failure would (used by tests and the "reconnect" button). */
-    drop () { if (ws !== null) ws.close() },
+    stop () { stopped = true; lastId = null; clearTimeout(timer); const s = ws; ws = null; if (s !== null) s.close(); setState('idle') },
+    /** Drop the connection as a network failure would, staying away at least holdMs (tests, diagnostics). */
+    drop (holdMs = 0) { holdUntil = Date.now() + holdMs; if (ws !== null) ws.close() },
     /** Reconnect now (e.g. the tab came back online) instead of waiting for the backoff. */
     kick () { if (!stopped && ws === null) { attempt = 0; connect() } },
     on (type, fn) {

@@ -6,7 +6,7 @@ import { navigate } from '../lib/store.js'
 import { live } from '../lib/live.js'
 import { api, qs } from '../lib/api.js'
 import { itemsOf, totalOf } from '../lib/journal-api.js'
-import { dateTime, duration, phone } from '../lib/format.js'
+import { dateTime, dayStart, duration, phone } from '../lib/format.js'
 import { label, OUTCOMES, REJECT_REASONS } from '../lib/labels.js'
 import { Select } from '../lib/components.js'
 
@@ -36,8 +36,8 @@ export function CallsView ({ path }) {
 
   async function load () {
     try {
-      const params = { from: f.from, to: f.to, outcome: f.missed ? undefined : f.outcome, limit: PAGE, offset: (Math.max(1, f.page) - 1) * PAGE }
-      if (f.missed) params.outcome = MISSED
+      // the period is local days of the center; the API takes instants (`to` exclusive)
+      const params = { from: dayStart(f.from), to: dayStart(f.to, 1), outcome: f.missed ? undefined : f.outcome || undefined, limit: f.missed ? 1000 : PAGE, offset: f.missed ? undefined : (Math.max(1, f.page) - 1) * PAGE }
       setData(await api('GET', '/api/calls' + qs(params)))
       setError(null)
     } catch (err) { setError(err.message) }

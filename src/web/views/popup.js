@@ -16,35 +16,31 @@ const MISSED_HIDE_MS = 60000
 
 function changed () { setState({ calls: ++version }) }
 
-const payload = (msg) => msg.data ?? msg.payload ?? msg
-const callOf = (p) => p.call ?? p
-const idOf = (p) => { const c = callOf(p); return String(c.id ?? c.callId ?? c.linkedId ?? p.callId ?? p.linkedId ?? '') }
+const idOf = (m) => String(m.call?.linkedId ?? m.call?.id ?? m.linkedId ?? '')
 
-/** Who answered, from whichever shape the message gives: a user, an extension, or both. */
-function answererOf (p) {
-  const c = callOf(p)
-  const u = p.answeredByUser ?? p.user ?? p.specialist ?? c.answeredByUser ?? (typeof c.answeredBy === 'object' ? c.answeredBy : null) ?? (typeof p.answeredBy === 'object' ? p.answeredBy : null)
-  const ext = (typeof p.answeredBy === 'string' ? p.answeredBy : null) ?? (typeof c.answeredBy === 'string' ? c.answeredBy : null) ?? p.extension ?? u?.extension ?? null
-  return { userId: u?.id ?? u?.userId ?? null, name: u?.fullName ?? u?.name ?? null, extension: ext }
+/** Who answered: a user of the service (answeredBy) or, when no user has that extension, the extension. */
+function answererOf (m) {
+  const u = m.answeredBy ?? null
+  if (u !== null && typeof u === 'object') return { userId: u.userId ?? u.id ?? null, name: u.fullName ?? null, extension: u.extension ?? m.call?.answeredBy ?? null }
+  return { userId: null, name: null, extension: m.call?.answeredBy ?? (typeof u === 'string' ? u : null) }
 }
 
-function callerOf (p) {
-  const c = p.caller ?? p.identification ?? p.callerInfo ?? callOf(p).caller ?? null
-  if (c === null || typeof c !== 'object') return null
-  const org = c.organization ?? c.organizationName ?? null
+function callerOf (c) {
+  if (c === null || c === undefined || typeof c !== 'object') return null
+  const org = c.organization ?? null
   return {
-    name: c.name ?? c.fullName ?? c.contactName ?? c.contactText ?? null,
+    name: c.name ?? null,
     organization: typeof org === 'object' && org !== null ? org.name : org,
-    openEntries: c.openEntries ?? c.openRequests ?? c.open ?? [],
-    entriesCount: c.entriesCount ?? c.previousCount ?? null
+    openEntries: c.openRequests ?? c.openEntries ?? []
   }
 }
 
 function merge (id, patch) {
-  const cur = calls.get(id) ?? { id, state: 'ringing', caller: null, entryId: null, dismissed: false, answeredBy: null, rings: 0 }
-  const next = { ...cur, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined && v !== null)) }
+  const cur = calls.get(id) ?? { id, state: 'ringing', caller: null, entryId: null, dismissed: false, answeredBy: null, mine: false, receivedAt: Date.now() }
+  const next = { ...cur }
+  for (const [k, v] of Object.entries(patch)) if (v !== undefined) next[k] = v
   calls.set(id, next)
-  return { prev: calls.has(id) ? cur : null, next }
+  return next
 }
 
 function isMine (me, who) {
@@ -54,7 +50,7 @@ function isMine (me, who) {
 }
 
 function openDraft (c) {
-  if (c.entryId === null) return
+  if (c === undefined || c.entryId === null) return
   calls.set(c.id, { ...calls.get(c.id), dismissed: true })
   changed()
   navigate(`/entries/${c.entryId}`)
@@ -82,68 +78,96 @@ function startRinging (id) {
   tick()
 }
 
+function onRinging (m, { quiet = false } = {}) {
+  const id = idOf(m)
+  if (id === '') return
+  const known = calls.has(id)
+  const next = merge(id, {
+    number: m.call?.callerNumber ?? null,
+    arrivedAt: m.call?.arrivedAt ?? null,
+    callId: m.call?.callId ?? undefined,
+    entryId: m.draft?.id ?? calls.get(id)?.entryId ?? null,
+    caller: callerOf(m.caller) ?? calls.get(id)?.caller ?? null
+  })
+  changed()
+  if (!known && !quiet && m.replay !== true && next.state === 'ringing') {
+    startRinging(id)
+    notify('Входящий звонок', callerLine(next), { tag: `call-${id}`, onClick: () => openDraft(calls.get(id)) })
+  }
+}
+
+function onAnswered (m) {
+  const id = idOf(m)
+  if (id === '') return
+  const who = answererOf(m)
+  const mine = isMine(getState().me, who)
+  const prev = calls.get(id)
+  merge(id, {
+    state: 'answered',
+    answeredBy: who,
+    mine,
+    number: m.call?.callerNumber ?? prev?.number ?? null,
+    callId: m.call?.callId ?? undefined,
+    entryId: m.draft?.id ?? prev?.entryId ?? null,
+    caller: callerOf(m.caller) ?? prev?.caller ?? null,
+    // the answerer's popup comes back if it was hidden before the answer
+    dismissed: mine ? false : prev?.dismissed ?? false
+  })
+  if (!mine) setTimeout(() => { const x = calls.get(id); if (x !== undefined && !x.mine && x.state === 'answered') { calls.delete(id); changed() } }, TAKEN_HIDE_MS)
+  changed()
+}
+
+function onEnded (m) {
+  const id = idOf(m)
+  const cur = calls.get(id)
+  if (cur === undefined) return
+  const missed = m.missed === true
+  if (!missed && !cur.mine) { calls.delete(id); changed(); return }
+  merge(id, { state: missed ? 'missed' : 'ended', entryId: m.draft?.id ?? cur.entryId })
+  changed()
+  if (missed) setTimeout(() => { const x = calls.get(id); if (x?.state === 'missed') { calls.delete(id); changed() } }, MISSED_HIDE_MS)
+}
+
+/** hello / resync: every call in progress now. Rebuild the popups from it. */
+function onSnapshot (m) {
+  const live = new Set()
+  for (const snap of m.calls ?? []) {
+    const id = idOf(snap)
+    live.add(id)
+    onRinging({ ...snap, replay: true }, { quiet: calls.has(id) })
+    if (snap.type === 'call.answered' || snap.call?.state === 'talking') onAnswered(snap)
+  }
+  for (const [id, c] of calls) {
+    if (live.has(id) || c.state === 'missed' || c.state === 'ended') continue
+    // the call ended while the connection was down
+    if (c.mine) merge(id, { state: 'ended' })
+    else calls.delete(id)
+  }
+  changed()
+}
+
 export function trackCalls (live) {
-  live.on('call.ringing', (msg) => {
-    const p = payload(msg)
-    const c = callOf(p)
-    const id = idOf(p)
-    if (id === '') return
-    const known = calls.has(id)
-    const entry = p.entry ?? p.draft ?? null
-    const { next } = merge(id, {
-      number: c.callerNumber ?? c.number ?? p.callerNumber ?? null,
-      arrivedAt: c.arrivedAt ?? c.startedAt ?? p.at ?? null,
-      entryId: entry?.id ?? c.entryId ?? p.entryId ?? null,
-      caller: callerOf(p),
-      receivedAt: known ? undefined : Date.now()
-    })
-    changed()
-    if (!known && next.state === 'ringing') {
-      startRinging(id)
-      notify('Входящий звонок', callerLine(next), { tag: `call-${id}`, onClick: () => openDraft(calls.get(id)) })
-    }
-  })
-  live.on('call.answered', (msg) => {
-    const p = payload(msg)
-    const id = idOf(p)
-    if (id === '') return
-    const who = answererOf(p)
-    const c = callOf(p)
-    const me = getState().me
-    const mine = isMine(me, who)
-    const { next } = merge(id, { state: 'answered', answeredBy: who, mine, number: c.callerNumber ?? null, entryId: p.entry?.id ?? c.entryId ?? p.entryId ?? null })
-    if (!mine) {
-      setTimeout(() => { const x = calls.get(id); if (x !== undefined && !x.mine) { calls.delete(id); changed() } }, TAKEN_HIDE_MS)
-    } else if (next.dismissed && next.entryId === null) {
-      calls.set(id, { ...next, dismissed: false })
-    }
-    changed()
-  })
-  live.on('call.ended', (msg) => {
-    const p = payload(msg)
-    const id = idOf(p)
-    const cur = calls.get(id)
-    if (cur === undefined) return
-    const c = callOf(p)
-    const outcome = c.outcome ?? p.outcome ?? null
-    const missed = cur.state === 'ringing' && outcome !== 'answered'
-    merge(id, { state: missed ? 'missed' : 'ended', outcome, entryId: c.entryId ?? p.entryId ?? null })
-    changed()
-    if (missed) setTimeout(() => { const x = calls.get(id); if (x?.state === 'missed') { calls.delete(id); changed() } }, MISSED_HIDE_MS)
-    else if (!cur.mine) { calls.delete(id); changed() }
-  })
+  live.on('call.ringing', (m) => onRinging(m))
+  live.on('call.answered', onAnswered)
+  live.on('call.ended', onEnded)
+  live.on('hello', onSnapshot)
+  live.on('resync', onSnapshot)
   // Enter opens the newest popup's draft, Esc hides it (not while typing in a field)
   document.addEventListener('keydown', (ev) => {
     if (ev.key !== 'Enter' && ev.key !== 'Escape') return
     const t = ev.target
     if (t instanceof HTMLElement && (t.closest('input, textarea, select, [contenteditable]') !== null || (ev.key === 'Enter' && t.closest('button, a') !== null))) return
-    const top = visible(getState().me)[0]
+    if (document.querySelector('.backdrop') !== null) return
+    const top = visible().find((c) => c.state !== 'answered' || c.mine)
     if (top === undefined) return
     ev.preventDefault()
     if (ev.key === 'Enter') openDraft(top)
     else dismiss(top.id)
   })
 }
+
+/** For the browser tests: the popups' models. */
+window.__calls = calls
 
 function visible () {
   return [...calls.values()].filter((c) => !c.dismissed).sort((a, b) => (b.receivedAt ?? 0) - (a.receivedAt ?? 0))
