@@ -91,6 +91,11 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
   private connectTimer: NodeJS.Timeout | undefined
   /** the reason last logged at warn/error: repeats of the same failure go to debug */
   private lastFailure: AmiDisconnectReason | undefined
+  /**
+   * Events parsed after the login response but before the library's (nextTick) login callback:
+   * held so that 'connected' (reconcile) always comes before the events of the new connection.
+   */
+  private early: AmiMessage[] = []
 
   constructor (options: AmiClientOptions) {
     super()
@@ -243,6 +248,9 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
         this.log.info({ ami: this.target }, 'AMI connected and logged in')
         this.schedulePing(gen)
         this.safeEmit('connected')
+        const early = this.early
+        this.early = []
+        for (const msg of early) if (gen === this.generation) this.safeEmit('event', msg)
       })
     })
   }
@@ -285,6 +293,10 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
       }
       return true
     }
+    if (this.statusValue.state !== 'connected') {
+      if (this.early.length < 100_000) this.early.push(msg)
+      return true
+    }
     this.safeEmit('event', msg)
     return true
   }
@@ -319,6 +331,7 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
     clearTimeout(this.connectTimer)
     const manager = this.manager
     this.manager = undefined
+    this.early = []
     this.rejectAll(message)
     if (manager !== undefined) {
       try { manager.disconnect() } catch { /* already gone */ }

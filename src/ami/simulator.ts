@@ -240,7 +240,9 @@ export class AmiSimulator {
     if (action === 'login') {
       if (fields.username === this.username && fields.secret === this.secret) {
         session.authenticated = true
-        this.reply(session, [['Response', 'Success'], ...idLine, ['Message', 'Authentication accepted']])
+        // Asterisk follows a successful login at once with FullyBooted (same TCP segment here)
+        session.socket.write(`Response: Success\r\n${id === '' ? '' : `ActionID: ${id}\r\n`}Message: Authentication accepted\r\n\r\n` +
+          'Event: FullyBooted\r\nPrivilege: system,all\r\nUptime: 1\r\nLastReload: 1\r\nStatus: Fully Booted\r\n\r\n')
         this.loginCount++
         const ready = this.loginWaiters.filter((w) => this.loginCount >= w.count)
         this.loginWaiters = this.loginWaiters.filter((w) => this.loginCount < w.count)

@@ -1,6 +1,7 @@
 // The database as kysely sees it: one interface per area, kept next to its migration.
 import type { AuthTables } from './tables/auth.js'
 import type { CalendarTables } from './tables/calendar.js'
+import type { CallsTables } from './tables/calls.js'
 import type { JournalTables } from './tables/journal.js'
 
-export interface DB extends AuthTables, CalendarTables, JournalTables {}
+export interface DB extends AuthTables, CalendarTables, CallsTables, JournalTables {}

@@ -10,10 +10,14 @@ t.test('client: logs in, reports connected, and delivers events with normalised 
   const events: AmiMessage[] = []
   c.on('event', (m) => events.push(m))
   let connected = 0
-  c.on('connected', () => { connected++ })
+  const order: string[] = []
+  c.on('connected', () => { connected++; order.push('connected') })
+  c.on('event', (m) => order.push(m.name))
   c.start()
-  await waitFor('connected', () => c.status.state === 'connected')
+  await waitFor('connected', () => c.status.state === 'connected' && events.length > 0)
   t.equal(connected, 1, "'connected' is emitted once after login")
+  t.same(order, ['connected', 'FullyBooted'], "'connected' comes before the events that arrived with the login response")
+  events.length = 0
   const login = sim.received.find((a) => a.action === 'login')
   t.equal(login?.fields.username, 'callog', 'logged in with the user from AMI_URL')
   await sim.inject('Event: VarSet\r\nPrivilege: dialplan,all\r\nChannel: PJSIP/trunk-00000000\r\nUniqueid: 1.0\r\nLinkedid: 1.0\r\nVariable: HD_STATUS\r\nValue: lunch\r\n\r\n')
@@ -147,7 +151,7 @@ t.test('client: garbage, truncated and merged blocks, unknown events are skipped
     'Event: Hangup\r\nChannel: PJSIP/trunk-00000002\r\nUniqueid: 7.0\r\nLinkedid: 7.0\r\nCause: 16\r\n\r\n'
   ].join(''), 7)
   await waitFor('the good event after the garbage', () => events.some((e) => e.headers.uniqueid === '7.0'))
-  t.same(events.map((e) => e.name), ['SomethingNew', 'Hangup'], 'only well-formed events come out')
+  t.same(events.map((e) => e.name).filter((n) => n !== 'FullyBooted'), ['SomethingNew', 'Hangup'], 'only well-formed events come out')
   t.ok(c.logs.lines.some((l) => l.msg === 'AMI: malformed block skipped'), 'malformed blocks are logged')
   t.equal(c.status.state, 'connected', 'still connected')
   const reply = await c.action({ Action: 'Ping' })

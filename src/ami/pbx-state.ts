@@ -1,0 +1,94 @@
+// The service is the authority on the schedule; the PBX follows it through AstDB:
+// helpdesk/state (open | lunch | before-hours | after-hours | weekend | holiday) and
+// helpdesk/until (epoch seconds of the next boundary), written on every (re)connect, at every
+// boundary and when the head edits the calendar. dialplan/extensions.conf falls back to its static
+// schedule once `until` has passed, so a stopped service never leaves the PBX without a decision.
+import { DateTime } from 'luxon'
+import { scheduleState, stateUntil, type WorkCalendar } from '../calendar/index.js'
+import type { AmiClient, AmiLogger } from './client.js'
+
+export const ASTDB_FAMILY = 'helpdesk'
+
+export interface PbxState {
+  state: 'open' | 'lunch' | 'before-hours' | 'after-hours' | 'weekend' | 'holiday'
+  /** The next instant the state may change (a schedule boundary or local midnight). */
+  until: Date
+}
+
+/** Pure: the state at `at` and until when it holds. */
+export function pbxState (at: Date, cal: WorkCalendar): PbxState {
+  const local = DateTime.fromJSDate(at, { zone: cal.schedule.zone })
+  const until = stateUntil(local, cal) ?? local.startOf('day').plus({ days: 1 })
+  return { state: scheduleState(local, cal).reason, until: until.toJSDate() }
+}
+
+export interface PbxStateWriterDeps {
+  ami: Pick<AmiClient, 'on' | 'action' | 'status'>
+  calendar: { current: () => WorkCalendar, onChange: (listener: () => void) => () => void }
+  clock: () => Date
+  log: AmiLogger
+  /** re-check at least this often (clock jumps, a failed write); default 10 min */
+  maxSleepMs?: number
+  /** retry delay after a failed write; default 30 s */
+  retryMs?: number
+}
+
+export interface PbxStateWriter {
+  /** Writes the current state now (when connected). */
+  push: () => Promise<PbxState | undefined>
+  stop: () => void
+  last: () => PbxState | undefined
+}
+
+export function startPbxStateWriter (deps: PbxStateWriterDeps): PbxStateWriter {
+  const { ami, log } = deps
+  let timer: NodeJS.Timeout | undefined
+  let stopped = false
+  let last: PbxState | undefined
+  let running: Promise<PbxState | undefined> | undefined
+
+  const schedule = (ms: number): void => {
+    clearTimeout(timer)
+    if (stopped) return
+    timer = setTimeout(() => { void push() }, Math.max(50, ms))
+  }
+
+  const write = async (): Promise<PbxState | undefined> => {
+    if (ami.status.state !== 'connected') return undefined // the next 'connected' writes
+    const now = deps.clock()
+    const st = pbxState(now, deps.calendar.current())
+    try {
+      await ami.action({ Action: 'DBPut', Family: ASTDB_FAMILY, Key: 'state', Val: st.state })
+      await ami.action({ Action: 'DBPut', Family: ASTDB_FAMILY, Key: 'until', Val: String(Math.floor(st.until.getTime() / 1000)) })
+      await ami.action({ Action: 'DBPut', Family: ASTDB_FAMILY, Key: 'until_local', Val: DateTime.fromJSDate(st.until, { zone: deps.calendar.current().schedule.zone }).toISO() ?? '' })
+      if (last?.state !== st.state || last.until.getTime() !== st.until.getTime()) {
+        log.info({ state: st.state, until: st.until.toISOString() }, 'PBX state written to AstDB')
+      }
+      last = st
+      schedule(Math.min(st.until.getTime() - now.getTime() + 1000, deps.maxSleepMs ?? 600_000))
+      return st
+    } catch (err) {
+      log.warn({ err }, 'PBX state: DBPut failed; retrying')
+      schedule(deps.retryMs ?? 30_000)
+      return undefined
+    }
+  }
+
+  // one write at a time; a request during a write runs after it
+  const push = async (): Promise<PbxState | undefined> => {
+    const previous = running ?? Promise.resolve(undefined)
+    const next = previous.then(write, write)
+    running = next
+    return await next
+  }
+
+  ami.on('connected', () => { void push() })
+  const unsubscribe = deps.calendar.onChange(() => { void push() })
+  if (ami.status.state === 'connected') void push()
+
+  return {
+    push,
+    last: () => last,
+    stop: () => { stopped = true; clearTimeout(timer); unsubscribe() }
+  }
+}

@@ -1,0 +1,198 @@
+// Calls as stored: one row per Linkedid, written idempotently (upsert on linked_id) so replays,
+// reconnects and restarts never add a second row. Returns domain objects only.
+import { sql, type Insertable, type Selectable } from 'kysely'
+import type { Db } from './database.js'
+import type { CallTable } from './tables/calls.js'
+import { talkSeconds, waitSeconds, type Call, type CallOutcome, type RejectReason } from '../calls/call.js'
+
+export interface StoredCall {
+  id: number
+  call: Call
+  entryId: number | null
+  answeredByUserId: number | null
+}
+
+/** One row of the call log (GET /api/calls). */
+export interface CallLogItem {
+  id: number
+  linkedId: string
+  callerNumber: string | null
+  arrivedAt: Date
+  answeredAt: Date | null
+  endedAt: Date | null
+  state: Call['state']
+  outcome: CallOutcome | null
+  rejectReason: RejectReason | null
+  answeredBy: { extension: string, userId: number | null, fullName: string | null } | null
+  transferredTo: string | null
+  waitSeconds: number | null
+  talkSeconds: number | null
+  hangupCause: number | null
+  hangupCauseText: string | null
+  hasRecording: boolean
+  entryId: number | null
+  approximate: boolean
+}
+
+export interface CallLogQuery {
+  from?: Date
+  to?: Date
+  outcome?: CallOutcome
+  limit?: number
+}
+
+type Row = Selectable<CallTable>
+
+function toCall (row: Row): Call {
+  return {
+    linkedId: row.linked_id,
+    callerNumber: row.caller_number,
+    dialled: row.dialled,
+    state: row.state,
+    arrivedAt: row.arrived_at,
+    answeredAt: row.answered_at,
+    endedAt: row.ended_at,
+    answeredBy: row.answered_by_extension,
+    transferredTo: row.transferred_to_extension,
+    decision: row.decision,
+    recordingFile: row.recording_file,
+    callerHungUp: row.caller_hung_up,
+    legs: row.legs,
+    hangupCause: row.hangup_cause,
+    hangupCauseText: row.hangup_cause_text,
+    outcome: row.outcome,
+    rejectReason: row.reject_reason,
+    approximate: row.approximate
+  }
+}
+
+function toStored (row: Row): StoredCall {
+  return { id: Number(row.id), call: toCall(row), entryId: row.entry_id === null ? null : Number(row.entry_id), answeredByUserId: row.answered_by_user_id }
+}
+
+/** Only a bare file name reaches the table (the check constraint says the same). */
+const SAFE_FILE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
+
+function columns (call: Call): Insertable<CallTable> {
+  return {
+    linked_id: call.linkedId,
+    caller_number: call.callerNumber,
+    dialled: call.dialled,
+    state: call.state,
+    arrived_at: call.arrivedAt,
+    answered_at: call.answeredAt,
+    ended_at: call.endedAt,
+    answered_by_extension: call.answeredBy,
+    transferred_to_extension: call.transferredTo,
+    decision: call.decision,
+    outcome: call.outcome,
+    reject_reason: call.rejectReason,
+    hangup_cause: call.hangupCause,
+    hangup_cause_text: call.hangupCauseText,
+    recording_file: call.recordingFile !== null && SAFE_FILE.test(call.recordingFile) ? call.recordingFile : null,
+    caller_hung_up: call.callerHungUp,
+    legs: JSON.stringify(call.legs),
+    approximate: call.approximate,
+    updated_at: new Date()
+  }
+}
+
+export function callsRepository (db: Db) {
+  return {
+    /** Insert or update by linked_id; an ended row is never reopened by a late or replayed event. */
+    save: async (call: Call): Promise<StoredCall> => {
+      const values = columns(call)
+      const row = await db.insertInto('call').values(values)
+        .onConflict((oc) => oc.column('linked_id').doUpdateSet((eb) => ({
+          caller_number: eb.ref('excluded.caller_number'),
+          state: eb.ref('excluded.state'),
+          arrived_at: eb.ref('excluded.arrived_at'),
+          answered_at: eb.ref('excluded.answered_at'),
+          ended_at: eb.ref('excluded.ended_at'),
+          answered_by_extension: eb.ref('excluded.answered_by_extension'),
+          transferred_to_extension: eb.ref('excluded.transferred_to_extension'),
+          decision: eb.ref('excluded.decision'),
+          outcome: eb.ref('excluded.outcome'),
+          reject_reason: eb.ref('excluded.reject_reason'),
+          hangup_cause: eb.ref('excluded.hangup_cause'),
+          hangup_cause_text: eb.ref('excluded.hangup_cause_text'),
+          recording_file: eb.ref('excluded.recording_file'),
+          caller_hung_up: eb.ref('excluded.caller_hung_up'),
+          legs: eb.ref('excluded.legs'),
+          approximate: eb.ref('excluded.approximate'),
+          updated_at: eb.ref('excluded.updated_at')
+        })).where((eb) => eb.or([eb('call.ended_at', 'is', null), eb('excluded.ended_at', 'is not', null)])))
+        .returningAll().executeTakeFirst()
+      if (row !== undefined) return toStored(row)
+      // the stored row had ended and this version had not: keep the stored one
+      return toStored(await db.selectFrom('call').selectAll().where('linked_id', '=', call.linkedId).executeTakeFirstOrThrow())
+    },
+
+    byLinkedId: async (linkedId: string): Promise<StoredCall | undefined> => {
+      const row = await db.selectFrom('call').selectAll().where('linked_id', '=', linkedId).executeTakeFirst()
+      return row === undefined ? undefined : toStored(row)
+    },
+
+    byId: async (id: number): Promise<StoredCall | undefined> => {
+      const row = await db.selectFrom('call').selectAll().where('id', '=', id).executeTakeFirst()
+      return row === undefined ? undefined : toStored(row)
+    },
+
+    /** Calls not ended yet (restored into memory on start, reconciled with the PBX). */
+    open: async (): Promise<StoredCall[]> =>
+      (await db.selectFrom('call').selectAll().where('ended_at', 'is', null).orderBy('arrived_at').execute()).map(toStored),
+
+    /** Links the draft; false when the call already has one (the first link wins). */
+    linkEntry: async (linkedId: string, entryId: number): Promise<boolean> => {
+      const r = await db.updateTable('call').set({ entry_id: entryId, updated_at: new Date() })
+        .where('linked_id', '=', linkedId).where('entry_id', 'is', null).executeTakeFirst()
+      return Number(r.numUpdatedRows) === 1
+    },
+
+    setAnsweredBy: async (linkedId: string, userId: number | null): Promise<void> => {
+      await db.updateTable('call').set({ answered_by_user_id: userId, updated_at: new Date() }).where('linked_id', '=', linkedId).execute()
+    },
+
+    /** Newest first. `to` is exclusive. */
+    list: async (q: CallLogQuery = {}): Promise<CallLogItem[]> => {
+      const rows = await db.selectFrom('call')
+        .leftJoin('app_user', 'app_user.id', 'call.answered_by_user_id')
+        .selectAll('call')
+        .select(['app_user.full_name as answered_by_name'])
+        .$if(q.from !== undefined, (qb) => qb.where('call.arrived_at', '>=', q.from!))
+        .$if(q.to !== undefined, (qb) => qb.where('call.arrived_at', '<', q.to!))
+        .$if(q.outcome !== undefined, (qb) => qb.where('call.outcome', '=', q.outcome!))
+        .orderBy('call.arrived_at', 'desc').orderBy('call.id', 'desc')
+        .limit(q.limit ?? 1000)
+        .execute()
+      return rows.map((row) => {
+        const call = toCall(row)
+        return {
+          id: Number(row.id),
+          linkedId: row.linked_id,
+          callerNumber: call.callerNumber,
+          arrivedAt: call.arrivedAt,
+          answeredAt: call.answeredAt,
+          endedAt: call.endedAt,
+          state: call.state,
+          outcome: call.outcome,
+          rejectReason: call.rejectReason,
+          answeredBy: call.answeredBy === null ? null : { extension: call.answeredBy, userId: row.answered_by_user_id, fullName: row.answered_by_name },
+          transferredTo: call.transferredTo,
+          waitSeconds: waitSeconds(call),
+          talkSeconds: talkSeconds(call),
+          hangupCause: call.hangupCause,
+          hangupCauseText: call.hangupCauseText,
+          hasRecording: call.recordingFile !== null && call.answeredAt !== null,
+          entryId: row.entry_id === null ? null : Number(row.entry_id),
+          approximate: call.approximate
+        }
+      })
+    },
+
+    count: async (): Promise<number> =>
+      Number((await db.selectFrom('call').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n)
+  }
+}
+
+export type CallsRepository = ReturnType<typeof callsRepository>

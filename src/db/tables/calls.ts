@@ -1,0 +1,33 @@
+// Kysely types of migrations/0004_calls.sql.
+import type { ColumnType, Generated, JSONColumnType } from 'kysely'
+import type { CallOutcome, CallState, LegResult, RejectReason } from '../../calls/call.js'
+
+export interface CallTable {
+  id: Generated<number>
+  linked_id: string
+  caller_number: string | null
+  dialled: string
+  state: CallState
+  arrived_at: Date
+  answered_at: Date | null
+  ended_at: Date | null
+  answered_by_extension: string | null
+  answered_by_user_id: number | null
+  transferred_to_extension: string | null
+  decision: string | null
+  outcome: CallOutcome | null
+  reject_reason: RejectReason | null
+  hangup_cause: number | null
+  hangup_cause_text: string | null
+  recording_file: string | null
+  caller_hung_up: Generated<boolean>
+  legs: JSONColumnType<Record<string, { extension: string | null, result: LegResult }>>
+  approximate: Generated<boolean>
+  entry_id: number | null
+  created_at: ColumnType<Date, Date | undefined, never>
+  updated_at: ColumnType<Date, Date | undefined, Date>
+}
+
+export interface CallsTables {
+  call: CallTable
+}

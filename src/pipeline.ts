@@ -1,0 +1,236 @@
+// AMI event → normalize → step → effects: the one place where the call tracking meets storage,
+// the journal and the realtime push. Work is serialised (one queue), so a reconcile after a
+// (re)connect and the events that follow it never interleave.
+import type { AmiClient, AmiLogger } from './ami/client.js'
+import type { AmiMessage } from './ami/message.js'
+import { aliveCalls, normalize, statusVariables, DECISION_VARIABLE, RECORDING_VARIABLE } from './ami/normalize.js'
+import { step } from './calls/step.js'
+import type { Call, CallEffect, CallEvent } from './calls/call.js'
+import type { CallsRepository } from './db/calls.repository.js'
+
+/** What the realtime layer receives (popups on the specialists' screens). */
+export interface CallMessage {
+  type: 'call.ringing' | 'call.answered' | 'call.ended'
+  call: PublishedCall
+  entry?: { id: number }
+}
+
+export interface PublishedCall {
+  id: number
+  linkedId: string
+  callerNumber: string | null
+  arrivedAt: string
+  answeredAt: string | null
+  endedAt: string | null
+  answeredBy: string | null
+  answeredByUserId: number | null
+  outcome: Call['outcome']
+  rejectReason: Call['rejectReason']
+  caller: CallerInfo | null
+}
+
+/** Who the caller is, from earlier journal entries with the same number. */
+export interface CallerInfo {
+  contact: string | null
+  organization: string | null
+  openEntryIds: number[]
+}
+
+/** The journal side of a call: drafts. Implemented over the journal repository (see main.ts). */
+export interface DraftPort {
+  /** Opens a draft entry (channel phone, contact = the caller's number) for a call in hours. */
+  openDraft: (input: { linkedId: string, callerNumber: string | null, at: Date }) => Promise<{ entryId: number }>
+  /** The specialist who answered gets the draft. */
+  assign: (entryId: number, userId: number, at: Date) => Promise<void>
+  /** Earlier entries with this number: name, organization, open requests. */
+  identify?: (callerNumber: string) => Promise<CallerInfo | null>
+}
+
+export interface PipelineDeps {
+  calls: CallsRepository
+  users: { byExtension: (extension: string) => Promise<{ id: number } | undefined> }
+  drafts?: DraftPort
+  helpdeskDid: string
+  clock: () => Date
+  log: AmiLogger
+  publish?: (message: CallMessage) => void
+  cdrTimeZone?: string
+  /** ended calls stay in memory this long for late Cdr events and replays */
+  keepEndedMs?: number
+}
+
+/** The AMI side the pipeline needs (AmiClient satisfies it). */
+export type AmiSource = Pick<AmiClient, 'on' | 'action'>
+
+export interface Pipeline {
+  /** Feeds one AMI message (normally wired to the client's 'event'). */
+  handle: (msg: AmiMessage) => Promise<void>
+  /** After a (re)connect: restore open calls, compare with the PBX's channels. */
+  reconcile: (ami: Pick<AmiClient, 'action'>) => Promise<void>
+  /** Resolves when everything queued so far is done. */
+  idle: () => Promise<void>
+  /** Subscribes to a client: events and reconnects. */
+  attach: (ami: AmiSource) => void
+  tracked: () => ReadonlyMap<string, Call>
+}
+
+export function createPipeline (deps: PipelineDeps): Pipeline {
+  const { calls, log } = deps
+  const opts = { helpdeskDid: deps.helpdeskDid }
+  const memory = new Map<string, Call>()
+  const ids = new Map<string, { id: number, entryId: number | null, userId: number | null }>()
+  const keepEndedMs = deps.keepEndedMs ?? 10 * 60_000
+  let queue: Promise<void> = Promise.resolve()
+
+  const enqueue = async (what: string, work: () => Promise<void>): Promise<void> => {
+    const run = queue.then(work).catch((err: unknown) => { log.error({ err, what }, 'call pipeline: step failed; going on') })
+    queue = run
+    await run
+  }
+
+  function prune (now: Date): void {
+    for (const [linkedId, call] of memory) {
+      if (call.endedAt !== null && now.getTime() - call.endedAt.getTime() > keepEndedMs) {
+        memory.delete(linkedId)
+        ids.delete(linkedId)
+      }
+    }
+  }
+
+  async function remember (linkedId: string): Promise<void> {
+    if (memory.has(linkedId)) return
+    const stored = await calls.byLinkedId(linkedId)
+    if (stored === undefined) return
+    memory.set(linkedId, stored.call)
+    ids.set(linkedId, { id: stored.id, entryId: stored.entryId, userId: stored.answeredByUserId })
+  }
+
+  async function apply (ev: CallEvent): Promise<void> {
+    // a call we stored before (replay, restart) continues from its row instead of starting again
+    if (!memory.has(ev.linkedId) && (ev.type === 'started' || ev.type === 'alive' || ev.type === 'cdr')) await remember(ev.linkedId)
+    const r = step(memory.get(ev.linkedId), ev, opts)
+    if (r.call === undefined) return
+    memory.set(ev.linkedId, r.call)
+    for (const effect of r.effects) await perform(effect)
+  }
+
+  async function perform (effect: CallEffect): Promise<void> {
+    const call = effect.call
+    const stored = await calls.save(call)
+    const known = ids.get(call.linkedId) ?? { id: stored.id, entryId: stored.entryId, userId: stored.answeredByUserId }
+    ids.set(call.linkedId, known)
+    const clog = { linkedId: call.linkedId }
+    if (stored.call.state === 'ended' && call.state !== 'ended') {
+      memory.set(call.linkedId, stored.call) // the row had ended already (replay): nothing to do
+      return
+    }
+    let caller: CallerInfo | null = null
+    if (effect.type === 'call.ringing') {
+      if (known.entryId === null && deps.drafts !== undefined) {
+        try {
+          const { entryId } = await deps.drafts.openDraft({ linkedId: call.linkedId, callerNumber: call.callerNumber, at: call.arrivedAt })
+          if (await calls.linkEntry(call.linkedId, entryId)) known.entryId = entryId
+          else known.entryId = (await calls.byLinkedId(call.linkedId))?.entryId ?? null
+          log.info({ ...clog, entryId: known.entryId, caller: call.callerNumber }, 'call ringing: draft opened')
+        } catch (err) {
+          log.error({ ...clog, err }, 'call ringing: the draft could not be opened')
+        }
+      }
+      if (call.callerNumber !== null && deps.drafts?.identify !== undefined) {
+        caller = await deps.drafts.identify(call.callerNumber).catch(() => null)
+      }
+    }
+    if (effect.type === 'call.answered' && call.answeredBy !== null) {
+      const user = await deps.users.byExtension(call.answeredBy)
+      known.userId = user?.id ?? null
+      await calls.setAnsweredBy(call.linkedId, known.userId)
+      if (user === undefined) log.warn({ ...clog, extension: call.answeredBy }, 'call answered by an extension no user has')
+      if (user !== undefined && known.entryId !== null && deps.drafts !== undefined) {
+        await deps.drafts.assign(known.entryId, user.id, call.answeredAt ?? deps.clock())
+          .catch((err: unknown) => { log.error({ ...clog, err }, 'call answered: the draft could not be assigned') })
+      }
+    }
+    if (effect.type === 'call.ended') log.info({ ...clog, outcome: call.outcome, rejectReason: call.rejectReason, answeredBy: call.answeredBy }, 'call ended')
+    if (effect.type !== 'call.updated' && deps.publish !== undefined) {
+      const message: CallMessage = { type: effect.type, call: publishable(call, known, caller) }
+      if (known.entryId !== null) message.entry = { id: known.entryId }
+      try { deps.publish(message) } catch (err) { log.error({ ...clog, err }, 'call pipeline: publish failed') }
+    }
+  }
+
+  async function reconcile (ami: Pick<AmiClient, 'action'>): Promise<void> {
+    const at = deps.clock()
+    for (const stored of await calls.open()) {
+      if (!memory.has(stored.call.linkedId)) {
+        memory.set(stored.call.linkedId, stored.call)
+        ids.set(stored.call.linkedId, { id: stored.id, entryId: stored.entryId, userId: stored.answeredByUserId })
+      }
+    }
+    let items: AmiMessage[]
+    try {
+      items = (await ami.action({ Action: 'CoreShowChannels' })).items
+    } catch (err) {
+      log.warn({ err }, 'reconcile: CoreShowChannels failed; calls in progress are left as they are')
+      return
+    }
+    const variables = new Map<string, Record<string, string>>()
+    const firstChannels = items.filter((i) => i.headers.uniqueid !== undefined && i.headers.uniqueid === i.headers.linkedid)
+    for (const item of firstChannels) {
+      const linkedId = item.headers.linkedid!
+      if (memory.get(linkedId)?.decision != null) continue
+      try {
+        const st = await ami.action({ Action: 'Status', Channel: item.headers.channel ?? '', Variables: `${DECISION_VARIABLE},${RECORDING_VARIABLE}` })
+        const status = st.items.find((s) => s.name === 'Status')
+        if (status !== undefined) variables.set(linkedId, statusVariables(status))
+      } catch (err) {
+        log.debug({ err, linkedId }, 'reconcile: Status failed (the channel may have just hung up)')
+      }
+    }
+    const alive = aliveCalls(items, at, variables)
+    const live = new Set(alive.map((a) => a.linkedId))
+    for (const ev of alive) await apply(ev)
+    for (const [linkedId, call] of memory) {
+      if (call.state !== 'ended' && !live.has(linkedId)) {
+        log.warn({ linkedId }, 'reconcile: a call ended while we were not listening')
+        await apply({ type: 'lost', linkedId, at })
+      }
+    }
+    log.info({ live: live.size, tracked: [...memory.values()].filter((c) => c.state !== 'ended').length }, 'reconciled calls with the PBX')
+  }
+
+  const pipeline: Pipeline = {
+    handle: async (msg) => {
+      const at = deps.clock()
+      const ev = normalize(msg, at, { cdrTimeZone: deps.cdrTimeZone })
+      if (ev === undefined) return
+      await enqueue(`${msg.name} ${ev.linkedId}`, async () => {
+        if (ev.type === 'started') prune(at)
+        await apply(ev)
+      })
+    },
+    reconcile: async (ami) => { await enqueue('reconcile', async () => { await reconcile(ami) }) },
+    idle: async () => { await enqueue('idle', async () => {}) },
+    attach: (ami) => {
+      ami.on('event', (msg) => { void pipeline.handle(msg) })
+      ami.on('connected', () => { void pipeline.reconcile(ami) })
+    },
+    tracked: () => memory
+  }
+  return pipeline
+}
+
+function publishable (call: Call, known: { id: number, userId: number | null }, caller: CallerInfo | null): PublishedCall {
+  return {
+    id: known.id,
+    linkedId: call.linkedId,
+    callerNumber: call.callerNumber,
+    arrivedAt: call.arrivedAt.toISOString(),
+    answeredAt: call.answeredAt?.toISOString() ?? null,
+    endedAt: call.endedAt?.toISOString() ?? null,
+    answeredBy: call.answeredBy,
+    answeredByUserId: known.userId,
+    outcome: call.outcome,
+    rejectReason: call.rejectReason,
+    caller
+  }
+}

@@ -1,0 +1,76 @@
+// The whole AMI path on a real database: simulator → TCP → AmiClient → pipeline → call table + drafts.
+import type { Test } from 'tap'
+import { createPipeline, type CallMessage, type DraftPort, type Pipeline } from '../../src/pipeline.js'
+import { callsRepository, type CallsRepository } from '../../src/db/calls.repository.js'
+import { usersRepository, type User } from '../../src/db/users.repository.js'
+import type { Database } from '../../src/db/database.js'
+import { testDatabase } from './db.js'
+import { client, memoryLogger, DID } from './ami.js'
+import type { AmiClient } from '../../src/ami/client.js'
+
+export interface FakeDraft { entryId: number, linkedId: string, callerNumber: string | null, assignedTo: number | null }
+
+/** Drafts kept in memory: what the pipeline asked the journal to do. */
+export function memoryDrafts (): DraftPort & { drafts: FakeDraft[] } {
+  const drafts: FakeDraft[] = []
+  return {
+    drafts,
+    openDraft: async ({ linkedId, callerNumber }) => {
+      const entryId = 1000 + drafts.length
+      drafts.push({ entryId, linkedId, callerNumber, assignedTo: null })
+      return { entryId }
+    },
+    assign: async (entryId, userId) => {
+      const d = drafts.find((x) => x.entryId === entryId)
+      if (d !== undefined) d.assignedTo = userId
+    }
+  }
+}
+
+export interface Service {
+  client: AmiClient & { logs: ReturnType<typeof memoryLogger> }
+  pipeline: Pipeline
+  published: CallMessage[]
+  log: ReturnType<typeof memoryLogger>
+}
+
+export interface Stack {
+  database: Database
+  calls: CallsRepository
+  users: { s101: User, s102: User }
+  drafts: DraftPort & { drafts?: FakeDraft[] }
+  /** one running service (client + pipeline); call again after stopping it to "restart" */
+  service: (url: string) => Service
+}
+
+export async function stack (t: Test, drafts?: DraftPort): Promise<Stack> {
+  const database = await testDatabase(t)
+  const users = usersRepository(database.db)
+  const s101 = await users.create({ username: 'ivanova', fullName: 'Иванова Анна Сергеевна', passwordHash: 'x', role: 'specialist', extension: '101' })
+  const s102 = await users.create({ username: 'smirnov', fullName: 'Смирнов Павел Андреевич', passwordHash: 'x', role: 'specialist', extension: '102' })
+  const calls = callsRepository(database.db)
+  const port = drafts ?? memoryDrafts()
+  return {
+    database,
+    calls,
+    users: { s101, s102 },
+    drafts: port,
+    service: (url) => {
+      const c = client(t, url)
+      const published: CallMessage[] = []
+      const log = memoryLogger()
+      const pipeline = createPipeline({
+        calls,
+        users,
+        drafts: port,
+        helpdeskDid: DID,
+        clock: () => new Date(),
+        log,
+        publish: (m) => { published.push(m) }
+      })
+      pipeline.attach(c)
+      c.start()
+      return { client: c, pipeline, published, log }
+    }
+  }
+}
