@@ -66,6 +66,36 @@ if (CHROMIUM === undefined) {
     await page.getByTestId('users-table').getByText('Смирнова Елена Викторовна').waitFor()
     t.pass('the head created a specialist with extension 102')
 
+    await page.getByRole('link', { name: 'Календарь' }).click()
+    const year = Number(await page.getByTestId('calendar-year').textContent())
+    await page.locator('.months .day').first().waitFor()
+    await screenshot(page, 'calendar')
+    // a working Wednesday of next March becomes a holiday, and back
+    const wed = await page.evaluate((y) => { const d = new Date(Date.UTC(y + 1, 2, 1)); while (d.getUTCDay() !== 3) d.setUTCDate(d.getUTCDate() + 1); d.setUTCDate(d.getUTCDate() + 7); return d.toISOString().slice(0, 10) }, year)
+    await page.getByRole('button', { name: `${year + 1} →` }).click()
+    await page.getByTestId('calendar-year').getByText(String(year + 1)).waitFor()
+    const day = page.locator(`.months .day[data-date="${wed}"]`)
+    t.match(await day.getAttribute('class'), /working/, `${wed} is a working day`)
+    await day.click()
+    await page.getByTestId('day-kind').selectOption('holiday')
+    await page.getByTestId('day-dialog').getByRole('button', { name: 'Сохранить' }).click()
+    await page.locator(`.months .day.holiday.manual[data-date="${wed}"]`).waitFor()
+    t.pass('the head made it a holiday; it is marked as changed by the head')
+    const api = await page.request.get(`/api/calendar?year=${year + 1}`)
+    t.equal((await api.json() as { days: Array<{ date: string, working: boolean }> }).days.find((d) => d.date === wed)?.working, false, 'the service has it as non-working')
+
+    // a year with no decree entered is flagged unconfirmed
+    for (let y = year + 1; y <= year + 3; y++) {
+      const info = await (await page.request.get(`/api/calendar?year=${y}`)).json() as { confirmed: boolean }
+      if (info.confirmed) continue
+      while (Number(await page.getByTestId('calendar-year').textContent()) < y) await page.getByRole('button', { name: /→$/ }).click()
+      await page.getByTestId('calendar-year').getByText(String(y)).waitFor()
+      await page.getByTestId('calendar-unconfirmed').waitFor()
+      t.match(await page.getByTestId('calendar-unconfirmed').textContent(), new RegExp(`Календарь ${y} года не подтверждён`), `${y} is flagged unconfirmed`)
+      await screenshot(page, 'calendar-unconfirmed')
+      break
+    }
+
     t.same(errors, [], 'no errors in the page')
   })
 }
