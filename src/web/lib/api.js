@@ -65,11 +65,35 @@ const ERRORS = {
   CSRF_TOKEN_MISMATCH: 'Сеанс устарел. Обновите страницу.',
   READ_ONLY_ROLE: 'Роль «аудитор» позволяет только просматривать',
   FORBIDDEN: 'Недостаточно прав',
-  FST_TOO_MANY_REQUESTS: 'Слишком много попыток. Подождите минуту.'
+  FST_TOO_MANY_REQUESTS: 'Слишком много попыток. Подождите минуту.',
+  // the journal's rules (src/journal): the Russian sentence, then the server's own words
+  ILLEGAL_STATUS_TRANSITION: 'Такой переход статуса не допускается правилами журнала',
+  ENTRY_CLOSED: 'Запись закрыта и больше не редактируется',
+  ENTRY_ANNULLED: 'Запись аннулирована',
+  NOT_REGISTERED: 'Сначала зарегистрируйте запись',
+  ALREADY_REGISTERED: 'Запись уже зарегистрирована',
+  DRAFT_INCOMPLETE: 'Для регистрации заполните обязательные поля',
+  RESOLUTION_REQUIRED: 'Для статуса «Решен» нужен комментарий о решении (п. 3.4.1)',
+  COMMENT_REQUIRED: 'Нужен комментарий',
+  AGREEMENT_REQUIRED: 'Сначала нужно согласование с оператором Системы и/или Департаментом (п. 3.5)',
+  AGREEMENT_NOT_APPLICABLE: 'Согласование нужно только для запросов типа «Ошибка» и «Улучшение»',
+  AGREEMENT_IN_USE: 'Согласование уже использовано',
+  AGREED_BY_REQUIRED: 'Укажите, кто согласовал',
+  VALUE_REQUIRED: 'Заполните обязательное поле',
+  TYPE_LOCKED: 'Тип запроса уже нельзя изменить',
+  NOT_A_WORKING_DAY: 'Новый срок должен приходиться на рабочий день',
+  EXTENSION_NOT_LATER: 'Новый срок должен быть позже текущего',
+  REASON_REQUIRED: 'Укажите причину',
+  INVALID_REFERENCE: 'Ссылка на несуществующую запись',
+  ENTRY_NOT_OPEN: 'Запись не в работе',
+  ENTRY_NOT_FOUND: 'Запись не найдена',
+  NOT_FOUND: 'Не найдено',
+  VALIDATION_ERROR: 'Проверьте заполнение полей'
 }
+const WITH_DETAILS = new Set(['INVALID_CREDENTIALS', 'UNAUTHENTICATED', 'CSRF_TOKEN_MISMATCH', 'READ_ONLY_ROLE', 'FST_TOO_MANY_REQUESTS'])
 function translateError (code, message, status) {
   if (status === 429) return "Слишком много попыток. Подождите минуту."
   const ru = ERRORS[code]
   if (ru === undefined) return message
-  return ru
+  return WITH_DETAILS.has(code) ? ru : `${ru} (${message})`
 }

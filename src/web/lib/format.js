@@ -69,6 +69,7 @@ export function phone (v) {
 /** № 2026-153 */
 export function entryNumber (e) {
   if (e === null || e === undefined) return ''
+  if (typeof e.numberLabel === 'string') return e.numberLabel
   const n = e.number ?? e.seq ?? null
   if (n === null || n === undefined) return ''
   const year = e.year ?? (typeof e.registeredOn === 'string' ? e.registeredOn.slice(0, 4) : '')

@@ -16,14 +16,16 @@ import { Dialog, OrgInput, Select } from '../lib/components.js'
 const FIELDS = ['type', 'module', 'channel', 'description', 'organizationId', 'organizationName', 'contactText', 'callerNumber', 'callerEmail', 'additionalInfo', 'note']
 const needsAgreement = (type) => type === 'error' || type === 'improvement'
 
-// What the status buttons offer from each status (the server has the last word and says why not)
-const NEXT = {
-  in_progress: ['resolved', 'feedback', 'to_developer', 'closed'],
+// What the status buttons offer from each status: the server's own table (GET /api/journal/vocabulary)
+// once loaded; the server has the last word anyway and says why not (e.g. no agreement yet)
+let NEXT = {
+  in_progress: ['feedback', 'to_developer', 'resolved', 'closed'],
   feedback: ['in_progress', 'resolved', 'closed'],
-  to_developer: ['in_progress', 'resolved', 'feedback', 'closed'],
-  resolved: ['closed', 'in_progress'],
+  to_developer: ['in_progress', 'feedback', 'resolved'],
+  resolved: ['in_progress', 'closed'],
   closed: []
 }
+api('GET', '/api/journal/vocabulary').then((v) => { if (v?.transitions) NEXT = v.transitions }).catch(() => {})
 const STATUS_VERB = {
   resolved: 'Решен', in_progress: 'В работу', feedback: 'Обратная связь', to_developer: 'Передать разработчику', closed: 'Закрыть'
 }

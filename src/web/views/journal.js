@@ -14,7 +14,7 @@ const FILTER_KEYS = ['from', 'to', 'type', 'status', 'channel', 'module', 'organ
 
 // [sort key, header]: the regulation's columns, in order
 const COLUMNS = [
-  ['registered', 'Дата'],
+  ['registeredOn', 'Дата'],
   ['number', '№ п/п'],
   [null, 'Тип запроса'],
   [null, 'Описание запроса'],
@@ -65,7 +65,7 @@ export function JournalView ({ me, path }) {
       const params = {
         from: filters.from, to: filters.to, type: filters.type, status: filters.status, channel: filters.channel,
         module: filters.module, organizationId: filters.organizationId, overdue: filters.overdue === '1' ? true : undefined,
-        q: filters.q, sort: filters.sort ?? (filters.drafts === '1' ? 'created' : 'registered'), order: filters.order ?? 'desc',
+        q: filters.q, sort: filters.sort ?? (filters.drafts === '1' ? 'createdAt' : 'registeredOn'), order: filters.order ?? 'desc', annulled: 'include',
         draft: filters.drafts === '1' ? 'true' : 'false', limit: PAGE, offset: (page - 1) * PAGE
       }
       setData(await listEntries(params))
@@ -91,7 +91,7 @@ export function JournalView ({ me, path }) {
   const total = totalOf(data)
   const page = Math.max(1, Number(filters.page ?? 1))
   const pages = Math.max(1, Math.ceil(total / PAGE))
-  const sort = filters.sort ?? (filters.drafts === '1' ? 'created' : 'registered')
+  const sort = filters.sort ?? (filters.drafts === '1' ? 'createdAt' : 'registeredOn')
   const order = filters.order ?? 'desc'
 
   function sortBy (k) {
@@ -133,7 +133,7 @@ export function JournalView ({ me, path }) {
     <table class="grid" data-testid="journal-table">
       <thead><tr>
         ${COLUMNS.map(([k, h]) => html`<th class=${k !== null ? 'sortable' : ''} onClick=${() => sortBy(k)} aria-sort=${sort === k ? (order === 'asc' ? 'ascending' : 'descending') : undefined}>${h}${k !== null ? sortMark(k) : ''}</th>`)}
-        <th class="sortable" onClick=${() => sortBy('due')}>Срок${sortMark('due')}</th>
+        <th class="sortable" onClick=${() => sortBy('dueAt')}>Срок${sortMark('dueAt')}</th>
       </tr></thead>
       <tbody>
         ${data === null && error === null && html`<tr><td colspan="11" class="empty">Загрузка…</td></tr>`}
