@@ -67,7 +67,11 @@ export interface Interval { start: DateTime, end: DateTime }
 
 /** The open periods of a date as instants. */
 export function openIntervals (date: IsoDate, cal: WorkCalendar): Interval[] {
-  return describeDay(date, cal).open.map(s => ({ start: atMinute(date, s.from, cal), end: atMinute(date, s.to, cal) }))
+  return intervalsOf(describeDay(date, cal), cal)
+}
+
+export function intervalsOf (day: Day, cal: WorkCalendar): Interval[] {
+  return day.open.map(s => ({ start: atMinute(day.date, s.from, cal), end: atMinute(day.date, s.to, cal) }))
 }
 
 /** Safety bound for searches forward in time: a calendar with no working day at all never loops forever. */

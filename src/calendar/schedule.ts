@@ -2,7 +2,7 @@
 // rejection and the UI need.
 import type { DateTime } from 'luxon'
 import type { ClosedReason, WorkCalendar } from './types.js'
-import { SEARCH_DAYS, addDays, dateOf, describeDay, intervalsFrom, localDate, openIntervals } from './days.js'
+import { SEARCH_DAYS, addDays, dateOf, describeDay, intervalsFrom, intervalsOf, localDate } from './days.js'
 
 export interface ScheduleState {
   open: boolean
@@ -23,10 +23,9 @@ export function isOpen (at: DateTime, cal: WorkCalendar): boolean {
 }
 
 export function stateReason (at: DateTime, cal: WorkCalendar): ScheduleState['reason'] {
-  const date = dateOf(at, cal)
-  const day = describeDay(date, cal)
+  const day = describeDay(dateOf(at, cal), cal)
   if (!day.working) return day.closedReason ?? 'weekend'
-  const periods = openIntervals(date, cal)
+  const periods = intervalsOf(day, cal)
   if (periods.some(p => p.start <= at && at < p.end)) return 'open'
   if (periods.length === 0 || at >= periods[periods.length - 1]!.end) return 'after-hours'
   if (at < periods[0]!.start) return 'before-hours'
