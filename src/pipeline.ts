@@ -7,6 +7,8 @@ import { aliveCalls, normalize, statusVariables, DECISION_VARIABLE, RECORDING_VA
 import { step } from './calls/step.js'
 import type { Call, CallEffect, CallEvent } from './calls/call.js'
 import type { CallsRepository } from './db/calls.repository.js'
+import type { JournalRepository, NewDraft } from './db/journal.repository.js'
+import type { OrganizationsRepository } from './db/organizations.repository.js'
 
 /** What the realtime layer receives (popups on the specialists' screens). */
 export interface CallMessage {
@@ -234,3 +236,47 @@ function publishable (call: Call, known: { id: number, userId: number | null }, 
     caller
   }
 }
+
+/** The DraftPort over the journal's repositories: drafts in journal_entry, callers from contacts and earlier entries. */
+export function journalDraftPort (journal: Pick<JournalRepository, 'createDraft' | 'assign' | 'byCallerNumber'>, organizations: Pick<OrganizationsRepository, 'findByPhone'>): DraftPort {
+  return {
+    openDraft: async ({ linkedId, callerNumber, at }) => {
+      const fields: NewDraft = { channel: 'phone', callerNumber, callId: linkedId }
+      if (callerNumber !== null) {
+        // the caller as known: a directory contact with this phone, else the latest entry from it
+        const [contact] = await organizations.findByPhone(callerNumber)
+        if (contact !== undefined) {
+          fields.contactId = contact.id
+          if (contact.organizationId !== null) fields.organizationId = contact.organizationId
+        } else {
+          const [earlier] = await journal.byCallerNumber(callerNumber, 1)
+          if (earlier !== undefined) {
+            if (earlier.contactId !== null) fields.contactId = earlier.contactId
+            else if (earlier.contactText !== null) fields.contactText = earlier.contactText
+            if (earlier.organizationId !== null) fields.organizationId = earlier.organizationId
+            else if (earlier.organizationName !== null) fields.organizationName = earlier.organizationName
+          }
+        }
+      }
+      const entry = await journal.createDraft(fields, { by: null, at })
+      return { entryId: entry.id }
+    },
+    assign: async (entryId, userId, at) => {
+      const r = await journal.assign(entryId, userId, { by: null, at })
+      if (!r.ok) throw new Error(`${r.code}: ${r.message}`)
+    },
+    identify: async (callerNumber) => {
+      const [contact] = await organizations.findByPhone(callerNumber)
+      const earlier = await journal.byCallerNumber(callerNumber, 20)
+      if (contact === undefined && earlier.length === 0) return null
+      const open = earlier.filter((e) => e.number !== null && e.status !== null && OPEN_STATUSES.has(e.status))
+      return {
+        contact: contact?.fullName ?? earlier.find((e) => e.contactText !== null)?.contactText ?? null,
+        organization: contact?.organizationName ?? earlier.find((e) => e.organizationName !== null)?.organizationName ?? null,
+        openEntryIds: open.map((e) => e.id)
+      }
+    }
+  }
+}
+
+const OPEN_STATUSES = new Set(['in_progress', 'to_developer', 'feedback'])

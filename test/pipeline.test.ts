@@ -6,6 +6,7 @@ import { stack, type FakeDraft } from './helpers/pipeline.js'
 import { blindTransferTranscript } from './helpers/blind-transfer.js'
 import { loadTranscript } from '../src/ami/simulator.js'
 import type { CallLogItem } from '../src/db/calls.repository.js'
+import { journalRepository } from '../src/db/journal.repository.js'
 
 interface Row { linkedId: string, caller: string, outcome: string, reason: string | null, answeredBy: string | null, draft: boolean }
 
@@ -39,7 +40,9 @@ function checkRows (t: Test, name: string, items: CallLogItem[], drafts: FakeDra
     t.equal(draft.length, e.draft ? 1 : 0, `${name}: ${e.draft ? 'one draft' : 'no draft'}`)
     t.equal(row.entryId, draft[0]?.entryId ?? null, `${name}: the call row links its draft`)
     if (draft[0] !== undefined) {
-      t.equal(draft[0].callerNumber, e.caller, `${name}: draft contact is the caller's number`)
+      t.equal(draft[0].callerNumber, e.caller.replace(/^\+/, ''), `${name}: draft keeps the caller's number (normalized)`)
+      t.equal(draft[0].contactText, e.caller, `${name}: draft contact is the caller's number`)
+      t.equal(draft[0].channel, 'phone', `${name}: draft channel is phone`)
       t.equal(draft[0].assignedTo, e.answeredBy === null ? null : userIds[e.answeredBy], `${name}: draft assigned to who answered`)
     }
   }
@@ -55,8 +58,7 @@ for (const [name, expected] of SCENARIOS) {
     await waitFor('rows ended', () => svc.pipeline.tracked().size >= expected.length && [...svc.pipeline.tracked().values()].every((c) => c.state === 'ended'), 10_000)
     await svc.pipeline.idle()
     const userIds = { 101: s.users.s101.id, 102: s.users.s102.id }
-    const drafts = (s.drafts as { drafts: FakeDraft[] }).drafts
-    checkRows(t, name, await s.calls.list(), drafts, expected, userIds)
+    checkRows(t, name, await s.calls.list(), await s.listDrafts(), expected, userIds)
     const types = svc.published.map((m) => `${m.type} ${m.call.linkedId}`)
     for (const e of expected) {
       t.equal(types.filter((x) => x === `call.ended ${e.linkedId}`).length, 1, `${name}: call.ended published once`)
@@ -69,7 +71,7 @@ for (const [name, expected] of SCENARIOS) {
     await new Promise((resolve) => setTimeout(resolve, 300))
     await svc.pipeline.idle()
     t.equal(await s.calls.count(), expected.length, `${name}: replayed, still ${expected.length} row(s)`)
-    checkRows(t, `${name} (replayed)`, await s.calls.list(), drafts, expected, userIds)
+    checkRows(t, `${name} (replayed)`, await s.calls.list(), await s.listDrafts(), expected, userIds)
     t.equal(svc.published.length, types.length, `${name}: replayed, nothing published again`)
   })
 }
@@ -85,7 +87,7 @@ t.test('pipeline: a blind transfer (synthetic transcript) is one call, one draft
   t.equal(row?.outcome, 'answered', 'answered')
   t.equal(row?.answeredBy?.extension, '101', 'answered by 101')
   t.equal(row?.transferredTo, '102', 'transferred to 102')
-  t.equal((s.drafts as { drafts: FakeDraft[] }).drafts.length, 1, 'one draft')
+  t.equal((await s.listDrafts()).length, 1, 'one draft')
 })
 
 t.test('pipeline: a restart of the service mid-call neither duplicates nor loses the call', async (t) => {
@@ -105,7 +107,8 @@ t.test('pipeline: a restart of the service mid-call neither duplicates nor loses
   ]
   const second = s.service(sim.url()) // a new process: empty memory, same database
   await sim.waitForLogin(2)
-  await waitFor('restored', () => second.pipeline.tracked().get('1795866724.0')?.state === 'talking')
+  await waitFor('reconciled', () => second.log.lines.some((l) => l.msg === 'reconciled calls with the PBX'))
+  t.equal(second.pipeline.tracked().get('1795866724.0')?.state, 'talking', 'restored from the database, confirmed by the PBX')
   sim.channels = []
   await sim.play(tr, { from: cut })
   await waitFor('ended', () => second.pipeline.tracked().get('1795866724.0')?.state === 'ended')
@@ -116,7 +119,7 @@ t.test('pipeline: a restart of the service mid-call neither duplicates nor loses
   t.equal(rows[0]?.answeredBy?.userId, s.users.s101.id, 'answered by 101')
   t.equal(rows[0]?.hangupCause, 16, 'the hang-up seen after the restart is recorded')
   t.equal(rows[0]?.approximate, false, 'nothing had to be guessed')
-  t.equal((s.drafts as { drafts: FakeDraft[] }).drafts.length, 1, 'one draft')
+  t.equal((await s.listDrafts()).length, 1, 'one draft')
   t.same(second.published.map((m) => m.type), ['call.ended'], 'the new process only publishes the end')
 })
 
@@ -160,5 +163,24 @@ t.test('pipeline: a call found up on connect that the service never saw gets a r
   t.ok(ringing?.entryId, 'and has a draft')
   const lunch = rows.find((r) => r.linkedId === '1795869000.9')
   t.equal(lunch?.entryId, null, 'a call the PBX is rejecting (lunch) gets no draft')
-  t.equal((s.drafts as { drafts: FakeDraft[] }).drafts.length, 1, 'one draft')
+  t.equal((await s.listDrafts()).length, 1, 'one draft')
+})
+
+t.test('pipeline: the caller is identified from earlier entries with the same number', async (t) => {
+  const sim = await simulator(t)
+  const s = await stack(t)
+  const journal = journalRepository(s.database.db)
+  const earlier = await journal.createDraft({ channel: 'phone', callerNumber: '8 912 345-67-89', contactText: 'Петрова Ирина Викторовна', organizationName: 'МАОУ СОШ № 5 г. Тюмени' })
+  const svc = s.service(sim.url())
+  await sim.play('answered')
+  await waitFor('ended', () => svc.pipeline.tracked().get('1795866724.0')?.state === 'ended')
+  await svc.pipeline.idle()
+  const [row] = await s.calls.list()
+  const draft = await journal.byId(row!.entryId!)
+  t.not(draft?.id, earlier.id, 'a new draft, not the earlier entry')
+  t.equal(draft?.contactText, 'Петрова Ирина Викторовна', 'contact copied from the earlier entry with the same number')
+  t.equal(draft?.organizationName, 'МАОУ СОШ № 5 г. Тюмени', 'organization copied too')
+  t.equal(draft?.assignedTo, s.users.s101.id, 'assigned to who answered')
+  const ringing = svc.published.find((m) => m.type === 'call.ringing')
+  t.equal(ringing?.call.caller?.contact, 'Петрова Ирина Викторовна', 'the popup names the caller')
 })

@@ -1,6 +1,8 @@
 // The whole AMI path on a real database: simulator → TCP → AmiClient → pipeline → call table + drafts.
 import type { Test } from 'tap'
-import { createPipeline, type CallMessage, type DraftPort, type Pipeline } from '../../src/pipeline.js'
+import { createPipeline, journalDraftPort, type CallMessage, type DraftPort, type Pipeline } from '../../src/pipeline.js'
+import { journalRepository } from '../../src/db/journal.repository.js'
+import { organizationsRepository } from '../../src/db/organizations.repository.js'
 import { callsRepository, type CallsRepository } from '../../src/db/calls.repository.js'
 import { usersRepository, type User } from '../../src/db/users.repository.js'
 import type { Database } from '../../src/db/database.js'
@@ -8,7 +10,7 @@ import { testDatabase } from './db.js'
 import { client, memoryLogger, DID } from './ami.js'
 import type { AmiClient } from '../../src/ami/client.js'
 
-export interface FakeDraft { entryId: number, linkedId: string, callerNumber: string | null, assignedTo: number | null }
+export interface FakeDraft { entryId: number, linkedId: string | null, callerNumber: string | null, assignedTo: number | null, contactText?: string | null, channel?: string }
 
 /** Drafts kept in memory: what the pipeline asked the journal to do. */
 export function memoryDrafts (): DraftPort & { drafts: FakeDraft[] } {
@@ -38,7 +40,9 @@ export interface Stack {
   database: Database
   calls: CallsRepository
   users: { s101: User, s102: User }
-  drafts: DraftPort & { drafts?: FakeDraft[] }
+  drafts: DraftPort
+  /** the drafts as stored in journal_entry, with the call that links each */
+  listDrafts: () => Promise<FakeDraft[]>
   /** one running service (client + pipeline); call again after stopping it to "restart" */
   service: (url: string) => Service
 }
@@ -49,12 +53,20 @@ export async function stack (t: Test, drafts?: DraftPort): Promise<Stack> {
   const s101 = await users.create({ username: 'ivanova', fullName: 'Иванова Анна Сергеевна', passwordHash: 'x', role: 'specialist', extension: '101' })
   const s102 = await users.create({ username: 'smirnov', fullName: 'Смирнов Павел Андреевич', passwordHash: 'x', role: 'specialist', extension: '102' })
   const calls = callsRepository(database.db)
-  const port = drafts ?? memoryDrafts()
+  const port = drafts ?? journalDraftPort(journalRepository(database.db), organizationsRepository(database.db))
+  const listDrafts = async (): Promise<FakeDraft[]> => {
+    if (drafts !== undefined) return (drafts as { drafts?: FakeDraft[] }).drafts ?? []
+    const rows = await database.db.selectFrom('journal_entry').leftJoin('call', 'call.entry_id', 'journal_entry.id')
+      .select(['journal_entry.id', 'call.linked_id', 'journal_entry.caller_number', 'journal_entry.assigned_to', 'journal_entry.contact_text', 'journal_entry.channel'])
+      .orderBy('journal_entry.id').execute()
+    return rows.map((r) => ({ entryId: r.id, linkedId: r.linked_id, callerNumber: r.caller_number, assignedTo: r.assigned_to, contactText: r.contact_text, channel: r.channel }))
+  }
   return {
     database,
     calls,
     users: { s101, s102 },
     drafts: port,
+    listDrafts,
     service: (url) => {
       const c = client(t, url)
       const published: CallMessage[] = []
