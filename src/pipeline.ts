@@ -10,42 +10,27 @@ import type { CallsRepository } from './db/calls.repository.js'
 import type { JournalRepository, NewDraft } from './db/journal.repository.js'
 import type { OrganizationsRepository } from './db/organizations.repository.js'
 
-/** What the realtime layer receives (popups on the specialists' screens). */
+/** A journal entry as the realtime layer forwards it (the journal's Entry). */
+export type DraftEntry = { id: number } & Record<string, unknown>
+
+/**
+ * What the realtime layer receives (popups on the specialists' screens); the shape of the push
+ * hub's publishCall() input. `entry` is there when the draft was opened or changed by this step.
+ */
 export interface CallMessage {
   type: 'call.ringing' | 'call.answered' | 'call.ended'
-  call: PublishedCall
-  entry?: { id: number }
+  call: Call
+  /** the call's row id in the call log */
+  callId: number
+  entry?: DraftEntry
 }
 
-export interface PublishedCall {
-  id: number
-  linkedId: string
-  callerNumber: string | null
-  arrivedAt: string
-  answeredAt: string | null
-  endedAt: string | null
-  answeredBy: string | null
-  answeredByUserId: number | null
-  outcome: Call['outcome']
-  rejectReason: Call['rejectReason']
-  caller: CallerInfo | null
-}
-
-/** Who the caller is, from earlier journal entries with the same number. */
-export interface CallerInfo {
-  contact: string | null
-  organization: string | null
-  openEntryIds: number[]
-}
-
-/** The journal side of a call: drafts. Implemented over the journal repository (see main.ts). */
+/** The journal side of a call: drafts. journalDraftPort() implements it over the journal repository. */
 export interface DraftPort {
-  /** Opens a draft entry (channel phone, contact = the caller's number) for a call in hours. */
-  openDraft: (input: { linkedId: string, callerNumber: string | null, at: Date }) => Promise<{ entryId: number }>
+  /** Opens a draft entry (channel phone, contact = the caller as known, else the number) for a call in hours. */
+  openDraft: (input: { linkedId: string, callerNumber: string | null, at: Date }) => Promise<{ entryId: number, entry?: DraftEntry }>
   /** The specialist who answered gets the draft. */
-  assign: (entryId: number, userId: number, at: Date) => Promise<void>
-  /** Earlier entries with this number: name, organization, open requests. */
-  identify?: (callerNumber: string) => Promise<CallerInfo | null>
+  assign: (entryId: number, userId: number, at: Date) => Promise<DraftEntry | undefined>
 }
 
 export interface PipelineDeps {
@@ -126,20 +111,21 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
       memory.set(call.linkedId, stored.call) // the row had ended already (replay): nothing to do
       return
     }
-    let caller: CallerInfo | null = null
+    let entry: DraftEntry | undefined
     if (effect.type === 'call.ringing') {
       if (known.entryId === null && deps.drafts !== undefined) {
         try {
-          const { entryId } = await deps.drafts.openDraft({ linkedId: call.linkedId, callerNumber: call.callerNumber, at: call.arrivedAt })
-          if (await calls.linkEntry(call.linkedId, entryId)) known.entryId = entryId
-          else known.entryId = (await calls.byLinkedId(call.linkedId))?.entryId ?? null
+          const opened = await deps.drafts.openDraft({ linkedId: call.linkedId, callerNumber: call.callerNumber, at: call.arrivedAt })
+          if (await calls.linkEntry(call.linkedId, opened.entryId)) {
+            known.entryId = opened.entryId
+            entry = opened.entry
+          } else {
+            known.entryId = (await calls.byLinkedId(call.linkedId))?.entryId ?? null
+          }
           log.info({ ...clog, entryId: known.entryId, caller: call.callerNumber }, 'call ringing: draft opened')
         } catch (err) {
           log.error({ ...clog, err }, 'call ringing: the draft could not be opened')
         }
-      }
-      if (call.callerNumber !== null && deps.drafts?.identify !== undefined) {
-        caller = await deps.drafts.identify(call.callerNumber).catch(() => null)
       }
     }
     if (effect.type === 'call.answered' && call.answeredBy !== null) {
@@ -148,14 +134,14 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
       await calls.setAnsweredBy(call.linkedId, known.userId)
       if (user === undefined) log.warn({ ...clog, extension: call.answeredBy }, 'call answered by an extension no user has')
       if (user !== undefined && known.entryId !== null && deps.drafts !== undefined) {
-        await deps.drafts.assign(known.entryId, user.id, call.answeredAt ?? deps.clock())
-          .catch((err: unknown) => { log.error({ ...clog, err }, 'call answered: the draft could not be assigned') })
+        entry = await deps.drafts.assign(known.entryId, user.id, call.answeredAt ?? deps.clock())
+          .catch((err: unknown) => { log.error({ ...clog, err }, 'call answered: the draft could not be assigned'); return undefined })
       }
     }
     if (effect.type === 'call.ended') log.info({ ...clog, outcome: call.outcome, rejectReason: call.rejectReason, answeredBy: call.answeredBy }, 'call ended')
     if (effect.type !== 'call.updated' && deps.publish !== undefined) {
-      const message: CallMessage = { type: effect.type, call: publishable(call, known, caller) }
-      if (known.entryId !== null) message.entry = { id: known.entryId }
+      const message: CallMessage = { type: effect.type, call, callId: known.id }
+      if (entry !== undefined) message.entry = entry
       try { deps.publish(message) } catch (err) { log.error({ ...clog, err }, 'call pipeline: publish failed') }
     }
   }
@@ -221,22 +207,6 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
   return pipeline
 }
 
-function publishable (call: Call, known: { id: number, userId: number | null }, caller: CallerInfo | null): PublishedCall {
-  return {
-    id: known.id,
-    linkedId: call.linkedId,
-    callerNumber: call.callerNumber,
-    arrivedAt: call.arrivedAt.toISOString(),
-    answeredAt: call.answeredAt?.toISOString() ?? null,
-    endedAt: call.endedAt?.toISOString() ?? null,
-    answeredBy: call.answeredBy,
-    answeredByUserId: known.userId,
-    outcome: call.outcome,
-    rejectReason: call.rejectReason,
-    caller
-  }
-}
-
 /** The DraftPort over the journal's repositories: drafts in journal_entry, callers from contacts and earlier entries. */
 export function journalDraftPort (journal: Pick<JournalRepository, 'createDraft' | 'assign' | 'byCallerNumber'>, organizations: Pick<OrganizationsRepository, 'findByPhone'>): DraftPort {
   return {
@@ -259,24 +229,12 @@ export function journalDraftPort (journal: Pick<JournalRepository, 'createDraft'
         }
       }
       const entry = await journal.createDraft(fields, { by: null, at })
-      return { entryId: entry.id }
+      return { entryId: entry.id, entry: { ...entry } }
     },
     assign: async (entryId, userId, at) => {
       const r = await journal.assign(entryId, userId, { by: null, at })
       if (!r.ok) throw new Error(`${r.code}: ${r.message}`)
-    },
-    identify: async (callerNumber) => {
-      const [contact] = await organizations.findByPhone(callerNumber)
-      const earlier = await journal.byCallerNumber(callerNumber, 20)
-      if (contact === undefined && earlier.length === 0) return null
-      const open = earlier.filter((e) => e.number !== null && e.status !== null && OPEN_STATUSES.has(e.status))
-      return {
-        contact: contact?.fullName ?? earlier.find((e) => e.contactText !== null)?.contactText ?? null,
-        organization: contact?.organizationName ?? earlier.find((e) => e.organizationName !== null)?.organizationName ?? null,
-        openEntryIds: open.map((e) => e.id)
-      }
+      return { ...r.entry }
     }
   }
 }
-
-const OPEN_STATUSES = new Set(['in_progress', 'to_developer', 'feedback'])

@@ -25,6 +25,7 @@ export function memoryDrafts (): DraftPort & { drafts: FakeDraft[] } {
     assign: async (entryId, userId) => {
       const d = drafts.find((x) => x.entryId === entryId)
       if (d !== undefined) d.assignedTo = userId
+      return d === undefined ? undefined : { id: d.entryId }
     }
   }
 }
