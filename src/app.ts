@@ -4,6 +4,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import cookie from '@fastify/cookie'
+import websocket from '@fastify/websocket'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
@@ -17,16 +18,13 @@ import { installValidation } from './http/validation.js'
 import { authRoutes } from './http/auth.routes.js'
 import { usersRoutes } from './http/users.routes.js'
 import { healthRoutes, type AmiStatus } from './http/health.routes.js'
+import { wsRoutes } from './http/ws.routes.js'
+import { startPushHub, type PushHub } from './push/hub.js'
 import { webRoutes } from './http/web.routes.js'
 import { calendarRoutes } from './http/calendar.routes.js'
 import { calendarRepository } from './db/calendar.repository.js'
 import { createCalendarService, type CalendarService } from './services/calendar.service.js'
 import { DEFAULT_SCHEDULE_JSON } from './calendar/index.js'
-import { journalRepository } from './db/journal.repository.js'
-import { organizationsRepository } from './db/organizations.repository.js'
-import { entriesRoutes } from './http/entries.routes.js'
-import { organizationsRoutes } from './http/organizations.routes.js'
-import { keepDueDatesInStep } from './services/journal-deadlines.js'
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -38,6 +36,15 @@ export interface AppDeps {
   /** The center's working calendar; created from the database when not given (main.ts shares one with the AMI side). */
   calendar?: CalendarService
   logger?: FastifyServerOptions['logger']
+  /** The realtime hub; created (and closed with the app) when not given. */
+  push?: PushHub
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The realtime hub: publish() / publishCall() reach every screen of every instance. */
+    push: PushHub
+  }
 }
 
 export const LOG_REDACT = ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]', '*.password', '*.secret', '*.passwordHash']
@@ -54,6 +61,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandler(app)
   installValidation(app)
   await app.register(cookie)
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } })
   await app.register(rateLimit, { global: false })
   await app.register(swagger, {
     openapi: {
@@ -71,6 +79,10 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { db, amiStatus: deps.amiStatus ?? (() => 'disabled') })
   await app.register(authRoutes, { users, clock, sessionTtlMs, cookieSecure: config.cookieSecure, loginRateLimit: config.loginRateLimit })
   await app.register(usersRoutes, { users, clock })
+  const push = deps.push ?? await startPushHub({ database, users, clock, log: app.log.child({ module: 'push' }) })
+  if (deps.push === undefined) app.addHook('onClose', async () => { await push.close() })
+  app.decorate('push', push)
+  await app.register(wsRoutes, { hub: push })
   const calendar = deps.calendar ?? await createCalendarService({
     repo: calendarRepository(db),
     clock,
@@ -78,11 +90,6 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     onListenerError: (err) => app.log.error({ err }, 'calendar listener failed')
   })
   await app.register(calendarRoutes, { calendar })
-  const journal = journalRepository(db, { currentCalendar: () => calendar.current(), clock })
-  const stopDueDates = keepDueDatesInStep(calendar, journal, app.log)
-  app.addHook('onClose', async () => { stopDueDates() })
-  await app.register(entriesRoutes, { journal, clock })
-  await app.register(organizationsRoutes, { organizations: organizationsRepository(db), clock })
   await app.register(webRoutes, { root: PROJECT_ROOT })
 
   return app

@@ -3,5 +3,6 @@ import type { AuthTables } from './tables/auth.js'
 import type { CalendarTables } from './tables/calendar.js'
 import type { CallsTables } from './tables/calls.js'
 import type { JournalTables } from './tables/journal.js'
+import type { PushTables } from './tables/push.js'
 
-export interface DB extends AuthTables, CalendarTables, CallsTables, JournalTables {}
+export interface DB extends AuthTables, CalendarTables, CallsTables, JournalTables, PushTables {}

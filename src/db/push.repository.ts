@@ -1,0 +1,146 @@
+// The realtime push log, the calls-in-progress snapshot and presence rows. Appending a message
+// and its NOTIFY happen in one statement, so every instance hears of every stored message.
+import { sql } from 'kysely'
+import type { Db } from './database.js'
+
+export const PUSH_CHANNEL = 'hdj_push'
+
+export interface StoredMessage {
+  id: number
+  type: string
+  payload: Record<string, unknown>
+  createdAt: Date
+}
+
+export interface StoredCall {
+  linkedId: string
+  messageId: number
+  type: string
+  payload: Record<string, unknown>
+  ended: boolean
+  updatedAt: Date
+}
+
+export interface PresenceRow {
+  userId: number
+  connections: number
+}
+
+function toMessage (row: { id: number | string, type: string, payload: unknown, created_at: Date | string }): StoredMessage {
+  return { id: Number(row.id), type: row.type, payload: row.payload as Record<string, unknown>, createdAt: new Date(row.created_at) }
+}
+
+function toCall (row: { linked_id: string, message_id: number | string, type: string, payload: unknown, ended: boolean, updated_at: Date }): StoredCall {
+  return { linkedId: row.linked_id, messageId: Number(row.message_id), type: row.type, payload: row.payload as Record<string, unknown>, ended: row.ended, updatedAt: row.updated_at }
+}
+
+export function pushRepository (db: Db) {
+  return {
+    /** Stores a message and NOTIFYs its id on PUSH_CHANNEL (delivered on commit, to every listening instance). */
+    append: async (type: string, payload: Record<string, unknown>, now: Date): Promise<StoredMessage> => {
+      const r = await sql<{ id: number, type: string, payload: unknown, created_at: Date }>`
+        with m as (
+          insert into push_message (type, payload, created_at) values (${type}, ${JSON.stringify(payload)}::jsonb, ${now})
+          returning id, type, payload, created_at
+        )
+        select m.id, m.type, m.payload, m.created_at, pg_notify(${PUSH_CHANNEL}, m.id::text) as notified from m`.execute(db)
+      const row = r.rows[0]
+      if (row === undefined) throw new Error('push_message insert returned no row')
+      return toMessage(row)
+    },
+
+    /**
+     * Stores a call message and folds it into the call's snapshot row (later keys win, so the
+     * draft and caller of call.ringing stay while call.answered/call.ended update the call),
+     * in one transaction; the NOTIFY goes out on commit.
+     */
+    appendCall: async (type: string, linkedId: string, payload: Record<string, unknown>, ended: boolean, now: Date): Promise<StoredMessage> =>
+      await db.transaction().execute(async (trx) => {
+        const r = await sql<{ id: number, type: string, payload: unknown, created_at: Date }>`
+          with m as (
+            insert into push_message (type, payload, created_at) values (${type}, ${JSON.stringify(payload)}::jsonb, ${now})
+            returning id, type, payload, created_at
+          )
+          select m.id, m.type, m.payload, m.created_at, pg_notify(${PUSH_CHANNEL}, m.id::text) as notified from m`.execute(trx)
+        const row = r.rows[0]
+        if (row === undefined) throw new Error('push_message insert returned no row')
+        const message = toMessage(row)
+        await sql`
+          insert into push_call (linked_id, message_id, type, payload, ended, updated_at)
+          values (${linkedId}, ${message.id}, ${type}, ${JSON.stringify(payload)}::jsonb, ${ended}, ${now})
+          on conflict (linked_id) do update set
+            message_id = excluded.message_id, type = excluded.type, payload = push_call.payload || excluded.payload,
+            ended = push_call.ended or excluded.ended, updated_at = excluded.updated_at
+          where push_call.message_id < excluded.message_id`.execute(trx)
+        return message
+      }),
+
+    byIds: async (ids: readonly number[]): Promise<StoredMessage[]> => {
+      if (ids.length === 0) return []
+      return (await db.selectFrom('push_message').select(['id', 'type', 'payload', 'created_at'])
+        .where('id', 'in', [...ids]).orderBy('id').execute()).map(toMessage)
+    },
+
+    /** Messages after an id, oldest first. */
+    after: async (id: number, limit: number): Promise<StoredMessage[]> =>
+      (await db.selectFrom('push_message').select(['id', 'type', 'payload', 'created_at'])
+        .where('id', '>', id).orderBy('id').limit(limit).execute()).map(toMessage),
+
+    /** The newest message id (0 when the log is empty). */
+    lastId: async (): Promise<number> => {
+      const row = await db.selectFrom('push_message').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst()
+      return row?.id === null || row?.id === undefined ? 0 : Number(row.id)
+    },
+
+    /** The oldest id still kept (undefined when the log is empty). */
+    firstId: async (): Promise<number | undefined> => {
+      const row = await db.selectFrom('push_message').select((eb) => eb.fn.min('id').as('id')).executeTakeFirst()
+      return row?.id === null || row?.id === undefined ? undefined : Number(row.id)
+    },
+
+    /** Calls not ended whose last message is newer than `since` (a call nobody closed expires). */
+    openCalls: async (since: Date): Promise<StoredCall[]> =>
+      (await db.selectFrom('push_call').selectAll().where('ended', '=', false).where('updated_at', '>=', since)
+        .orderBy('message_id').execute()).map(toCall),
+
+    /** Drops messages and ended calls older than the horizon; returns how many messages went. */
+    prune: async (before: Date): Promise<number> => {
+      await db.deleteFrom('push_call').where('updated_at', '<', before).execute()
+      const r = await db.deleteFrom('push_message').where('created_at', '<', before).executeTakeFirst()
+      return Number(r.numDeletedRows)
+    },
+
+    /** Sets this instance's connection count for a user (0 removes the row). */
+    setPresence: async (instanceId: string, userId: number, connections: number, now: Date): Promise<void> => {
+      if (connections <= 0) {
+        await db.deleteFrom('push_presence').where('instance_id', '=', instanceId).where('user_id', '=', userId).execute()
+        return
+      }
+      await db.insertInto('push_presence').values({ instance_id: instanceId, user_id: userId, connections, seen_at: now })
+        .onConflict((oc) => oc.columns(['instance_id', 'user_id']).doUpdateSet({ connections, seen_at: now })).execute()
+    },
+
+    /** Marks all of this instance's rows as still alive. */
+    refreshPresence: async (instanceId: string, now: Date): Promise<void> => {
+      await db.updateTable('push_presence').set({ seen_at: now }).where('instance_id', '=', instanceId).execute()
+    },
+
+    clearPresence: async (instanceId: string): Promise<void> => {
+      await db.deleteFrom('push_presence').where('instance_id', '=', instanceId).execute()
+    },
+
+    /** Removes rows of instances that stopped refreshing; returns how many. */
+    expirePresence: async (before: Date): Promise<number> => {
+      const r = await db.deleteFrom('push_presence').where('seen_at', '<', before).executeTakeFirst()
+      return Number(r.numDeletedRows)
+    },
+
+    /** Users with at least one open screen on any live instance. */
+    online: async (since: Date): Promise<PresenceRow[]> =>
+      (await db.selectFrom('push_presence').select(['user_id', (eb) => eb.fn.sum<number>('connections').as('connections')])
+        .where('seen_at', '>=', since).groupBy('user_id').orderBy('user_id').execute())
+        .map((r) => ({ userId: r.user_id, connections: Number(r.connections) }))
+  }
+}
+
+export type PushRepository = ReturnType<typeof pushRepository>

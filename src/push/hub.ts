@@ -1,0 +1,390 @@
+// The realtime hub of one instance: stores every message in the push log (which NOTIFYs all
+// instances), hands what it hears to its own sockets, answers reconnects with the calls in
+// progress plus the messages missed, keeps presence across instances and drops dead sockets.
+import os from 'node:os'
+import { randomBytes } from 'node:crypto'
+import type { WebSocket } from 'ws'
+import type { Database } from '../db/database.js'
+import { pushRepository, PUSH_CHANNEL, type PushRepository, type StoredCall, type StoredMessage } from '../db/push.repository.js'
+import type { User, UsersRepository } from '../db/users.repository.js'
+import type { Call } from '../calls/call.js'
+import { listen, type Listener } from './listener.js'
+import {
+  isBroadcastType, parseClientMessage, toCallView,
+  type BroadcastType, type CallerView, type CallMessageType, type CallSnapshot, type EntryView, type PresenceView,
+  type ServerMessages, type UserRef
+} from './messages.js'
+
+export interface HubLogger {
+  debug: (obj: object, msg: string) => void
+  info: (obj: object, msg: string) => void
+  warn: (obj: object, msg: string) => void
+  error: (obj: object, msg: string) => void
+}
+
+export interface PushHubOptions {
+  database: Database
+  users: UsersRepository
+  clock: () => Date
+  log: HubLogger
+  /** Unique per process; names this instance's presence rows. */
+  instanceId?: string
+  /** Ping period; a socket that did not answer the previous ping is dropped. */
+  heartbeatMs?: number
+  /** How long the push log keeps messages (a reconnect after longer gets gap: true). */
+  retentionMs?: number
+  /** Caller identification from earlier entries, for call.ringing when the publisher gave none. */
+  identifyCaller?: (number: string) => Promise<CallerView | null>
+  /** At most this many messages are replayed to one reconnecting socket (more → gap: true). */
+  maxReplay?: number
+}
+
+/** What the AMI pipeline hands over (see src/pipeline.ts): one call effect worth a popup. */
+export interface CallPush {
+  type: CallMessageType
+  call: Call
+  /** The call's draft entry (the journal API's shape), when there is one. */
+  entry?: unknown
+  caller?: CallerView | null
+  /** Row id of the call in the call log. */
+  callId?: number | null
+}
+
+export type Publish = <K extends BroadcastType>(type: K, payload: ServerMessages[K]) => Promise<number>
+
+interface Client {
+  socket: WebSocket
+  user: User
+  alive: boolean
+  queue: Promise<void>
+  sent: Set<number>
+}
+
+const OPEN = 1
+const MAX_BUFFERED = 4 * 1024 * 1024
+const RECENT = 2000
+/** A call with no message for this long is not "in progress" any more (its end was lost). */
+const CALL_STALE_MS = 12 * 3600_000
+
+export class PushHub {
+  readonly instanceId: string
+  private readonly repo: PushRepository
+  private readonly clients = new Set<Client>()
+  private readonly localCount = new Map<number, number>()
+  private readonly recent = new Set<number>()
+  private maxSeen = 0
+  private inbox: Promise<void> = Promise.resolve()
+  private pending: number[] = []
+  private listener: Listener | undefined
+  private timer: NodeJS.Timeout | undefined
+  private lastPrune = 0
+  private housekeeping = false
+  private closing = false
+  private readonly heartbeatMs: number
+  private readonly retentionMs: number
+  private readonly maxReplay: number
+
+  constructor (private readonly opts: PushHubOptions) {
+    this.repo = pushRepository(opts.database.db)
+    this.instanceId = opts.instanceId ?? `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
+    this.heartbeatMs = opts.heartbeatMs ?? 25_000
+    this.retentionMs = opts.retentionMs ?? 24 * 3600_000
+    this.maxReplay = opts.maxReplay ?? 1000
+  }
+
+  /** Starts listening for the other instances' messages and the heartbeat. */
+  async start (): Promise<void> {
+    this.maxSeen = await this.repo.lastId()
+    this.listener = await listen({
+      database: this.opts.database,
+      channel: PUSH_CHANNEL,
+      log: this.opts.log,
+      onId: (id) => { this.heard(id) },
+      onReady: () => { this.serially(async () => { await this.catchUp() }) }
+    })
+    this.timer = setInterval(() => { void this.tick() }, this.heartbeatMs)
+    this.timer.unref()
+  }
+
+  get listening (): boolean { return this.listener?.connected ?? false }
+  get socketCount (): number { return this.clients.size }
+
+  /** Stores a message for every screen of every instance; resolves with its id once stored. */
+  readonly publish: Publish = async (type, payload) => {
+    const msg = await this.repo.append(type, payload as unknown as Record<string, unknown>, this.opts.clock())
+    this.serially(async () => { this.deliver(msg) })
+    return msg.id
+  }
+
+  /** The AMI pipeline's hook: turns a call effect into call.ringing / call.answered / call.ended. */
+  readonly publishCall = async (push: CallPush): Promise<number> => {
+    const call = toCallView(push.call, push.callId ?? null)
+    const draft = toEntryView(push.entry)
+    let payload: Record<string, unknown>
+    if (push.type === 'call.ringing') {
+      const caller = push.caller !== undefined ? push.caller : await this.identify(push.call.callerNumber)
+      payload = { call, draft, caller } satisfies ServerMessages['call.ringing']
+    } else if (push.type === 'call.answered') {
+      const ext = push.call.transferredTo ?? push.call.answeredBy
+      const user = ext === null ? undefined : await this.opts.users.byExtension(ext)
+      const answeredBy: UserRef | null = user === undefined ? null : { userId: user.id, fullName: user.fullName, extension: user.extension }
+      payload = { call, answeredBy, ...(draft !== null ? { draft } : {}), ...(push.caller != null ? { caller: push.caller } : {}) }
+    } else {
+      payload = { call, missed: push.call.answeredAt === null, ...(draft !== null ? { draft } : {}) }
+    }
+    const msg = await this.repo.appendCall(push.type, push.call.linkedId, payload, push.type === 'call.ended', this.opts.clock())
+    this.serially(async () => { this.deliver(msg) })
+    if (push.type !== 'call.ringing') await this.publishPresence() // who is on a call changed
+    return msg.id
+  }
+
+  /** Takes a logged-in socket: replays what it missed after `since`, then hello, then live messages. */
+  connect (socket: WebSocket, user: User, since?: number): void {
+    const client: Client = { socket, user, alive: true, queue: Promise.resolve(), sent: new Set() }
+    this.clients.add(client)
+    socket.on('pong', () => { client.alive = true })
+    socket.on('message', (data, isBinary) => {
+      if (isBinary) return
+      const req = parseClientMessage(data.toString())
+      if (req !== undefined) this.enqueue(client, async () => { await this.greet(client, 'resync', req.since) })
+    })
+    socket.on('close', () => { this.disconnected(client) })
+    socket.on('error', (err) => { this.opts.log.debug({ err: err.message, userId: user.id }, 'push: socket error') })
+    this.enqueue(client, async () => { await this.greet(client, 'hello', since) })
+    const n = (this.localCount.get(user.id) ?? 0) + 1
+    this.localCount.set(user.id, n)
+    void this.presenceChanged(user.id, n, n === 1)
+  }
+
+  async close (): Promise<void> {
+    if (this.closing) return
+    this.closing = true
+    if (this.timer !== undefined) clearInterval(this.timer)
+    for (const c of this.clients) c.socket.close(1001, 'server shutting down')
+    this.clients.clear()
+    await this.listener?.close()
+    await this.inbox
+    try {
+      await this.repo.clearPresence(this.instanceId)
+      if (this.localCount.size > 0) await this.publishPresence()
+    } catch (err) {
+      this.opts.log.debug({ err: (err as Error).message }, 'push: presence not cleared on close')
+    }
+    this.localCount.clear()
+  }
+
+  /** The full presence list as a new screen or a presence message shows it. */
+  async presence (): Promise<PresenceView[]> {
+    const now = this.opts.clock()
+    const [users, online, calls] = await Promise.all([
+      this.opts.users.list(),
+      this.repo.online(new Date(now.getTime() - this.presenceTtlMs)),
+      this.repo.openCalls(new Date(now.getTime() - CALL_STALE_MS))
+    ])
+    const onlineIds = new Set(online.map((r) => r.userId))
+    const onCall = new Map<string, string>()
+    for (const c of calls) {
+      const call = c.payload.call as { state?: string, answeredBy?: string | null, transferredTo?: string | null, linkedId?: string } | undefined
+      const ext = call?.transferredTo ?? call?.answeredBy
+      if (call?.state === 'talking' && typeof ext === 'string' && typeof call.linkedId === 'string') onCall.set(ext, call.linkedId)
+    }
+    return users.filter((u) => u.active && (u.role === 'specialist' || u.extension !== null)).map((u) => ({
+      userId: u.id, fullName: u.fullName, extension: u.extension, role: u.role,
+      online: onlineIds.has(u.id),
+      onCall: u.extension === null ? null : onCall.get(u.extension) ?? null
+    }))
+  }
+
+  /** The calls in progress, each as its merged messages. */
+  async calls (): Promise<CallSnapshot[]> {
+    const rows = await this.repo.openCalls(new Date(this.opts.clock().getTime() - CALL_STALE_MS))
+    return rows.map(toSnapshot)
+  }
+
+  private get presenceTtlMs (): number { return this.heartbeatMs * 3 }
+
+  private async identify (number: string | null): Promise<CallerView | null> {
+    if (number === null) return null
+    if (this.opts.identifyCaller === undefined) return { number, name: null, organization: null, contactId: null, organizationId: null, openRequests: [] }
+    try {
+      return await this.opts.identifyCaller(number)
+    } catch (err) {
+      this.opts.log.warn({ err: (err as Error).message }, 'push: caller identification failed')
+      return { number, name: null, organization: null, contactId: null, organizationId: null, openRequests: [] }
+    }
+  }
+
+  private async greet (client: Client, type: 'hello' | 'resync', since: number | undefined): Promise<void> {
+    const lastId = await this.repo.lastId()
+    let gap = false
+    if (since !== undefined && since < lastId) {
+      const first = await this.repo.firstId()
+      gap = first === undefined || first > since + 1
+      let cursor = since
+      let replayed = 0
+      while (cursor < lastId) {
+        const batch = (await this.repo.after(cursor, 200)).filter((m) => m.id <= lastId)
+        if (batch.length === 0) break
+        for (const m of batch) {
+          cursor = m.id
+          if (m.type === 'presence' || !isBroadcastType(m.type)) continue // the greeting carries the current presence
+          if (++replayed > this.maxReplay) { gap = true; break }
+          this.send(client, m, true, type === 'resync') // an explicit resume gets everything again
+        }
+        if (replayed > this.maxReplay) break
+      }
+    }
+    const [calls, presence] = await Promise.all([this.calls(), this.presence()])
+    const u = client.user
+    const payload: ServerMessages['hello'] = { user: { userId: u.id, fullName: u.fullName, extension: u.extension, role: u.role }, calls, presence, gap }
+    this.sendRaw(client, JSON.stringify({ id: lastId, type, at: this.opts.clock().toISOString(), ...payload }))
+  }
+
+  private enqueue (client: Client, task: () => Promise<void>): void {
+    client.queue = client.queue.then(task).catch((err: unknown) => {
+      this.opts.log.warn({ err: (err as Error).message, userId: client.user.id }, 'push: could not serve a socket, closing it')
+      client.socket.close(1011, 'server error')
+    })
+  }
+
+  private send (client: Client, m: StoredMessage, replay: boolean, again = false): void {
+    if (client.sent.has(m.id) && !again) return
+    remember(client.sent, m.id, 500)
+    this.sendRaw(client, frame(m, replay))
+  }
+
+  private sendRaw (client: Client, text: string): void {
+    const s = client.socket
+    if (s.readyState !== OPEN) return
+    if (s.bufferedAmount > MAX_BUFFERED) {
+      this.opts.log.warn({ userId: client.user.id }, 'push: socket too slow, dropping it')
+      s.terminate()
+      return
+    }
+    s.send(text)
+  }
+
+  /** Hands a stored message to every local socket (once per id). */
+  private deliver (m: StoredMessage): void {
+    if (this.recent.has(m.id)) return
+    remember(this.recent, m.id, RECENT)
+    if (m.id > this.maxSeen) this.maxSeen = m.id
+    if (!isBroadcastType(m.type)) return
+    for (const c of this.clients) this.enqueue(c, async () => { this.send(c, m, false) })
+  }
+
+  private serially (task: () => Promise<void>): void {
+    this.inbox = this.inbox.then(task).catch((err: unknown) => {
+      this.opts.log.error({ err: (err as Error).message }, 'push: delivery failed')
+    })
+  }
+
+  /** A NOTIFY arrived: fetch the ids heard in this tick in one query. */
+  private heard (id: number): void {
+    if (this.recent.has(id)) return
+    this.pending.push(id)
+    if (this.pending.length > 1) return
+    this.serially(async () => {
+      const ids = this.pending.filter((i) => !this.recent.has(i))
+      this.pending = []
+      for (const m of await this.repo.byIds(ids)) this.deliver(m)
+    })
+  }
+
+  /** After a (re)connect of the listener: what was stored while we were not listening. */
+  private async catchUp (): Promise<void> {
+    for (;;) {
+      const batch = await this.repo.after(this.maxSeen, 500)
+      for (const m of batch) this.deliver(m)
+      if (batch.length < 500) return
+    }
+  }
+
+  private disconnected (client: Client): void {
+    if (!this.clients.delete(client) || this.closing) return
+    const id = client.user.id
+    const n = (this.localCount.get(id) ?? 1) - 1
+    if (n <= 0) this.localCount.delete(id)
+    else this.localCount.set(id, n)
+    void this.presenceChanged(id, n, n === 0)
+  }
+
+  private async presenceChanged (userId: number, connections: number, announce: boolean): Promise<void> {
+    try {
+      await this.repo.setPresence(this.instanceId, userId, connections, this.opts.clock())
+      if (announce) await this.publishPresence()
+    } catch (err) {
+      if (!this.closing) this.opts.log.warn({ err: (err as Error).message }, 'push: presence update failed')
+    }
+  }
+
+  private async publishPresence (): Promise<void> {
+    await this.publish('presence', { specialists: await this.presence() })
+  }
+
+  /** Heartbeat: ping sockets and drop the silent ones; keep presence fresh; prune the log. */
+  private async tick (): Promise<void> {
+    for (const c of this.clients) {
+      if (!c.alive) {
+        this.opts.log.info({ userId: c.user.id }, 'push: socket did not answer ping, dropping it')
+        c.socket.terminate()
+        continue
+      }
+      c.alive = false
+      if (c.socket.readyState === OPEN) c.socket.ping()
+    }
+    if (this.housekeeping) return // the previous tick's queries are still running
+    this.housekeeping = true
+    try {
+      const now = this.opts.clock()
+      await this.repo.refreshPresence(this.instanceId, now)
+      const expired = await this.repo.expirePresence(new Date(now.getTime() - this.presenceTtlMs))
+      if (expired > 0) await this.publishPresence()
+      if (now.getTime() - this.lastPrune > 10 * 60_000) {
+        this.lastPrune = now.getTime()
+        await this.repo.prune(new Date(now.getTime() - this.retentionMs))
+      }
+    } catch (err) {
+      if (!this.closing) this.opts.log.warn({ err: (err as Error).message }, 'push: heartbeat housekeeping failed')
+    } finally {
+      this.housekeeping = false
+    }
+  }
+}
+
+export async function startPushHub (opts: PushHubOptions): Promise<PushHub> {
+  const hub = new PushHub(opts)
+  await hub.start()
+  return hub
+}
+
+function frame (m: StoredMessage, replay: boolean): string {
+  return JSON.stringify({ id: m.id, type: m.type, at: m.createdAt.toISOString(), ...(replay ? { replay: true } : {}), ...m.payload })
+}
+
+function remember (set: Set<number>, id: number, max: number): void {
+  set.add(id)
+  if (set.size > max) {
+    const oldest = set.values().next().value
+    if (oldest !== undefined) set.delete(oldest)
+  }
+}
+
+function toSnapshot (c: StoredCall): CallSnapshot {
+  const p = c.payload
+  return {
+    id: c.messageId,
+    type: c.type === 'call.answered' ? 'call.answered' : 'call.ringing',
+    call: p.call as CallSnapshot['call'],
+    draft: (p.draft ?? null) as EntryView | null,
+    caller: (p.caller ?? null) as CallerView | null,
+    answeredBy: (p.answeredBy ?? null) as UserRef | null
+  }
+}
+
+function toEntryView (entry: unknown): EntryView | null {
+  if (typeof entry !== 'object' || entry === null) return null
+  const id = (entry as { id?: unknown }).id
+  if (typeof id !== 'number') return null
+  return JSON.parse(JSON.stringify(entry)) as EntryView
+}

@@ -1,0 +1,116 @@
+// Hears the ids NOTIFYed on the push channel: a dedicated pg client on a real PostgreSQL (a
+// pooled connection cannot hold a LISTEN) that reconnects with backoff, or PGlite's in-process
+// listen(). After every (re)connect `onReady` fires so the hub can fetch what it missed meanwhile.
+import pg from 'pg'
+import type { Database } from '../db/database.js'
+
+export interface ListenerLogger {
+  info: (obj: object, msg: string) => void
+  warn: (obj: object, msg: string) => void
+}
+
+export interface Listener {
+  close: () => Promise<void>
+  /** True while notifications are being received. */
+  readonly connected: boolean
+}
+
+export interface ListenOptions {
+  database: Database
+  channel: string
+  onId: (id: number) => void
+  onReady: () => void
+  log: ListenerLogger
+  minBackoffMs?: number
+  maxBackoffMs?: number
+}
+
+export async function listen (opts: ListenOptions): Promise<Listener> {
+  const { database } = opts
+  if (database.kind === 'pglite') {
+    if (database.pglite === undefined) throw new Error('a pglite database without its instance')
+    const unlisten = await database.pglite.listen(opts.channel, (payload) => { deliver(payload, opts) })
+    opts.onReady()
+    let open = true
+    return {
+      get connected () { return open },
+      close: async () => {
+        if (!open) return
+        open = false
+        if (!database.pglite!.closed) await unlisten()
+      }
+    }
+  }
+  if (database.url === undefined) throw new Error('a PostgreSQL database without its url')
+  return await listenPg(database.url, opts)
+}
+
+function deliver (payload: string | undefined, opts: ListenOptions): void {
+  const id = Number(payload)
+  if (Number.isSafeInteger(id) && id > 0) opts.onId(id)
+}
+
+async function listenPg (url: string, opts: ListenOptions): Promise<Listener> {
+  const minBackoff = opts.minBackoffMs ?? 250
+  const maxBackoff = opts.maxBackoffMs ?? 10_000
+  let client: pg.Client | undefined
+  let closed = false
+  let connected = false
+  let failures = 0
+  let timer: NodeJS.Timeout | undefined
+
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: url, keepAlive: true, application_name: 'hdj-push-listen' })
+    client = c
+    let lost = false
+    const onLost = (err?: Error): void => {
+      if (lost) return
+      lost = true
+      connected = false
+      c.removeAllListeners('notification')
+      c.end().catch(() => {})
+      if (closed) return
+      opts.log.warn({ err: err?.message }, 'push: LISTEN connection lost, reconnecting')
+      schedule()
+    }
+    c.on('error', onLost)
+    c.on('end', () => { onLost() })
+    c.on('notification', (n) => { if (n.channel === opts.channel) deliver(n.payload, opts) })
+    try {
+      await c.connect()
+      await c.query(`LISTEN ${opts.channel}`)
+    } catch (err) {
+      onLost(err as Error)
+      return
+    }
+    if (closed) { await c.end().catch(() => {}); return }
+    failures = 0
+    connected = true
+    opts.log.info({ channel: opts.channel }, 'push: listening')
+    opts.onReady()
+  }
+
+  const schedule = (): void => {
+    if (closed || timer !== undefined) return
+    const base = Math.min(maxBackoff, minBackoff * 2 ** failures)
+    failures++
+    const delay = base / 2 + Math.random() * base / 2
+    timer = setTimeout(() => { timer = undefined; void connect() }, delay)
+  }
+
+  await connect()
+  return {
+    get connected () { return connected },
+    close: async () => {
+      closed = true
+      connected = false
+      if (timer !== undefined) clearTimeout(timer)
+      const c = client
+      client = undefined
+      if (c !== undefined) {
+        c.removeAllListeners('notification')
+        await c.end().catch(() => {})
+      }
+    }
+  }
+}

@@ -1,0 +1,166 @@
+// Everything the server pushes to a specialist's screen over /ws, in one typed map (the browser's
+// only contract with the realtime side). Pure types and small mappers: no I/O.
+//
+// ─── The /ws protocol, for the UI (plain JS) ───────────────────────────────────────────────────
+// Connect: `new WebSocket('/ws')` or `new WebSocket('/ws?since=<last id seen>')` with the session
+// cookie (same origin). Without a valid session the upgrade is refused with HTTP 401 (the browser
+// sees a close without open: go to the log-in screen).
+// Every server frame is one JSON object: { id, type, at, ...payload }.
+//   id   number, grows monotonically across the whole cluster; remember the largest one you saw.
+//   type one of the keys of ServerMessages below; at: ISO instant the server produced it.
+// On connect the server sends, in this order:
+//   - with ?since=N: the stored messages with id > N (each also has `replay: true`), then
+//   - `hello` { id: <last id>, user, calls: CallSnapshot[], presence: PresenceView[], gap }
+//     `calls` are all calls in progress (ringing or talking) with their draft and caller: rebuild
+//     the popups from it. gap: true means messages after `since` were pruned (too old): reload
+//     the journal list (the calls snapshot is complete anyway).
+// A client may instead send, at any time, { "type": "resume", "since": N }: the server answers
+// with the stored messages with id > N (replay: true) and then `resync` (same fields as hello).
+// Then live messages follow. Apply them idempotently (a message may come twice around a
+// reconnect: key calls by call.linkedId and entries by entry.id, replace, don't append).
+//   call.ringing  { call, draft, caller }           open the popup (draft: the entry to complete)
+//   call.answered { call, answeredBy, draft? }     answeredBy.userId === hello.user.id → it's
+//                                                   yours, keep the popup; otherwise show it taken
+//                                                   (answeredBy null: an extension of no user)
+//   call.ended    { call, missed, draft? }          the call is over: a taken popup closes, the
+//                                                   answerer keeps the draft open until done;
+//                                                   missed: nobody answered (the draft stays in
+//                                                   the missed calls to call back)
+// (draft? = present only when the draft changed; keep the one from call.ringing otherwise)
+//   entry.created { entry }                         a journal entry appeared (draft or registered)
+//   entry.updated { entry }                         an entry changed: replace it in the list
+//   presence      { specialists: PresenceView[] }   the full list, replace yours
+// `entry` / `draft` have the shape of GET /api/entries/:id (the journal API), `draft` may be null.
+// The server pings every ~25 s; browsers answer pings by themselves. When the socket closes,
+// reconnect with backoff and ?since=<largest id seen>. Client → server frames other than
+// `resume` are ignored.
+// ────────────────────────────────────────────────────────────────────────────────────────────────
+import type { Call } from '../calls/call.js'
+
+/** A call as the browser sees it (instants as ISO strings). */
+export interface CallView {
+  linkedId: string
+  callerNumber: string | null
+  dialled: string
+  state: 'arrived' | 'ringing' | 'talking' | 'ended'
+  arrivedAt: string
+  answeredAt: string | null
+  endedAt: string | null
+  /** Extension that answered first. */
+  answeredBy: string | null
+  /** Extension holding the call after a transfer. */
+  transferredTo: string | null
+  outcome: string | null
+  rejectReason: string | null
+  /** The call's row id in the call log (GET /api/calls/:id/recording), when known. */
+  callId: number | null
+}
+
+/** An earlier request of the same caller, still open. */
+export interface OpenRequestView {
+  id: number
+  /** Journal number (№ п/п) and year, null for a draft. */
+  number: number | null
+  year: number | null
+  registeredOn: string | null
+  status: string
+  description: string | null
+}
+
+/** Who is calling, as identified from earlier entries with the same number. */
+export interface CallerView {
+  number: string | null
+  name: string | null
+  organization: string | null
+  contactId: number | null
+  organizationId: number | null
+  openRequests: OpenRequestView[]
+}
+
+/** A journal entry as the journal API returns it (GET /api/entries/:id). */
+export type EntryView = { id: number } & Record<string, unknown>
+
+export interface UserRef {
+  userId: number
+  fullName: string
+  extension: string | null
+}
+
+export interface PresenceView extends UserRef {
+  role: string
+  /** At least one screen open on some instance. */
+  online: boolean
+  /** The call the specialist is talking on (by their extension), else null. */
+  onCall: string | null
+}
+
+export interface CallSnapshot {
+  /** Id of the last message about this call. */
+  id: number
+  type: 'call.ringing' | 'call.answered'
+  call: CallView
+  draft: EntryView | null
+  caller: CallerView | null
+  answeredBy: UserRef | null
+}
+
+export interface ServerMessages {
+  'hello': { user: UserRef & { role: string }, calls: CallSnapshot[], presence: PresenceView[], gap: boolean }
+  'resync': { user: UserRef & { role: string }, calls: CallSnapshot[], presence: PresenceView[], gap: boolean }
+  'call.ringing': { call: CallView, draft: EntryView | null, caller: CallerView | null }
+  'call.answered': { call: CallView, answeredBy: UserRef | null, draft?: EntryView | null, caller?: CallerView | null }
+  'call.ended': { call: CallView, missed: boolean, draft?: EntryView | null }
+  'entry.created': { entry: EntryView }
+  'entry.updated': { entry: EntryView }
+  'presence': { specialists: PresenceView[] }
+}
+
+export type MessageType = keyof ServerMessages
+/** Messages kept in the log and fanned out to every instance (hello/resync are per socket). */
+export type BroadcastType = Exclude<MessageType, 'hello' | 'resync'>
+export type CallMessageType = 'call.ringing' | 'call.answered' | 'call.ended'
+
+export const MESSAGE_TYPES = ['hello', 'resync', 'call.ringing', 'call.answered', 'call.ended', 'entry.created', 'entry.updated', 'presence'] as const satisfies readonly MessageType[]
+export const BROADCAST_TYPES = ['call.ringing', 'call.answered', 'call.ended', 'entry.created', 'entry.updated', 'presence'] as const satisfies readonly BroadcastType[]
+
+/** One frame on the wire. */
+export type ServerMessage<K extends MessageType = MessageType> = K extends MessageType
+  ? { id: number, type: K, at: string, replay?: true } & ServerMessages[K]
+  : never
+
+/** Client → server. */
+export interface ResumeRequest { type: 'resume', since: number }
+
+export function isBroadcastType (type: string): type is BroadcastType {
+  return (BROADCAST_TYPES as readonly string[]).includes(type)
+}
+
+const iso = (d: Date | null): string | null => d === null ? null : d.toISOString()
+
+export function toCallView (call: Call, callId: number | null = null): CallView {
+  return {
+    linkedId: call.linkedId,
+    callerNumber: call.callerNumber,
+    dialled: call.dialled,
+    state: call.state,
+    arrivedAt: call.arrivedAt.toISOString(),
+    answeredAt: iso(call.answeredAt),
+    endedAt: iso(call.endedAt),
+    answeredBy: call.answeredBy,
+    transferredTo: call.transferredTo,
+    outcome: call.outcome,
+    rejectReason: call.rejectReason,
+    callId
+  }
+}
+
+/** Parses a client frame; undefined for anything but a well-formed resume request. */
+export function parseClientMessage (text: string): ResumeRequest | undefined {
+  let v: unknown
+  try { v = JSON.parse(text) } catch { return undefined }
+  if (typeof v !== 'object' || v === null) return undefined
+  const o = v as Record<string, unknown>
+  if (o.type !== 'resume') return undefined
+  const since = typeof o.since === 'string' && /^\d+$/.test(o.since) ? Number(o.since) : o.since
+  return typeof since === 'number' && Number.isSafeInteger(since) && since >= 0 ? { type: 'resume', since } : undefined
+}
