@@ -25,6 +25,11 @@ import { calendarRoutes } from './http/calendar.routes.js'
 import { calendarRepository } from './db/calendar.repository.js'
 import { createCalendarService, type CalendarService } from './services/calendar.service.js'
 import { DEFAULT_SCHEDULE_JSON } from './calendar/index.js'
+import { journalRepository } from './db/journal.repository.js'
+import { organizationsRepository } from './db/organizations.repository.js'
+import { entriesRoutes } from './http/entries.routes.js'
+import { organizationsRoutes } from './http/organizations.routes.js'
+import { keepDueDatesInStep } from './services/journal-deadlines.js'
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -90,6 +95,11 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     onListenerError: (err) => app.log.error({ err }, 'calendar listener failed')
   })
   await app.register(calendarRoutes, { calendar })
+  const journal = journalRepository(db, { currentCalendar: () => calendar.current(), clock })
+  const stopDueDates = keepDueDatesInStep(calendar, journal, app.log)
+  app.addHook('onClose', async () => { stopDueDates() })
+  await app.register(entriesRoutes, { journal, clock })
+  await app.register(organizationsRoutes, { organizations: organizationsRepository(db), clock })
   await app.register(webRoutes, { root: PROJECT_ROOT })
 
   return app
