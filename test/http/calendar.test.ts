@@ -137,3 +137,33 @@ t.test('calendar API: the head edits the weekly schedule', async (t) => {
   const specialistPut = await app.inject({ method: 'PUT', url: '/api/schedule', headers: await as('specialist'), payload: schedule })
   t.equal(specialistPut.statusCode, 403, 'only the head edits the schedule')
 })
+
+t.test('calendar API → journal: a Wednesday made a holiday moves an entry\'s due date and the overdue filter at once', async (t) => {
+  const clock = { now: new Date('2026-11-27T18:30:00+05:00') }
+  const { app, as } = await testApp(t, { clock: () => clock.now })
+  let head = await as('head')
+  let specialist = await as('specialist')
+  const created = await app.inject({
+    method: 'POST', url: '/api/entries', headers: specialist,
+    payload: { channel: 'email', type: 'support', description: 'Не приходит письмо о записи', organizationName: 'МАОУ СОШ № 1', contactText: 'Петрова Ольга', module: 'navigator' }
+  })
+  t.equal(created.statusCode, 201, 'a draft is created')
+  const registered = await app.inject({ method: 'POST', url: `/api/entries/${created.json().id}/register`, headers: specialist })
+  t.equal(registered.statusCode, 200, 'and registered')
+  t.match(registered.json(), { registeredOn: '2026-11-30', dueAt: '2026-12-07T12:00:00.000Z' }, 'Friday 18:30 → registered Monday, due 7 December 17:00 +05:00')
+
+  clock.now = new Date('2026-12-07T17:30:00+05:00')
+  head = await as('head') // the sessions of ten days ago have expired
+  specialist = await as('specialist')
+  const overdue = async (): Promise<number> => (await app.inject({ method: 'GET', url: '/api/entries?overdue=true', headers: specialist })).json().total
+  t.equal(await overdue(), 1, 'overdue after 17:00 on the due day')
+
+  const put = await app.inject({ method: 'PUT', url: '/api/calendar/days/2026-12-02', headers: head, payload: { kind: 'holiday' } })
+  t.equal(put.statusCode, 200, 'the head makes Wednesday 2 December a holiday')
+  const entry = (await app.inject({ method: 'GET', url: `/api/entries/${created.json().id}`, headers: specialist })).json()
+  t.match(entry, { dueAt: '2026-12-08T12:00:00.000Z', overdue: false }, 'the due date moved a working day, no longer overdue')
+  t.equal(await overdue(), 0, 'the overdue filter follows')
+
+  await app.inject({ method: 'DELETE', url: '/api/calendar/days/2026-12-02', headers: head })
+  t.equal(await overdue(), 1, 'reverting the day makes it overdue again')
+})
