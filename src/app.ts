@@ -98,7 +98,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   const journal = journalRepository(db, { currentCalendar: () => calendar.current(), clock })
   const stopDueDates = keepDueDatesInStep(calendar, journal, app.log)
   app.addHook('onClose', async () => { stopDueDates() })
-  await app.register(entriesRoutes, { journal, clock })
+  await app.register(entriesRoutes, { journal, clock, publish: async (type, entry) => await push.publish(type, { entry }) })
   await app.register(organizationsRoutes, { organizations: organizationsRepository(db), clock })
   await app.register(webRoutes, { root: PROJECT_ROOT })
 

@@ -16,6 +16,8 @@ import { DateTimeOut, IdParams, NullableDateTimeOut } from './schemas.js'
 export interface EntriesRoutesOptions {
   journal: JournalRepository
   clock: () => Date
+  /** Tells the specialists' screens (push hub): entry.created / entry.updated with the entry as GET returns it. */
+  publish?: (type: 'entry.created' | 'entry.updated', entry: { id: number } & Record<string, unknown>) => Promise<unknown>
 }
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
@@ -200,11 +202,18 @@ const ErrorResponses = {
   400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut
 }
 
-export const entriesRoutes: FastifyPluginAsyncTypebox<EntriesRoutesOptions> = async (app, { journal, clock }) => {
+export const entriesRoutes: FastifyPluginAsyncTypebox<EntriesRoutesOptions> = async (app, { journal, clock, publish }) => {
   const actor = (req: Parameters<typeof currentUser>[0]) => ({ by: currentUser(req).id, at: clock() })
-  const answer = (o: Outcome): Static<typeof EntrySchema> => {
-    if (o.ok) return entryView(o.entry, clock())
-    throw httpError(REFUSAL_STATUS[o.code], o.code, o.message, 'details' in o ? o.details : undefined)
+  /** A change is pushed to the screens; a push that fails is logged, the change stands. */
+  const announce = async (type: 'entry.created' | 'entry.updated', view: Static<typeof EntrySchema>): Promise<void> => {
+    if (publish === undefined) return
+    await publish(type, JSON.parse(JSON.stringify(view)) as { id: number }).catch((err: unknown) => { app.log.error({ err, entryId: view.id }, 'entry change not pushed') })
+  }
+  const answer = async (o: Outcome): Promise<Static<typeof EntrySchema>> => {
+    if (!o.ok) throw httpError(REFUSAL_STATUS[o.code], o.code, o.message, 'details' in o ? o.details : undefined)
+    const view = entryView(o.entry, clock())
+    await announce('entry.updated', view)
+    return view
   }
   const withErrors = <T extends object>(ok: T) => ({ ...ok, ...ErrorResponses })
   const tags = ['journal']
@@ -249,7 +258,9 @@ export const entriesRoutes: FastifyPluginAsyncTypebox<EntriesRoutesOptions> = as
   }, async (req, reply) => {
     const entry = await journal.createDraft(req.body as EntryFields & { channel: typeof req.body.channel }, actor(req))
     req.log.info({ entryId: entry.id }, 'draft created')
-    return reply.code(201).send(entryView(entry, clock()))
+    const view = entryView(entry, clock())
+    await announce('entry.created', view)
+    return reply.code(201).send(view)
   })
 
   app.get('/api/entries/:id', {
@@ -292,7 +303,7 @@ export const entriesRoutes: FastifyPluginAsyncTypebox<EntriesRoutesOptions> = as
   for (const [url, hide] of [['/api/entries/:id/extensions', false], ['/api/entries/:id/extension', true]] as const) {
     app.post(url, {
       schema: { tags, hide, summary: 'Extend the deadline by a recorded agreement (reg. 3.4.3): a later working day, the reason, who agreed', params: IdParams, body: ExtensionBody, response: withErrors({ 201: EntrySchema }) }
-    }, async (req, reply) => reply.code(201).send(answer(await journal.extend(req.params.id, req.body, actor(req)))))
+    }, async (req, reply) => reply.code(201).send(await answer(await journal.extend(req.params.id, req.body, actor(req)))))
   }
 
   app.post('/api/entries/:id/annul', {

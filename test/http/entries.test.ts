@@ -1,5 +1,6 @@
 import t from 'tap'
 import { testApp } from '../helpers/app.js'
+import { connectWs } from '../helpers/ws.js'
 
 // Monday 2 March 2026, 10:00 in Tyumen
 const NOW = new Date('2026-03-02T10:00:00+05:00')
@@ -188,4 +189,23 @@ t.test('entries API: roles, sessions and the OpenAPI document', async (t) => {
     '/api/entries/{id}/extensions', '/api/entries/{id}/annul', '/api/entries/{id}/history', '/api/organizations', '/api/organizations/{id}/contacts', '/api/contacts']) {
     t.ok(paths.includes(p), `documents ${p}`)
   }
+})
+
+t.test('entries API: every change reaches the screens as entry.created / entry.updated', async (t) => {
+  const { app, as } = await testApp(t, { clock: () => NOW })
+  const h = await as('specialist')
+  const ws = await connectWs(app, '/ws', await as('head'))
+  t.teardown(() => { ws.close() })
+  await ws.next('hello')
+  const draft = (await app.inject({ method: 'POST', url: '/api/entries', headers: h, payload: { channel: 'phone', callerNumber: '89120000001' } })).json()
+  const created = await ws.next('entry.created')
+  t.same(created.entry, draft, 'entry.created carries the entry as the API returns it')
+  const patched = (await app.inject({ method: 'PATCH', url: `/api/entries/${draft.id}`, headers: h, payload: { note: 'перезвонить' } })).json()
+  const updated = await ws.next('entry.updated')
+  t.same(updated.entry, patched, 'entry.updated carries the changed entry')
+  const refused = await app.inject({ method: 'POST', url: `/api/entries/${draft.id}/register`, headers: h })
+  t.equal(refused.statusCode, 422, 'a refused change…')
+  await app.inject({ method: 'PATCH', url: `/api/entries/${draft.id}`, headers: h, payload: { note: 'второй раз' } })
+  const next = await ws.next('entry.updated', (f) => f.id > updated.id)
+  t.equal((next.entry as { note: string }).note, 'второй раз', '…is not pushed: the next message is the next change')
 })
