@@ -30,6 +30,8 @@ import { organizationsRepository } from './db/organizations.repository.js'
 import { entriesRoutes } from './http/entries.routes.js'
 import { organizationsRoutes } from './http/organizations.routes.js'
 import { keepDueDatesInStep } from './services/journal-deadlines.js'
+import { callsRoutes } from './http/calls.routes.js'
+import { callsRepository } from './db/calls.repository.js'
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -100,6 +102,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onClose', async () => { stopDueDates() })
   await app.register(entriesRoutes, { journal, clock, publish: async (type, entry) => await push.publish(type, { entry }) })
   await app.register(organizationsRoutes, { organizations: organizationsRepository(db), clock })
+  await app.register(callsRoutes, { calls: callsRepository(db), recordingsDir: config.recordingsDir, timeZone: config.timeZone })
   await app.register(webRoutes, { root: PROJECT_ROOT })
 
   return app
