@@ -7,9 +7,11 @@ if (CHROMIUM === undefined) {
   console.log(`# ${NO_CHROMIUM}`)
   t.plan(0, NO_CHROMIUM)
 } else {
+  // one server and one browser for the file; each test gets fresh browser contexts (own cookies)
+  const server = await startServer(t)
+  const browser = await launchBrowser(t)
+
   t.test('web UI: log in, see the journal and the PBX state, log out', async (t) => {
-    const server = await startServer(t)
-    const browser = await launchBrowser(t)
     const ctx = await newContext(browser, server.url)
     const page = await ctx.newPage()
     const errors = pageErrors(page)
@@ -46,8 +48,6 @@ if (CHROMIUM === undefined) {
   })
 
   t.test('web UI: the head sees users and extensions and the calendar', async (t) => {
-    const server = await startServer(t)
-    const browser = await launchBrowser(t)
     const ctx = await newContext(browser, server.url)
     const page = await ctx.newPage()
     const errors = pageErrors(page)

@@ -57,6 +57,7 @@ export function EntryView ({ me, id }) {
   const [calls, setCalls] = useState([])
   const [stale, setStale] = useState(false)
   const [busy, setBusy] = useState(false)
+  const [missing, setMissing] = useState([])
   const dirtyRef = useRef(false)
 
   async function load () {
@@ -104,6 +105,7 @@ export function EntryView ({ me, id }) {
       return r
     } catch (err) {
       setError(err.message)
+      setMissing(err.details?.missing ?? [])
       throw err
     } finally { setBusy(false) }
   }
@@ -113,14 +115,18 @@ export function EntryView ({ me, id }) {
     try {
       if (dirty) await updateEntry(id, changes)
       await act(() => registerEntry(id), null)
+      setMissing([])
       setNotice('Запрос зарегистрирован')
-    } catch (err) { setError(err.message) }
+    } catch (err) { setError(err.message); setMissing(err.details?.missing ?? []) }
   }
   function onKeyDown (ev) {
     if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); if (draft) void register(); else if (dirty) void save() }
   }
 
   const overdue = entry.overdue === true
+  // the five columns a draft needs before it can be registered (the server lists the missing ones)
+  const req = (field) => html`${draft ? html` <span class="req" title="обязательно для регистрации">*</span>` : ''}`
+  const lbl = (field) => missing.includes(field) ? 'missing' : ''
   const dlg = dialog === null ? null : dialogs[dialog.kind]?.({ entry, id, close: () => setDialog(null), act, arg: dialog.arg })
 
   return html`<section class="entry" onKeyDown=${onKeyDown}>
@@ -143,15 +149,15 @@ export function EntryView ({ me, id }) {
           <label>№ п/п<input value=${entryNumber(entry) || '—'} disabled /></label>
         </div>
         <div class="row2">
-          <label>Тип запроса<${Select} list=${TYPES} value=${form.type} empty="— выберите —" disabled=${!editable} onChange=${set('type')} testid="entry-type" /></label>
-          <label>Модуль системы<${Select} list=${MODULES} value=${form.module} empty="— не указан —" disabled=${!editable} onChange=${set('module')} testid="entry-module" /></label>
+          <label class=${lbl('type')}>Тип запроса${req('type')}<${Select} list=${TYPES} value=${form.type} empty="— выберите —" disabled=${!editable} onChange=${set('type')} testid="entry-type" /></label>
+          <label class=${lbl('module')}>Модуль системы${req('module')}<${Select} list=${MODULES} value=${form.module} empty="— не указан —" disabled=${!editable} onChange=${set('module')} testid="entry-module" /></label>
         </div>
-        <label>Описание запроса <span class="req" title="обязательно для регистрации">*</span>
+        <label class=${lbl('description')}>Описание запроса${req('description')}
           <textarea rows="4" value=${form.description ?? ''} disabled=${!editable} onInput=${set('description')} data-testid="entry-description" placeholder="Что спросили или что случилось"></textarea></label>
-        <label>Наименование организации
+        <label class=${lbl('organization')}>Наименование организации${req('organization')}
           <${OrgInput} value=${{ id: form.organizationId, name: form.organizationName ?? '' }} disabled=${!editable} testid="entry-organization"
             onChange=${(o) => { dirtyRef.current = true; setForm({ ...form, organizationId: o.id, organizationName: o.name }) }} /></label>
-        <label>ФИО, контактная информация
+        <label class=${lbl('contact')}>ФИО, контактная информация${req('contact')}
           <input value=${form.contactText ?? ''} disabled=${!editable} onInput=${set('contactText')} data-testid="entry-contact" placeholder="Фамилия Имя Отчество, должность" /></label>
         <div class="row2">
           <label>Телефон<input value=${form.callerNumber ?? ''} disabled=${!editable} onInput=${set('callerNumber')} data-testid="entry-phone" /></label>

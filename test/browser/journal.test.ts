@@ -1,0 +1,108 @@
+// The journal in a real Chromium: a new entry completed and registered through the form (organization
+// from the directory by autocomplete), the status rules enforced with the server's refusal shown,
+// found again by Russian full-text search, overdue entries highlighted and filtered, the history kept.
+import t from 'tap'
+import type { Page } from 'playwright-core'
+import { CHROMIUM, NO_CHROMIUM, launchBrowser, login, newContext, pageErrors, screenshot, startServer } from '../helpers/browser.js'
+
+async function apiPost (page: Page, url: string, body: unknown): Promise<{ status: number, json: Record<string, unknown> }> {
+  const csrf = (await page.context().cookies()).find((c) => c.name === 'csrf')?.value ?? ''
+  const res = await page.request.post(url, { data: body, headers: { 'x-csrf-token': csrf } })
+  return { status: res.status(), json: await res.json() as Record<string, unknown> }
+}
+
+if (CHROMIUM === undefined) {
+  console.log(`# ${NO_CHROMIUM}`)
+  t.plan(0, NO_CHROMIUM)
+} else {
+  t.test('journal: complete and register an entry, change its status, find it, see overdue ones', async (t) => {
+    let shiftMs = 0 // the server's clock, moved back to register an entry that is overdue today
+    const server = await startServer(t, { clock: () => new Date(Date.now() + shiftMs) })
+    const browser = await launchBrowser(t)
+    const page = await (await newContext(browser, server.url)).newPage()
+    const errors = pageErrors(page)
+    await login(page, 'ivanova')
+    const org = await apiPost(page, '/api/organizations', { name: 'МАОУ СОШ № 5 г. Тюмени', kind: 'educational' })
+    t.equal(org.status, 201, 'an organization in the directory')
+
+    // an old request, registered 30 days ago and still «В работе»: overdue now
+    shiftMs = -30 * 86400_000
+    const old = await apiPost(page, '/api/entries', { channel: 'email', type: 'support', module: 'navigator', description: 'Не приходит письмо для восстановления пароля', organizationName: 'МАУ ДО ЦДТ «Радуга»', contactText: 'Петрова Н. В.', callerEmail: 'school@example.ru' })
+    t.equal((await apiPost(page, `/api/entries/${String(old.json.id)}/register`, {})).status, 200, 'an entry registered a month ago')
+    shiftMs = 0
+
+    // a new entry through the form
+    await page.getByRole('button', { name: '+ Новая запись' }).click()
+    await page.getByTestId('entry-title').getByText('Черновик записи').waitFor()
+    await page.getByTestId('entry-type').selectOption('error')
+    await page.getByTestId('entry-module').selectOption('navigator')
+    await page.getByTestId('entry-description').fill('Не отображается расписание занятий в Навигаторе после обновления')
+    await page.getByTestId('entry-organization').fill('СОШ № 5')
+    await page.getByRole('option', { name: /МАОУ СОШ № 5 г\. Тюмени/ }).click()
+    t.equal(await page.getByTestId('entry-organization').inputValue(), 'МАОУ СОШ № 5 г. Тюмени', 'the organization picked from the autocomplete')
+    await page.getByTestId('entry-contact').fill('Кузнецова Ольга Петровна, заместитель директора')
+    await page.getByTestId('entry-phone').fill('+79123456789')
+    await screenshot(page, 'entry-draft')
+    await page.getByTestId('register').click()
+    await page.getByTestId('entry-title').getByText(/Запись № \d{4}-\d+$/).waitFor()
+    t.equal(await page.getByTestId('entry-status').textContent(), 'В работе', 'a registered request starts «В работе»')
+    t.match(await page.getByTestId('entry-due').textContent(), /Срок: \d\d\.\d\d\.\d{4} \d\d:\d\d/, 'with its due date')
+
+    // «Передано разработчику» needs the agreement first (reg. 3.5): the server refuses, the form says why
+    await page.getByTestId('to-to_developer').click()
+    await page.getByTestId('status-dialog').getByRole('button', { name: 'Передать разработчику' }).click()
+    const refusal = page.getByTestId('status-dialog').getByRole('alert')
+    await refusal.waitFor()
+    t.match(await refusal.textContent(), /согласование/i, `the refusal is shown: ${await refusal.textContent()}`)
+    await page.getByTestId('status-dialog').getByRole('button', { name: 'Отмена' }).click()
+
+    await page.getByRole('button', { name: 'Записать согласование' }).click()
+    await page.getByTestId('agreement-dialog').getByLabel('Решение').selectOption('agreed')
+    await page.getByTestId('agreement-dialog').getByLabel('Кто согласовал').fill('Департамент, Соколов И. И.')
+    await page.getByTestId('agreement-dialog').getByRole('button', { name: 'Сохранить' }).click()
+    await page.getByTestId('agreement').getByText('Согласовано').waitFor()
+    await page.getByTestId('to-to_developer').click()
+    await page.getByTestId('status-dialog').getByRole('button', { name: 'Передать разработчику' }).click()
+    await page.getByTestId('entry-status').getByText('Передано разработчику').waitFor()
+    t.pass('agreed, then handed to the developer')
+
+    // «Решен» needs the resolution comment (reg. 3.4.1)
+    await page.getByTestId('to-resolved').click()
+    await page.getByTestId('status-dialog').getByRole('button', { name: 'Решен' }).click()
+    await page.getByTestId('status-dialog').getByRole('alert').waitFor()
+    t.match(await page.getByTestId('status-dialog').getByRole('alert').textContent(), /комментарий о решении/, 'no resolution comment: refused with the reason')
+    await page.getByTestId('resolution').fill('Ошибка исправлена разработчиком, расписание отображается')
+    await page.getByTestId('status-dialog').getByRole('button', { name: 'Решен' }).click()
+    await page.getByTestId('entry-status').getByText('Решен').waitFor()
+    await page.locator('details.history summary').click()
+    t.ok(await page.locator('details.history tbody tr').count() >= 4, 'the history lists the changes')
+    await screenshot(page, 'entry-resolved')
+
+    // the journal: Russian full-text search («навигатор» finds «Навигаторе»)
+    await page.getByRole('link', { name: '← Журнал' }).click()
+    await page.getByTestId('journal-search').fill('навигатор')
+    await page.getByRole('button', { name: 'Найти' }).click()
+    await page.waitForURL(/q=/)
+    const rows = page.getByTestId('journal-table').locator('tbody tr[data-entry-id]')
+    await rows.first().waitFor()
+    t.equal(await rows.count(), 1, 'one entry found')
+    const cells = await rows.first().locator('td').allTextContents()
+    t.match(cells[2], /Ошибка/, 'Тип запроса')
+    t.match(cells[3], /Не отображается расписание/, 'Описание запроса')
+    t.match(cells[4], /МАОУ СОШ № 5/, 'Наименование организации')
+    t.match(cells[5], /Кузнецова Ольга Петровна.*\+7 \(912\) 345-67-89/, 'ФИО, контактная информация')
+    t.match(cells[7], /Решен/, 'Статус решения запроса')
+    t.match(cells[8], /\d\d\.\d\d\.\d{4}/, 'Дата решения запроса')
+
+    // overdue: highlighted, and the filter shows only those
+    await page.goto('/journal')
+    await page.locator('tr.overdue').first().waitFor()
+    t.match(await page.locator('tr.overdue').first().textContent(), /восстановления пароля/, 'the month-old request is highlighted overdue')
+    await screenshot(page, 'journal')
+    await page.getByTestId('filter-overdue').check()
+    await page.waitForURL(/overdue=1/)
+    await page.waitForFunction('document.querySelectorAll(\'[data-testid="journal-table"] tbody tr[data-entry-id]\').length === 1')
+    t.pass('the overdue filter leaves only the overdue entry')
+    t.same(errors, [], 'no errors in the page')
+  })
+}
