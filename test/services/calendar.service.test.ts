@@ -2,8 +2,9 @@ import t from 'tap'
 import { DateTime } from 'luxon'
 import { calendarRepository } from '../../src/db/calendar.repository.js'
 import { createCalendarService } from '../../src/services/calendar.service.js'
+import { followCalendarChanges } from '../../src/services/calendar-sync.js'
 import { isOpen, type WorkCalendar } from '../../src/calendar/index.js'
-import { testDatabase, testDb } from '../helpers/db.js'
+import { backends, testDatabase, testDb } from '../helpers/db.js'
 import { CALENDAR_CHANNEL } from '../../src/db/calendar.repository.js'
 
 const wednesday = DateTime.fromISO('2026-12-02T10:00:00+05:00')
@@ -59,3 +60,22 @@ t.test('calendarService: every change is NOTIFYed for the other instances', asyn
   await new Promise((resolve) => setTimeout(resolve, 50))
   t.equal(payloads.length, 2, 'one notification per change, none for a revert that changed nothing')
 })
+
+for (const backend of backends()) {
+  t.test(`followCalendarChanges (${backend}): an edit made through another instance reaches this one`, async (t) => {
+    const database = await testDatabase(t, backend)
+    const clock = (): Date => new Date('2026-12-01T05:00:00Z')
+    const here = await createCalendarService({ repo: calendarRepository(database.db), clock })
+    const elsewhere = await createCalendarService({ repo: calendarRepository(database.db), clock })
+    const log = { info: () => {}, warn: () => {} }
+    const listener = await followCalendarChanges({ database, calendar: here, log })
+    const heard: WorkCalendar[] = []
+    here.onChange((cal) => { heard.push(cal) })
+
+    await elsewhere.setDay('2026-12-02', { kind: 'holiday' }, null)
+    for (let i = 0; i < 50 && heard.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20))
+    t.equal(heard.length, 1, 'this instance reloaded and told its listeners once')
+    t.equal(isOpen(wednesday, here.current()), false, 'and answers with the other instance\'s edit')
+    await listener.close()
+  })
+}
