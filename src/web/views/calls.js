@@ -5,8 +5,8 @@ import { html, useEffect, useRef, useState } from '/vendor/preact.js'
 import { navigate } from '../lib/store.js'
 import { live } from '../lib/live.js'
 import { api, qs } from '../lib/api.js'
-import { itemsOf, totalOf } from '../lib/journal-api.js'
-import { dateTime, dayStart, duration, phone } from '../lib/format.js'
+import { itemsOf } from '../lib/journal-api.js'
+import { dateTime, duration, phone } from '../lib/format.js'
 import { label, OUTCOMES, REJECT_REASONS } from '../lib/labels.js'
 import { Select } from '../lib/components.js'
 
@@ -36,8 +36,8 @@ export function CallsView ({ path }) {
 
   async function load () {
     try {
-      // the period is local days of the center; the API takes instants (`to` exclusive)
-      const params = { from: dayStart(f.from), to: dayStart(f.to, 1), outcome: f.missed ? undefined : f.outcome || undefined, limit: f.missed ? 1000 : PAGE, offset: f.missed ? undefined : (Math.max(1, f.page) - 1) * PAGE }
+      // the period: days of the center's zone, both inclusive (the API reads a date so); newest first
+      const params = { from: f.from || undefined, to: f.to || undefined, outcome: f.missed ? undefined : f.outcome || undefined, limit: 1000 }
       setData(await api('GET', '/api/calls' + qs(params)))
       setError(null)
     } catch (err) { setError(err.message) }
@@ -49,10 +49,11 @@ export function CallsView ({ path }) {
     return () => { offs.forEach((o) => o()); clearTimeout(timer.current) }
   }, [path])
 
-  let items = itemsOf(data)
-  if (f.missed) items = items.filter((c) => MISSED.includes(c.outcome))
-  const total = f.missed ? items.length : totalOf(data)
+  let all = itemsOf(data)
+  if (f.missed) all = all.filter((c) => MISSED.includes(c.outcome))
+  const total = all.length
   const pages = Math.max(1, Math.ceil(total / PAGE))
+  const items = f.missed ? all : all.slice((Math.max(1, f.page) - 1) * PAGE, Math.max(1, f.page) * PAGE)
 
   return html`<section class="calls">
     <div class="toolbar">

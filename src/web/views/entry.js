@@ -5,7 +5,7 @@
 import { html, useEffect, useRef, useState } from '/vendor/preact.js'
 import { canWrite, navigate } from '../lib/store.js'
 import { live } from '../lib/live.js'
-import { api, qs } from '../lib/api.js'
+import { api } from '../lib/api.js'
 import {
   annulEntry, changeStatus, entryHistory, extendDeadline, getEntry, itemsOf, recordAgreement, registerEntry, updateEntry
 } from '../lib/journal-api.js'
@@ -71,7 +71,7 @@ export function EntryView ({ me, id }) {
       entryHistory(id).then((h) => setHistory(itemsOf(h))).catch(() => setHistory([]))
       const linked = e.calls ?? null
       if (Array.isArray(linked)) setCalls(linked)
-      else api('GET', '/api/calls' + qs({ entryId: id })).then((r) => setCalls(itemsOf(r).filter((c) => c.entryId === id))).catch(() => setCalls([]))
+      else if (e.channel === 'phone') api('GET', '/api/calls').then((r) => setCalls(itemsOf(r).filter((c) => c.entryId === id))).catch(() => setCalls([]))
     } catch (err) { setError(err.message) }
   }
   useEffect(() => { void load() }, [id])
