@@ -20,6 +20,7 @@ import { usersRoutes } from './http/users.routes.js'
 import { healthRoutes, type AmiStatus } from './http/health.routes.js'
 import { wsRoutes } from './http/ws.routes.js'
 import { startPushHub, type PushHub } from './push/hub.js'
+import { callerIdentifier } from './push/identify.js'
 import { webRoutes } from './http/web.routes.js'
 import { calendarRoutes } from './http/calendar.routes.js'
 import { calendarRepository } from './db/calendar.repository.js'
@@ -98,6 +99,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   })
   await app.register(calendarRoutes, { calendar })
   const journal = journalRepository(db, { currentCalendar: () => calendar.current(), clock })
+  push.identifyCallerWith(callerIdentifier({ byCallerNumber: journal.byCallerNumber, findByPhone: organizationsRepository(db).findByPhone }))
   const stopDueDates = keepDueDatesInStep(calendar, journal, app.log)
   app.addHook('onClose', async () => { stopDueDates() })
   await app.register(entriesRoutes, { journal, clock, publish: async (type, entry) => await push.publish(type, { entry }) })

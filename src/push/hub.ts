@@ -74,6 +74,7 @@ export class PushHub {
   private readonly recent = new Set<number>()
   private maxSeen = 0
   private inbox: Promise<void> = Promise.resolve()
+  private callQueue: Promise<void> = Promise.resolve()
   private pending: number[] = []
   private listener: Listener | undefined
   private timer: NodeJS.Timeout | undefined
@@ -84,7 +85,10 @@ export class PushHub {
   private readonly retentionMs: number
   private readonly maxReplay: number
 
-  constructor (private readonly opts: PushHubOptions) {
+  private readonly opts: PushHubOptions
+
+  constructor (opts: PushHubOptions) {
+    this.opts = { ...opts }
     this.repo = pushRepository(opts.database.db)
     this.instanceId = opts.instanceId ?? `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
     this.heartbeatMs = opts.heartbeatMs ?? 25_000
@@ -116,8 +120,23 @@ export class PushHub {
     return msg.id
   }
 
-  /** The AMI pipeline's hook: turns a call effect into call.ringing / call.answered / call.ended. */
+  /** Where call.ringing finds the caller (app.ts sets it once the journal exists). */
+  identifyCallerWith (fn: (number: string) => Promise<CallerView | null>): void {
+    this.opts.identifyCaller = fn
+  }
+
+  /**
+   * The AMI pipeline's hook: turns a call effect into call.ringing / call.answered / call.ended.
+   * Calls are stored in the order they were handed over even when the caller does not await
+   * (a ringing that is still identifying its caller is never overtaken by its answer).
+   */
   readonly publishCall = async (push: CallPush): Promise<number> => {
+    const turn = this.callQueue.then(async () => await this.storeCall(push))
+    this.callQueue = turn.then(() => {}, () => {})
+    return await turn
+  }
+
+  private async storeCall (push: CallPush): Promise<number> {
     const call = toCallView(push.call, push.callId ?? null)
     const draft = toEntryView(push.entry)
     let payload: Record<string, unknown>

@@ -1,0 +1,174 @@
+// Several instances on one real PostgreSQL: fan-out through LISTEN/NOTIFY and the AMI leader.
+import t from 'tap'
+import pg from 'pg'
+import { buildApp } from '../../src/app.js'
+import { loadConfig } from '../../src/config.js'
+import { openPostgres, type Database } from '../../src/db/database.js'
+import { LeaderElection } from '../../src/cluster/leader.js'
+import { testApp, TEST_PASSWORD } from '../helpers/app.js'
+import { testDatabase, TEST_DATABASE_URL } from '../helpers/db.js'
+import { connectWs, until } from '../helpers/ws.js'
+
+const NO_PG = TEST_DATABASE_URL === undefined || TEST_DATABASE_URL === ''
+  ? 'several instances need a real PostgreSQL: set TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test)'
+  : false
+const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} }
+type Teardown = { teardown: (fn: () => unknown) => void }
+
+/** Another instance: its own pool (as another process would have) on the same database. */
+async function otherInstance (t: Teardown, database: Database) {
+  const db2 = await openPostgres(database.url!)
+  const app = await buildApp({ config: loadConfig({ LOG_LEVEL: 'silent', LOGIN_RATE_LIMIT: '1000' }), database: db2, clock: () => new Date(), logger: false })
+  t.teardown(async () => { await app.close(); await db2.close() })
+  const login = async (username: string): Promise<Record<string, string>> => {
+    const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: TEST_PASSWORD } })
+    if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.statusCode}`)
+    return { cookie: `sid=${res.cookies.find((c) => c.name === 'sid')?.value}`, 'x-csrf-token': (res.json() as { csrfToken: string }).csrfToken }
+  }
+  return { app, database: db2, login }
+}
+
+async function killBackends (database: Database, applicationName: string): Promise<number> {
+  const url = new URL(database.url!)
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL })
+  await admin.connect()
+  try {
+    const r = await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and application_name = $2', [url.pathname.slice(1), applicationName])
+    return r.rowCount ?? 0
+  } finally { await admin.end() }
+}
+
+t.test('push: a message published on one instance reaches the screens of the other', { skip: NO_PG }, async (t) => {
+  const one = await testApp(t, { backend: 'pg' })
+  const two = await otherInstance(t, one.database)
+  const onOne = await connectWs(one.app, '/ws', await one.as('specialist'))
+  const onTwo = await connectWs(two.app, '/ws', await two.login('petrov'))
+  t.teardown(() => { onOne.close(); onTwo.close() })
+  await onOne.next('hello')
+  await onTwo.next('hello')
+
+  const id = await one.app.push.publish('entry.created', { entry: { id: 99, status: 'in_progress' } })
+  const there = await onTwo.next('entry.created')
+  t.same([there.id, there.entry], [id, { id: 99, status: 'in_progress' }], 'the other instance delivers it with the same id')
+  const here = await onOne.next('entry.created')
+  t.equal(here.id, id, 'and the publishing instance delivers it too')
+  t.equal(onTwo.frames.filter((f) => f.id === id).length, 1, 'exactly once')
+
+  // presence spans instances: ivanova (instance one) is online in petrov's list (instance two)
+  const p = await onTwo.next('presence', (f) => (f.specialists as Array<{ userId: number, online: boolean }>).some((s) => s.userId === one.users.specialist.id && s.online))
+  t.ok(p.id > 0, 'presence of a specialist connected to the other instance arrives')
+
+  // a big payload goes by id: NOTIFY carries only the id, the row carries the message
+  const big = 'ж'.repeat(20_000)
+  const bigId = await two.app.push.publish('entry.updated', { entry: { id: 99, description: big } })
+  const got = await onOne.next('entry.updated')
+  t.same([got.id, (got.entry as { description: string }).description.length], [bigId, 20_000], 'a message far over 8000 bytes crosses instances whole')
+})
+
+t.test('push: an instance whose LISTEN connection dropped catches up after reconnecting', { skip: NO_PG }, async (t) => {
+  const one = await testApp(t, { backend: 'pg' })
+  const two = await otherInstance(t, one.database)
+  const ws = await connectWs(two.app, '/ws', await two.login('ivanova'))
+  t.teardown(ws.close)
+  await ws.next('hello')
+  await until('instance two listens', () => two.app.push.listening)
+  t.ok(await killBackends(one.database, 'hdj-push-listen') >= 2, 'the LISTEN connections were killed')
+  const id = await one.app.push.publish('entry.created', { entry: { id: 5 } })
+  const got = await ws.next('entry.created', () => true, 15_000)
+  t.equal(got.id, id, 'the message published while instance two was not listening still reaches its screen')
+  t.ok(two.app.push.listening, 'instance two listens again')
+})
+
+t.test('push: a call ringing on the leader pops up on both instances; the snapshot is shared', { skip: NO_PG }, async (t) => {
+  const one = await testApp(t, { backend: 'pg' })
+  const two = await otherInstance(t, one.database)
+  const a = await connectWs(one.app, '/ws', await one.as('specialist'))
+  const b = await connectWs(two.app, '/ws', await two.login('petrov'))
+  t.teardown(() => { a.close(); b.close() })
+  await a.next('hello'); await b.next('hello')
+  const at = new Date()
+  const call = {
+    linkedId: '1700000100.7', callerNumber: '+73452111222', dialled: '73452290256', state: 'ringing' as const, arrivedAt: at,
+    answeredAt: null, endedAt: null, answeredBy: null, transferredTo: null, decision: 'open', recordingFile: null,
+    callerHungUp: false, legs: {}, hangupCause: null, hangupCauseText: null, outcome: null, rejectReason: null, approximate: false
+  }
+  await one.app.push.publishCall({ type: 'call.ringing', call, entry: { id: 3 } })
+  void one.app.push.publishCall({ type: 'call.answered', call: { ...call, state: 'talking', answeredAt: at, answeredBy: '101' } })
+  for (const ws of [a, b]) {
+    await ws.next('call.ringing')
+    const ans = await ws.next('call.answered')
+    t.equal((ans.answeredBy as { userId: number }).userId, one.users.specialist.id, 'both instances learn who answered')
+  }
+  const late = await connectWs(two.app, '/ws', await two.login('sidorova'))
+  t.teardown(late.close)
+  const hello = await late.next('hello')
+  const calls = hello.calls as Array<{ type: string, draft: { id: number }, answeredBy: { userId: number } }>
+  t.same(calls.map((c) => [c.type, c.draft.id, c.answeredBy.userId]), [['call.answered', 3, one.users.specialist.id]], 'a screen opened later on the other instance gets the call in progress')
+})
+
+t.test('leader: exactly one of two instances leads; the other takes over when it closes', { skip: NO_PG }, async (t) => {
+  const database = await testDatabase(t, 'pg')
+  const started: string[] = []
+  const stopped: string[] = []
+  const elect = (name: string): LeaderElection => {
+    const e = new LeaderElection({ database, log: silent, retryMs: 200, checkMs: 500, key: 42 })
+    e.onLeader(() => { started.push(name) }, () => { stopped.push(name) })
+    t.teardown(async () => { await e.close() })
+    return e
+  }
+  const a = elect('a')
+  const b = elect('b')
+  await a.start()
+  await b.start()
+  await a.settled()
+  t.same([a.isLeader, b.isLeader], [true, false], 'the first to try leads, the other follows')
+  await new Promise((resolve) => setTimeout(resolve, 700))
+  t.same([a.isLeader, b.isLeader, started], [true, false, ['a']], 'the follower keeps retrying without taking over')
+
+  const t0 = Date.now()
+  await a.close()
+  t.same(stopped, ['a'], 'the leader stops its work when it closes')
+  await until('b takes over', () => b.isLeader, 5000)
+  await b.settled()
+  t.ok(Date.now() - t0 < 3000, 'within seconds')
+  t.same(started, ['a', 'b'], 'and starts its work')
+})
+
+t.test('leader: when the leader\'s connection dies it steps down and another instance takes over', { skip: NO_PG }, async (t) => {
+  const database = await testDatabase(t, 'pg')
+  const events: string[] = []
+  const a = new LeaderElection({ database, log: silent, retryMs: 300, checkMs: 300, key: 43 })
+  const b = new LeaderElection({ database, log: silent, retryMs: 300, checkMs: 300, key: 43 })
+  a.onLeader(() => { events.push('a start') }, () => { events.push('a stop') })
+  b.onLeader(() => { events.push('b start') }, () => { events.push('b stop') })
+  t.teardown(async () => { await a.close(); await b.close() })
+  await a.start()
+  await a.settled()
+  await b.start()
+  t.ok(a.isLeader, 'a leads')
+  // the PostgreSQL side of a's lock connection goes away (a crashed process, a broken network)
+  const url = new URL(database.url!)
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL })
+  await admin.connect()
+  await admin.query(`select pg_terminate_backend(pid) from pg_locks l join pg_stat_activity s using (pid)
+    where l.locktype = 'advisory' and l.objid = 43 and s.datname = $1`, [url.pathname.slice(1)])
+  await admin.end()
+  await until('someone leads again', () => (a.isLeader || b.isLeader) && events.includes('a stop'), 5000)
+  await a.settled(); await b.settled()
+  t.equal(events[0], 'a start', 'a started first')
+  t.equal(events[1], 'a stop', 'a stepped down when its lock connection died')
+  t.ok(a.isLeader !== b.isLeader, 'exactly one leads afterwards')
+  t.equal(events.filter((e) => e.endsWith('start')).length - events.filter((e) => e.endsWith('stop')).length, 1, 'and exactly one instance is running the work')
+})
+
+t.test('leader: on the embedded database the only instance leads at once', async (t) => {
+  const database = await testDatabase(t, 'pglite')
+  const e = new LeaderElection({ database, log: silent })
+  let running = false
+  e.onLeader(() => { running = true }, () => { running = false })
+  await e.start()
+  await e.settled()
+  t.ok(e.isLeader && running, 'leader, work started')
+  await e.close()
+  t.notOk(running || e.isLeader, 'closing stops the work')
+})

@@ -1,0 +1,71 @@
+import t from 'tap'
+import type { Entry } from '../../src/journal/entry.js'
+import type { Contact } from '../../src/db/organizations.repository.js'
+import type { Call } from '../../src/calls/call.js'
+import { callerIdentifier } from '../../src/push/identify.js'
+import { testApp } from '../helpers/app.js'
+import { connectWs } from '../helpers/ws.js'
+
+const entry = (e: Partial<Entry>): Entry => ({
+  id: 1, number: null, year: null, registeredOn: null, status: null, description: null, contactId: null, contactText: null,
+  organizationId: null, organizationName: null, annulment: null, ...e
+} as Entry)
+const contact = (c: Partial<Contact>): Contact => ({ id: 1, fullName: '', phones: [], emails: [], organizationId: null, organizationName: null, position: null, createdAt: new Date(0), updatedAt: new Date(0), ...c })
+
+t.test('callerIdentifier: the directory contact wins; open requests are the registered unfinished ones', async (t) => {
+  const earlier = [
+    entry({ id: 9, status: null, contactText: 'Черновик' }), // this call's own draft
+    entry({ id: 8, number: 12, year: 2026, registeredOn: '2026-03-02', status: 'in_progress', description: 'не грузится каталог', contactText: 'Петрова О. И.', organizationName: 'МАОУ СОШ № 5' }),
+    entry({ id: 7, number: 11, year: 2026, status: 'feedback', description: 'нужен скриншот' }),
+    entry({ id: 6, number: 10, year: 2026, status: 'resolved' }),
+    entry({ id: 5, number: 9, year: 2026, status: 'closed' }),
+    entry({ id: 4, number: 8, year: 2026, status: 'to_developer', annulment: { reason: 'дубль' } as Entry['annulment'] })
+  ]
+  const withContact = callerIdentifier({
+    byCallerNumber: async () => earlier,
+    findByPhone: async () => [contact({ id: 3, fullName: 'Петрова Ольга Ивановна', organizationId: 2, organizationName: 'МАОУ СОШ № 5 г. Тюмени' })]
+  })
+  const v = await withContact('+73452111222')
+  t.same([v.name, v.organization, v.contactId, v.organizationId], ['Петрова Ольга Ивановна', 'МАОУ СОШ № 5 г. Тюмени', 3, 2], 'name and organization from the directory')
+  t.same(v.openRequests.map((r) => [r.id, r.number, r.status]), [[8, 12, 'in_progress'], [7, 11, 'feedback']], 'drafts, resolved, closed and annulled requests are not open')
+  t.same(v.openRequests[0], { id: 8, number: 12, year: 2026, registeredOn: '2026-03-02', status: 'in_progress', description: 'не грузится каталог' }, 'an open request says what and when')
+
+  const fromEntries = callerIdentifier({ byCallerNumber: async () => earlier, findByPhone: async () => [] })
+  const w = await fromEntries('+73452111222')
+  t.same([w.name, w.organization], ['Черновик', 'МАОУ СОШ № 5'], 'without a contact: the latest entry that names the caller and the organization')
+  const unknown = await callerIdentifier({ byCallerNumber: async () => [], findByPhone: async () => [] })('+79990000000')
+  t.same(unknown, { number: '+79990000000', name: null, organization: null, contactId: null, organizationId: null, openRequests: [] }, 'an unknown number: only the number')
+})
+
+t.test('push: call.ringing names the caller from the journal, and journal changes are pushed live', async (t) => {
+  const clock = { now: new Date('2026-03-03T10:00:00+05:00') }
+  const { app, as } = await testApp(t, { clock: () => clock.now })
+  const headers = await as('specialist')
+  const ws = await connectWs(app, '/ws', headers)
+  t.teardown(ws.close)
+  await ws.next('hello')
+  const api = async (method: 'POST' | 'PATCH', url: string, payload: object) => {
+    const res = await app.inject({ method, url, headers, payload })
+    if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`)
+    return res.json() as { id: number }
+  }
+  const org = await api('POST', '/api/organizations', { name: 'МАОУ СОШ № 5 г. Тюмени', kind: 'educational' })
+  await api('POST', `/api/organizations/${org.id}/contacts`, { fullName: 'Петрова Ольга Ивановна', phones: ['+7 (3452) 111-222'] })
+  const draft = await api('POST', '/api/entries', { channel: 'phone', callerNumber: '+73452111222', type: 'support', description: 'Не отображается каталог', module: 'navigator', organizationId: org.id })
+  const created = await ws.next('entry.created')
+  t.equal((created.entry as { id: number }).id, draft.id, 'a new entry is pushed as entry.created')
+  await api('POST', `/api/entries/${draft.id}/register`, {})
+  const updated = await ws.next('entry.updated', (f) => (f.entry as { status: string | null }).status === 'in_progress')
+  t.equal((updated.entry as { number: number }).number, 1, 'its registration is pushed as entry.updated with the number')
+
+  const call: Call = {
+    linkedId: '1700000200.1', callerNumber: '83452111222', dialled: '73452290256', state: 'ringing', arrivedAt: clock.now,
+    answeredAt: null, endedAt: null, answeredBy: null, transferredTo: null, decision: 'open', recordingFile: null,
+    callerHungUp: false, legs: {}, hangupCause: null, hangupCauseText: null, outcome: null, rejectReason: null, approximate: false
+  }
+  await app.push.publishCall({ type: 'call.ringing', call })
+  const ring = await ws.next('call.ringing')
+  const caller = ring.caller as { name: string, organization: string, openRequests: Array<{ id: number, number: number, status: string }> }
+  t.same([caller.name, caller.organization], ['Петрова Ольга Ивановна', 'МАОУ СОШ № 5 г. Тюмени'], 'the popup names the caller and the organization')
+  t.same(caller.openRequests.map((r) => [r.id, r.number, r.status]), [[draft.id, 1, 'in_progress']], 'and lists their open requests')
+})
