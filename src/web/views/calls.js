@@ -6,7 +6,7 @@ import { navigate } from '../lib/store.js'
 import { live } from '../lib/live.js'
 import { api, qs } from '../lib/api.js'
 import { itemsOf } from '../lib/journal-api.js'
-import { dateTime, duration, phone } from '../lib/format.js'
+import { dateTime, duration, phone, plural } from '../lib/format.js'
 import { label, OUTCOMES, REJECT_REASONS } from '../lib/labels.js'
 import { Select } from '../lib/components.js'
 
@@ -95,7 +95,7 @@ export function CallsView ({ path }) {
     </table>
     </div>
     ${!f.missed && html`<nav class="pager">
-      <span class="muted">${total} звонков</span>
+      <span class="muted">${total} ${plural(total, 'звонок', 'звонка', 'звонков')}</span>
       <button disabled=${f.page <= 1} onClick=${() => set({ page: f.page - 1 })}>← Назад</button>
       <span>Стр. ${f.page} из ${pages}</span>
       <button disabled=${f.page >= pages} onClick=${() => set({ page: f.page + 1 })}>Вперёд →</button>

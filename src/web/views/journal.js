@@ -5,7 +5,7 @@ import { html, useEffect, useRef, useState } from '/vendor/preact.js'
 import { navigate, canWrite } from '../lib/store.js'
 import { live } from '../lib/live.js'
 import { createEntry, itemsOf, listEntries, totalOf } from '../lib/journal-api.js'
-import { date, dateTime, entryNumber, phone } from '../lib/format.js'
+import { date, dateTime, entryNumber, phone, plural } from '../lib/format.js'
 import { CHANNELS, label, MODULES, STATUSES, TYPES } from '../lib/labels.js'
 import { OrgInput, Select } from '../lib/components.js'
 
@@ -156,7 +156,7 @@ export function JournalView ({ me, path }) {
     </table>
     </div>
     <nav class="pager" aria-label="Страницы">
-      <span class="muted">${total} ${total % 10 === 1 && total % 100 !== 11 ? 'запись' : (total % 10 >= 2 && total % 10 <= 4 && (total % 100 < 10 || total % 100 >= 20)) ? 'записи' : 'записей'}</span>
+      <span class="muted">${total} ${plural(total, 'запись', 'записи', 'записей')}</span>
       <button disabled=${page <= 1} onClick=${() => set({ page: String(page - 1) })}>← Назад</button>
       <span>Стр. ${page} из ${pages}</span>
       <button disabled=${page >= pages} onClick=${() => set({ page: String(page + 1) })}>Вперёд →</button>

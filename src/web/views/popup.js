@@ -25,11 +25,15 @@ function answererOf (m) {
   return { userId: null, name: null, extension: m.call?.answeredBy ?? (typeof u === 'string' ? u : null) }
 }
 
+const digits = (s) => String(s ?? '').replace(/\D/g, '')
+
 function callerOf (c) {
   if (c === null || c === undefined || typeof c !== 'object') return null
   const org = c.organization ?? null
+  // a "name" that is only the number again says nothing: the caller is new
+  const name = c.name !== null && c.name !== undefined && digits(c.name) !== '' && digits(c.name) === digits(c.number ?? c.name) && !/[A-Za-zА-Яа-яЁё]/.test(c.name) ? null : c.name ?? null
   return {
-    name: c.name ?? null,
+    name,
     organization: typeof org === 'object' && org !== null ? org.name : org,
     openEntries: c.openRequests ?? c.openEntries ?? []
   }
