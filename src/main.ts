@@ -6,6 +6,11 @@ import { migrateToLatest } from './db/migrate.js'
 import { usersRepository } from './db/users.repository.js'
 import { bootstrapAdmin } from './auth/bootstrap.js'
 import { buildApp } from './app.js'
+import { calendarRepository } from './db/calendar.repository.js'
+import { createCalendarService } from './services/calendar.service.js'
+import { DEFAULT_SCHEDULE_JSON } from './calendar/index.js'
+import { LeaderElection } from './cluster/leader.js'
+import { startTelephony, type Telephony } from './pipeline.js'
 
 async function main (): Promise<void> {
   let config: Config
@@ -31,10 +36,33 @@ async function main (): Promise<void> {
   }
   const clock = (): Date => new Date()
   const applied = await migrateToLatest(database)
-  const app = await buildApp({ config, database, clock })
+  // one calendar for the HTTP side and the PBX state writer
+  const calendar = await createCalendarService({
+    repo: calendarRepository(database.db),
+    clock,
+    initialSchedule: { ...DEFAULT_SCHEDULE_JSON, zone: config.timeZone },
+    onListenerError: (err) => { console.error('calendar listener failed:', err) }
+  })
+  let telephony: Telephony | undefined
+  const amiStatus = (): 'disabled' | 'connected' | 'disconnected' => telephony?.status() ?? (config.ami === undefined ? 'disabled' : 'disconnected')
+  const app = await buildApp({ config, database, clock, calendar, amiStatus })
   app.log.info({ db: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined, migrations: applied }, 'database ready')
   if (await bootstrapAdmin(database, config.bootstrapAdminPassword)) app.log.info('created user admin (role head) from BOOTSTRAP_ADMIN_PASSWORD')
   if ((await usersRepository(database.db).count()) === 0) app.log.warn('no users yet: set BOOTSTRAP_ADMIN_PASSWORD and restart to create user admin')
+
+  // AMI: one consumer per PostgreSQL (advisory-lock leader); with PGlite this instance is it
+  const leader = config.ami === undefined ? undefined : new LeaderElection({ database, log: app.log.child({ module: 'leader' }) })
+  telephony = startTelephony({
+    endpoint: config.ami,
+    helpdeskDid: config.helpdeskDid,
+    database,
+    calendar,
+    publishCall: async (m) => await app.push.publishCall(m),
+    clock,
+    log: app.log.child({ module: 'ami' }),
+    leader
+  })
+  await leader?.start()
 
   let closing = false
   const shutdown = async (signal: string): Promise<void> => {
@@ -44,6 +72,8 @@ async function main (): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000)
     force.unref()
     try {
+      await leader?.close()
+      await telephony?.stop()
       await app.close()
     } finally {
       await database.close()

@@ -1,7 +1,15 @@
 // AMI event → normalize → step → effects: the one place where the call tracking meets storage,
 // the journal and the realtime push. Work is serialised (one queue), so a reconcile after a
 // (re)connect and the events that follow it never interleave.
-import type { AmiClient, AmiLogger } from './ami/client.js'
+import { AmiClient, type AmiClientOptions, type AmiEndpoint, type AmiLogger } from './ami/client.js'
+import { startPbxStateWriter } from './ami/pbx-state.js'
+import type { Database } from './db/database.js'
+import { callsRepository } from './db/calls.repository.js'
+import { journalRepository } from './db/journal.repository.js'
+import { organizationsRepository } from './db/organizations.repository.js'
+import { usersRepository } from './db/users.repository.js'
+import type { CalendarService } from './services/calendar.service.js'
+import type { LeaderElection } from './cluster/leader.js'
 import type { AmiMessage } from './ami/message.js'
 import { aliveCalls, normalize, statusVariables, DECISION_VARIABLE, RECORDING_VARIABLE } from './ami/normalize.js'
 import { step } from './calls/step.js'
@@ -235,6 +243,66 @@ export function journalDraftPort (journal: Pick<JournalRepository, 'createDraft'
       const r = await journal.assign(entryId, userId, { by: null, at })
       if (!r.ok) throw new Error(`${r.code}: ${r.message}`)
       return { ...r.entry }
+    }
+  }
+}
+
+export interface TelephonyDeps {
+  endpoint: AmiEndpoint | undefined
+  helpdeskDid: string
+  database: Database
+  calendar: Pick<CalendarService, 'current' | 'onChange'>
+  /** where call.ringing / call.answered / call.ended go (the push hub's publishCall) */
+  publishCall?: (message: CallMessage) => Promise<unknown>
+  clock: () => Date
+  log: AmiLogger
+  /** several instances on one PostgreSQL: only the leader consumes AMI */
+  leader?: Pick<LeaderElection, 'onLeader'>
+  client?: Partial<AmiClientOptions>
+}
+
+export interface Telephony {
+  /** for /health: 'disabled' without AMI_URL */
+  status: () => 'disabled' | 'connected' | 'disconnected'
+  client: AmiClient | undefined
+  pipeline: Pipeline | undefined
+  stop: () => Promise<void>
+}
+
+/** The AMI side of the service: client + pipeline + AstDB state writer, started on leadership. */
+export function startTelephony (deps: TelephonyDeps): Telephony {
+  if (deps.endpoint === undefined) {
+    deps.log.info({}, 'AMI_URL is not set: no PBX connection (the call log stays empty)')
+    return { status: () => 'disabled', client: undefined, pipeline: undefined, stop: async () => {} }
+  }
+  const db = deps.database.db
+  const client = new AmiClient({ endpoint: deps.endpoint, log: deps.log, clock: deps.clock, ...deps.client })
+  const pipeline = createPipeline({
+    calls: callsRepository(db),
+    users: usersRepository(db),
+    drafts: journalDraftPort(journalRepository(db, { currentCalendar: () => deps.calendar.current(), clock: deps.clock }), organizationsRepository(db)),
+    helpdeskDid: deps.helpdeskDid,
+    clock: deps.clock,
+    log: deps.log,
+    publish: deps.publishCall === undefined
+      ? undefined
+      : (m) => { deps.publishCall!(m).catch((err: unknown) => { deps.log.error({ err, type: m.type, linkedId: m.call.linkedId }, 'publishing a call failed') }) }
+  })
+  pipeline.attach(client)
+  const writer = startPbxStateWriter({ ami: client, calendar: deps.calendar, clock: deps.clock, log: deps.log })
+  let running = false
+  const start = (): void => { running = true; client.start() }
+  const stop = async (): Promise<void> => { running = false; await client.stop() }
+  if (deps.leader === undefined) start()
+  else deps.leader.onLeader(start, stop)
+  return {
+    status: () => running && client.status.state === 'connected' ? 'connected' : 'disconnected',
+    client,
+    pipeline,
+    stop: async () => {
+      writer.stop()
+      await stop()
+      await pipeline.idle()
     }
   }
 }

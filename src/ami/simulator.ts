@@ -355,3 +355,14 @@ function statusEvent (c: LiveChannel, wanted: string[], idLine: Array<[string, s
 async function sleep (ms: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms))
 }
+
+/**
+ * The transcript as a new set of calls: every Uniqueid/Linkedid `<epoch>.<seq>` gets `epoch`
+ * (recording file names follow), so a replayed scenario is a new call, not a duplicate.
+ */
+export function relabel (tr: Transcript, epoch: number): Transcript {
+  return {
+    name: `${tr.name}@${epoch}`,
+    blocks: tr.blocks.map((b) => ({ ...b, bytes: Buffer.from(b.bytes.toString('utf8').replace(/\b1795\d{6}\.(\d+)/g, `${epoch}.$1`), 'utf8') }))
+  }
+}
