@@ -61,6 +61,36 @@ if (CHROMIUM === undefined) {
     t.same(errors, [], 'no errors in the pages')
   })
 
+  t.test('popup: a ring and a system notification when the tab is in the background', async (t) => {
+    const ctx = await newContext(browser, server.url)
+    // record what the page asks of the system: notifications, and the oscillators of the ring
+    await ctx.addInitScript(`
+      window.__notes = []
+      window.__beeps = 0
+      window.__hidden = false
+      window.Notification = class { constructor (title, o) { window.__notes.push({ title, body: o.body }) } close () {} }
+      window.Notification.permission = 'granted'
+      window.Notification.requestPermission = async () => 'granted'
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => window.__hidden })
+      const create = AudioContext.prototype.createOscillator
+      AudioContext.prototype.createOscillator = function () { window.__beeps++; return create.call(this) }
+    `)
+    const page = await ctx.newPage()
+    const errors = pageErrors(page)
+    await login(page, 'ivanova')
+    await page.locator('[data-testid="live-status"][data-state="open"]').waitFor()
+    await page.evaluate('window.__hidden = true')
+    const call = ringingCall('1700000000.31', '79220001122')
+    await server.app.push.publishCall({ type: 'call.ringing', call })
+    await popup(page, call.linkedId).waitFor({ timeout: 1000 })
+    await page.waitForFunction('window.__notes.length > 0', undefined, { timeout: 2000 })
+    const notes = await page.evaluate('window.__notes') as Array<{ title: string, body: string }>
+    t.same(notes[0], { title: 'Входящий звонок', body: '+7 (922) 000-11-22' }, 'a system notification while the tab is hidden')
+    t.ok(await page.evaluate('window.__beeps') as number > 0, 'a WebAudio ring')
+    await server.app.push.publishCall({ type: 'call.ended', call: { ...call, state: 'ended', endedAt: new Date(), outcome: 'abandoned' } })
+    t.same(errors, [], 'no errors in the page')
+  })
+
   t.test('popup: survives a dropped websocket and a reload', async (t) => {
     const page = await (await newContext(browser, server.url)).newPage()
     const errors = pageErrors(page)

@@ -47,7 +47,11 @@ export function createLive ({ url = defaultUrl(), WebSocketImpl = globalThis.Web
       let msg
       try { msg = JSON.parse(ev.data) } catch { return }
       if (msg === null || typeof msg !== 'object' || typeof msg.type !== 'string') return
-      if (typeof msg.id === 'number' && (lastId === null || msg.id > lastId)) lastId = msg.id
+      if (typeof msg.id === 'number') {
+        // hello/resync carry the server's last id: take it as it is (the log may be younger than us)
+        if (msg.type === 'hello' || msg.type === 'resync') lastId = msg.id
+        else if (lastId === null || msg.id > lastId) lastId = msg.id
+      }
       dispatch(msg)
     }
     sock.onclose = () => {

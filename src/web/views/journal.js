@@ -82,7 +82,7 @@ export function JournalView ({ me, path }) {
       clearTimeout(reloadTimer.current)
       reloadTimer.current = setTimeout(() => { void load() }, 250)
     }
-    const offs = [live.on('entry.created', onEntry), live.on('entry.updated', onEntry), live.on('live.open', (m) => { if (m.reconnect) void load() })]
+    const offs = [live.on('entry.created', onEntry), live.on('entry.updated', onEntry), live.on('live.open', (m) => { if (m.reconnect) void load() }), live.on('hello', (m) => { if (m.gap) void load() })]
     return () => { offs.forEach((off) => off()); clearTimeout(reloadTimer.current) }
   }, [key])
   useEffect(() => { if (flash.size === 0) return; const t = setTimeout(() => setFlash(new Set()), 3000); return () => clearTimeout(t) }, [flash])
@@ -143,7 +143,7 @@ export function JournalView ({ me, path }) {
           <td class="nowrap">${date(e.registeredOn) || html`<span class="muted">${dateTime(e.createdAt)}</span>`}</td>
           <td class="nowrap"><a href=${`/entries/${e.id}`}>${entryNumber(e) || 'черновик'}</a></td>
           <td>${label(TYPES, e.type)}</td>
-          <td class="desc">${e.description}${e.annulment ? html` <span class="pill bad">аннулирована</span>` : ''}</td>
+          <td class="desc main">${e.description}${e.annulment ? html` <span class="pill bad">аннулирована</span>` : ''}</td>
           <td>${e.organizationName ?? e.organization?.name ?? ''}</td>
           <td>${contactText(e)}</td>
           <td class="desc">${e.additionalInfo ?? ''}</td>

@@ -183,7 +183,7 @@ function Popup ({ c, now }) {
   if (c.state === 'ringing') state = html`<span class="pill warn blink">Звонит${since !== null ? ` · ${duration(since)}` : ''}</span>`
   else if (c.state === 'answered' && c.mine) state = html`<span class="pill ok">Вы приняли звонок</span>`
   else if (c.state === 'answered') state = html`<span class="pill off" data-testid="taken">Принят: ${c.answeredBy?.name ?? (c.answeredBy?.extension ? `доб. ${c.answeredBy.extension}` : 'другой специалист')}</span>`
-  else if (c.state === 'missed') state = html`<span class="pill bad">Пропущен — перезвонить</span>`
+  else if (c.state === 'missed') state = html`<span class="pill bad">перезвонить</span>`
   else state = html`<span class="pill off">Разговор завершён</span>`
   const open = c.caller?.openEntries ?? []
   return html`<section class="popup ${c.state} ${c.mine ? 'mine' : ''}" role="alertdialog" aria-label="Входящий звонок" data-testid="call-popup" data-call-id=${c.id} data-state=${c.state}>
