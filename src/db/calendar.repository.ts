@@ -56,6 +56,23 @@ export function calendarRepository (db: Db) {
       })
     },
 
+    /**
+     * The head enters a decree for a year the data does not have: the year becomes confirmed with
+     * the decree as its source and `days` (its entries as they stand) as its official days.
+     */
+    confirmYear: async (country: string, year: YearCalendar): Promise<void> => {
+      await db.transaction().execute(async (tx) => {
+        await tx.insertInto('calendar_year').values({ country, year: year.year, confirmed: true, source: year.source })
+          .onConflict((oc) => oc.columns(['country', 'year']).doUpdateSet({ confirmed: true, source: year.source })).execute()
+        await tx.deleteFrom('calendar_day').where('country', '=', country)
+          .where('day', '>=', `${year.year}-01-01`).where('day', '<=', `${year.year}-12-31`).execute()
+        const days = [...year.days].filter(([, r]) => r.kind !== 'normal')
+          .map(([day, r]) => ({ country, day, kind: r.kind as 'holiday' | 'working' | 'shortened' }))
+        if (days.length > 0) await tx.insertInto('calendar_day').values(days).execute()
+      })
+      await notify()
+    },
+
     /** Stores the schedule of a center unless it already has one. */
     ensureSchedule: async (centerId: string, schedule: ScheduleJson, country = 'RU'): Promise<void> => {
       await db.insertInto('center_schedule').values({ center_id: centerId, country, schedule: JSON.stringify(schedule) })

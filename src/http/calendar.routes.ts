@@ -18,6 +18,7 @@ const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null
 const HHMM = Type.String({ pattern: '^\\d{2}:\\d{2}$', description: 'HH:mm, local time of the center' })
 const SpanSchema = Type.Object({ from: HHMM, to: HHMM }, { additionalProperties: false })
 const DateParam = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' })
+const YearNumber = Type.Integer({ minimum: 1990, maximum: 2200 })
 const InstantQuery = Type.String({ minLength: 1, maxLength: 64, description: 'ISO 8601 instant, e.g. 2026-12-01T12:45:00+05:00 (no offset: the center zone)' })
 
 const ScheduleStatus = Type.Object({
@@ -152,16 +153,8 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<CalendarRoutesOptions> = 
     return { registeredOn, due: iso(dueAt({ registeredOn, days: req.query.days }, cal), zone())! }
   })
 
-  app.get('/api/calendar', {
-    schema: {
-      tags: ['calendar'],
-      summary: 'Every day of a year: working or not, hours, and where that comes from (decree, Labour Code, the head)',
-      querystring: Type.Object({ year: Type.Optional(Type.Integer({ minimum: 1990, maximum: 2200 })) }),
-      response: { 200: YearSchema }
-    }
-  }, async (req) => {
+  const yearSummary = (year: number): Static<typeof YearSchema> => {
     const cal = calendar.current()
-    const year = req.query.year ?? calendar.now().year
     const info = yearCalendar(year, cal)
     const days = []
     for (let d = `${year}-01-01`; d.startsWith(`${year}-`); d = addDays(d, 1)) days.push(describe(d))
@@ -171,11 +164,37 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<CalendarRoutesOptions> = 
       source: info.source,
       warning: info.confirmed
         ? null
-        : `no Government decree on the transfer of days off in ${year} is entered: holidays follow Labour Code art. 112 only; enter the decree's days when it is published`,
+        : `no Government decree on the transfer of days off in ${year} is entered: holidays follow Labour Code art. 112 only; ` +
+          'enter the decree\'s days when it is published, then confirm the year (PUT /api/calendar/years/' + year + ')',
       zone: cal.schedule.zone,
       workingDays: days.filter((d) => d.working).length,
       days
     }
+  }
+
+  app.get('/api/calendar', {
+    schema: {
+      tags: ['calendar'],
+      summary: 'Every day of a year: working or not, hours, and where that comes from (decree, Labour Code, the head)',
+      querystring: Type.Object({ year: Type.Optional(YearNumber) }),
+      response: { 200: YearSchema }
+    }
+  }, async (req) => yearSummary(req.query.year ?? calendar.now().year))
+
+  app.put('/api/calendar/years/:year', {
+    preHandler: headOnly,
+    schema: {
+      tags: ['calendar'],
+      summary: "Confirm a provisional year once its decree's days are entered (head only): its days as they stand become official",
+      params: Type.Object({ year: YearNumber }),
+      body: Type.Object({ source: Type.String({ minLength: 5, maxLength: 500, description: 'the decree, e.g. «Постановление Правительства РФ от … № …»' }) }, { additionalProperties: false }),
+      response: { 200: YearSchema }
+    }
+  }, async (req) => {
+    const { year } = req.params
+    await calendar.confirmYear(year, req.body.source.trim())
+    req.log.info({ year, by: currentUser(req).id }, 'calendar year confirmed')
+    return yearSummary(year)
   })
 
   app.put('/api/calendar/days/:date', {

@@ -3,7 +3,7 @@
 // change: the AstDB writer re-publishes the PBX state, the journal recomputes due dates.
 import { DateTime } from 'luxon'
 import {
-  DEFAULT_SCHEDULE_JSON, OFFICIAL_YEARS, buildCalendar, parseSchedule, scheduleToJson,
+  DEFAULT_SCHEDULE_JSON, OFFICIAL_YEARS, buildCalendar, parseSchedule, scheduleToJson, yearCalendar,
   type DayRule, type IsoDate, type OfficialYearData, type Parsed, type Schedule, type ScheduleJson, type WorkCalendar
 } from '../calendar/index.js'
 import type { CalendarRepository, DayOverride } from '../db/calendar.repository.js'
@@ -42,9 +42,15 @@ export interface CalendarService {
   /** Back to the official data; false when the day had no edit. */
   revertDay: (date: IsoDate) => Promise<boolean>
   setSchedule: (json: ScheduleJson, by: number | null) => Promise<Parsed<Schedule>>
+  /**
+   * The head has entered the decree of a provisional year (by editing its days): the year's entries
+   * as they stand (the Labour Code's, without the head's edits, which stay revertible) become its
+   * official days, and the year is confirmed with the decree as its source.
+   */
+  confirmYear: (year: number, source: string) => Promise<WorkCalendar>
 }
 
-interface Loaded { calendar: WorkCalendar, edits: DayOverride[], scheduleUpdatedAt: Date, fingerprint: string }
+interface Loaded { calendar: WorkCalendar, edits: DayOverride[], scheduleUpdatedAt: Date, country: string, fingerprint: string }
 
 export async function createCalendarService (opts: CalendarServiceOptions): Promise<CalendarService> {
   const { repo, clock } = opts
@@ -62,6 +68,7 @@ export async function createCalendarService (opts: CalendarServiceOptions): Prom
     const fingerprint = JSON.stringify([stored.schedule, stored.years.map((y) => [y.year, y.confirmed, y.source, [...y.days]]), stored.overrides])
     return {
       fingerprint,
+      country: stored.country,
       calendar: buildCalendar({ schedule: schedule.value, years: stored.years, overrides: stored.overrides.map((o) => [o.date, o.rule] as const) }),
       edits: stored.overrides,
       scheduleUpdatedAt: stored.scheduleUpdatedAt
@@ -101,6 +108,11 @@ export async function createCalendarService (opts: CalendarServiceOptions): Prom
       const removed = await repo.deleteOverride(centerId, date)
       if (removed) await reload()
       return removed
+    },
+    confirmYear: async (year, source) => {
+      const entries = yearCalendar(year, loaded.calendar)
+      await repo.confirmYear(loaded.country, { ...entries, confirmed: true, source })
+      return await reload()
     },
     setSchedule: async (json, by) => {
       const parsed = parseSchedule(json)

@@ -79,3 +79,15 @@ for (const backend of backends()) {
     await listener.close()
   })
 }
+
+t.test('calendarService: a confirmed year survives a restart (seeding touches only the years of the data)', async (t) => {
+  const db = await testDb(t)
+  const clock = (): Date => new Date('2026-12-01T05:00:00Z')
+  const first = await createCalendarService({ repo: calendarRepository(db), clock })
+  await first.confirmYear(2027, 'Постановление № 1500')
+  const restarted = await createCalendarService({ repo: calendarRepository(db), clock })
+  const y = restarted.current().years.get(2027)
+  t.equal(y?.confirmed, true, '2027 stays confirmed')
+  t.equal(y?.days.get('2027-05-10')?.kind, 'holiday', 'with its days')
+  t.equal(restarted.current().years.get(2026)?.source.includes('1466'), true, 'the data years are seeded as before')
+})
