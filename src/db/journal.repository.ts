@@ -307,7 +307,9 @@ export function journalRepository (db: Db | Transaction<DB>, opts: JournalReposi
         const { callId, ...given } = d
         const callerNumber = d.callerNumber === undefined || d.callerNumber === null ? null : normalizePhone(d.callerNumber)
         const fields = await fillNames(trx, given)
-        if (fields.contactText === undefined && callerNumber !== null) fields.contactText = displayPhone(callerNumber)
+        // a bare draft: the number of the call or the address of the message is the contact information
+        const reachable = [callerNumber === null ? null : displayPhone(callerNumber), d.callerEmail?.trim() || null].filter((x) => x !== null)
+        if (fields.contactText === undefined && reachable.length > 0) fields.contactText = reachable.join(', ')
         const row = toRow({ ...fields, callerNumber })
         const { id } = await trx.insertInto('journal_entry')
           .values({ ...row, channel: d.channel, created_at: at, updated_at: at, created_by: actor.by })
