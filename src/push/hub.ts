@@ -235,7 +235,8 @@ export class PushHub {
 
   private async greet (client: Client, type: 'hello' | 'resync', since: number | undefined): Promise<void> {
     const lastId = await this.repo.lastId()
-    let gap = false
+    // a since beyond the log: the ids came from another database (restored, reset): start over
+    let gap = since !== undefined && since > lastId
     if (since !== undefined && since < lastId) {
       const first = await this.repo.firstId()
       gap = first === undefined || first > since + 1

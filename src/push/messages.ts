@@ -12,8 +12,9 @@
 //   - with ?since=N: the stored messages with id > N (each also has `replay: true`), then
 //   - `hello` { id: <last id>, user, calls: CallSnapshot[], presence: PresenceView[], gap }
 //     `calls` are all calls in progress (ringing or talking) with their draft and caller: rebuild
-//     the popups from it. gap: true means messages after `since` were pruned (too old): reload
-//     the journal list (the calls snapshot is complete anyway).
+//     the popups from it. gap: true means messages after `since` are gone (pruned, too old; or
+//     `since` is beyond the log, e.g. a restored database): reload the journal list (the calls
+//     snapshot is complete anyway). Take hello.id as your last id seen.
 // A client may instead send, at any time, { "type": "resume", "since": N }: the server answers
 // with the stored messages with id > N (replay: true) and then `resync` (same fields as hello).
 // Then live messages follow. Apply them idempotently (a message may come twice around a

@@ -130,6 +130,10 @@ t.test('ws: a reconnect after the log was pruned is told there is a gap', async 
   const hello = await ws.next('hello')
   t.equal(hello.gap, true, 'gap: messages after since were pruned')
   t.same(ws.frames.filter((f) => f.replay === true).map((f) => f.id), [last], 'what is still kept is replayed')
+  const ahead = await connectWs(app, `/ws?since=${last + 1000}`, headers)
+  t.teardown(ahead.close)
+  const h2 = await ahead.next('hello')
+  t.same([h2.gap, h2.id >= last, ahead.frames.filter((f) => f.replay === true).length], [true, true, 0], 'a since beyond the log (another database): gap, nothing replayed, hello gives the id to go on from')
 })
 
 t.test('ws: a socket that does not answer pings is dropped, a live one stays', async (t) => {
