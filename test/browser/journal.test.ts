@@ -77,6 +77,8 @@ if (CHROMIUM === undefined) {
     await page.locator('details.history summary').click()
     t.ok(await page.locator('details.history tbody tr').count() >= 4, 'the history lists the changes')
     await screenshot(page, 'entry-resolved')
+    await page.locator('details.history').scrollIntoViewIfNeeded()
+    await screenshot(page, 'entry-history')
 
     // the journal: Russian full-text search («навигатор» finds «Навигаторе»)
     await page.getByRole('link', { name: '← Журнал' }).click()
@@ -103,6 +105,26 @@ if (CHROMIUM === undefined) {
     await page.waitForURL(/overdue=1/)
     await page.waitForFunction('document.querySelectorAll(\'[data-testid="journal-table"] tbody tr[data-entry-id]\').length === 1')
     t.pass('the overdue filter leaves only the overdue entry')
+
+    // the deadline extended by a recorded agreement (reg. 3.4.3): no longer overdue
+    await page.locator('tr.overdue').first().click()
+    await page.getByTestId('entry-due').getByText('просрочен').waitFor()
+    const later = (await (await page.request.get('/api/calendar/deadline?days=10')).json() as { due: string }).due.slice(0, 10)
+    await page.getByTestId('extend').click()
+    await page.getByTestId('extension-dialog').getByLabel('Новый срок (рабочий день)').fill(later)
+    await page.getByTestId('extension-dialog').getByLabel('Причина').fill('Нужны сведения от разработчика о сроках исправления')
+    await page.getByTestId('extension-dialog').getByLabel('Кто согласовал').fill('Оператор Системы, Иванов П. П.')
+    await page.getByTestId('extension-dialog').getByRole('button', { name: 'Продлить' }).click()
+    await page.getByTestId('entry-notice').getByText('Срок продлён').waitFor()
+    t.notMatch(await page.getByTestId('entry-due').textContent(), /просрочен/, `extended to ${later}: not overdue any more`)
+
+    // annulled with a reason, never deleted
+    await page.getByTestId('annul').click()
+    await page.getByTestId('annul-dialog').getByLabel(/Причина/).fill('Зарегистрирована повторно по ошибке')
+    await page.getByTestId('annul-dialog').getByRole('button', { name: 'Аннулировать' }).click()
+    await page.getByText('Аннулирована', { exact: false }).first().waitFor()
+    t.match(await page.locator('.banner.bad').textContent(), /Зарегистрирована повторно по ошибке/, 'the annulment and its reason are shown')
+    await screenshot(page, 'entry-annulled')
     t.same(errors, [], 'no errors in the page')
   })
 }
