@@ -222,7 +222,7 @@ export function EntryView ({ me, id }) {
           <td class="nowrap">${dateTime(h.at ?? h.createdAt)}</td>
           <td>${h.byName ?? h.userName ?? h.by?.fullName ?? h.user?.fullName ?? (h.by ? `#${h.by}` : 'система')}</td>
           <td>${ACTION[h.action] ?? h.action}${h.field ? html` <span class="muted">${FIELD[h.field] ?? h.field}</span>` : ''}</td>
-          <td class="desc">${show(h.field, h.old)}</td><td class="desc">${show(h.field, h.new)}</td>
+          <td class="desc">${show(h.field, h.old, h)}</td><td class="desc">${show(h.field, h.new, h)}</td>
         </tr>`)}</tbody></table>
     </details>
     ${dlg}
@@ -233,10 +233,14 @@ const ACTION = { created: 'Создана', updated: 'Изменена', registe
 const FIELD = {
   type: 'тип', description: 'описание', organizationName: 'организация', organizationId: 'организация (справочник)', contactText: 'ФИО, контакты',
   additionalInfo: 'доп. информация', status: 'статус', resolvedOn: 'дата решения', note: 'примечание', resolution: 'решение', channel: 'канал',
-  module: 'модуль', callerNumber: 'телефон', callerEmail: 'эл. почта', dueAt: 'срок', registeredOn: 'дата', year: 'год', number: 'номер', agreement: 'согласование', annulment: 'аннулирование', assignedTo: 'исполнитель'
+  module: 'модуль', callerNumber: 'телефон', callerEmail: 'эл. почта', dueAt: 'срок', registeredOn: 'дата', year: 'год', number: 'номер', agreement: 'согласование', annulment: 'аннулирование', assignedTo: 'исполнитель',
+  registeredAt: 'время регистрации', registeredBy: 'зарегистрировал', resolvedAt: 'время решения', resolvedBy: 'решил', contactId: 'контакт (справочник)', referenceId: 'ссылка на запись', pauses: 'приостановка срока', extensions: 'продление срока'
 }
-function show (field, v) {
+const USER_FIELDS = new Set(['registeredBy', 'resolvedBy', 'assignedTo', 'createdBy'])
+function show (field, v, h) {
   if (v === null || v === undefined) return '—'
+  if (USER_FIELDS.has(field) && typeof v === 'number') return v === h?.userId && h.userName ? h.userName : `пользователь № ${v}`
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return date(v)
   if (field === 'status') return label(STATUSES, v)
   if (field === 'type') return label(TYPES, v)
   if (field === 'channel') return label(CHANNELS, v)
@@ -245,7 +249,7 @@ function show (field, v) {
   if (typeof v === 'object') {
     if (v.state) return `${label(AGREEMENT, v.state)}${v.by ? ', ' + v.by : ''}${v.comment ? ': ' + v.comment : ''}`
     if (v.reason) return v.reason
-    return JSON.stringify(v)
+    return Object.entries(v).filter(([, x]) => x !== null && x !== undefined).map(([k, x]) => `${FIELD[k] ?? k}: ${show(k, x, h)}`).join('; ')
   }
   return String(v)
 }

@@ -1,0 +1,153 @@
+// The whole phone path in real Chromium, as issue 5 is "done": a recorded Asterisk call replayed by the
+// AMI simulator → the real AMI client → the call pipeline → the push hub → /ws → two specialists'
+// screens. Both see the call pop up; the one whose extension answered (101) opens the draft with
+// Enter, completes and registers it; the other sees the call taken and the journal updated live.
+// Then the entry is found by search and its recording played with seeking. With TEST_DATABASE_URL the
+// two specialists sit on two instances of the service sharing one PostgreSQL.
+import path from 'node:path'
+import t from 'tap'
+import type { Page } from 'playwright-core'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from '../../src/app.js'
+import { loadConfig } from '../../src/config.js'
+import { calendarRepository } from '../../src/db/calendar.repository.js'
+import { createCalendarService } from '../../src/services/calendar.service.js'
+import { usersRepository } from '../../src/db/users.repository.js'
+import { hashPassword } from '../../src/auth/passwords.js'
+import { startTelephony, type Telephony } from '../../src/pipeline.js'
+import { AmiSimulator, FIXTURES_DIR } from '../../src/ami/simulator.js'
+import { parseAmiUrl } from '../../src/config.js'
+import { TEST_PASSWORD } from '../helpers/app.js'
+import { TEST_DATABASE_URL } from '../helpers/db.js'
+import { memoryLogger } from '../helpers/ami.js'
+import { CHROMIUM, NO_CHROMIUM, launchBrowser, login, newContext, pageErrors, screenshot, startServer } from '../helpers/browser.js'
+
+const popup = (page: Page) => page.locator('[data-testid="call-popup"]')
+const twoInstances = TEST_DATABASE_URL !== undefined && TEST_DATABASE_URL !== ''
+
+if (CHROMIUM === undefined) {
+  console.log(`# ${NO_CHROMIUM}`)
+  t.plan(0, NO_CHROMIUM)
+} else {
+  t.test(`calls: a replayed call pops up on two screens${twoInstances ? ' (two instances, one PostgreSQL)' : ''}, the answerer registers it, the other sees it taken and the journal live`, async (t) => {
+    const env = { RECORDINGS_DIR: path.join(FIXTURES_DIR, 'recordings') }
+    let telephony: Telephony | undefined
+    const amiStatus = (): 'disabled' | 'connected' | 'disconnected' => telephony?.status() ?? 'disconnected'
+    const one = await startServer(t, { env, amiStatus, ...(twoInstances ? { backend: 'pg' as const } : {}) })
+    await usersRepository(one.db).create({ username: 'smirnova', fullName: 'Смирнова Елена Викторовна', passwordHash: await hashPassword(TEST_PASSWORD), role: 'specialist', extension: '102' })
+
+    // the second specialist's instance: the same database, its own app, hub and websocket clients
+    let second: { app: FastifyInstance, url: string } = { app: one.app, url: one.url }
+    if (twoInstances) {
+      const app = await buildApp({ config: loadConfig({ LOG_LEVEL: 'silent', LOGIN_RATE_LIMIT: '1000', ...env }), database: one.database, clock: () => new Date(), logger: false, amiStatus })
+      t.teardown(async () => { await app.close() })
+      await app.listen({ host: '127.0.0.1', port: 0 })
+      second = { app, url: `http://127.0.0.1:${(app.server.address() as { port: number }).port}` }
+    }
+
+    // the PBX: the simulator, and the service's AMI side (one consumer, on instance one)
+    const sim = await AmiSimulator.start({ loginFailDelayMs: 50 })
+    t.teardown(async () => { await sim.close() })
+    const calendar = await createCalendarService({ repo: calendarRepository(one.db), clock: () => new Date() })
+    telephony = startTelephony({
+      endpoint: parseAmiUrl(sim.url()),
+      helpdeskDid: one.config.helpdeskDid,
+      database: one.database,
+      calendar,
+      publishCall: async (m) => await one.app.push.publishCall(m),
+      clock: () => new Date(),
+      log: memoryLogger(),
+      client: { minBackoffMs: 20, maxBackoffMs: 200 }
+    })
+    t.teardown(async () => { await telephony?.stop() })
+
+    const browser = await launchBrowser(t)
+    const a = await (await newContext(browser, one.url)).newPage()
+    const b = await (await newContext(browser, second.url)).newPage()
+    const errors = [...pageErrors(a), ...pageErrors(b)]
+    await login(a, 'ivanova')
+    await login(b, 'smirnova')
+    for (const p of [a, b]) await p.locator('[data-testid="live-status"][data-state="open"]').waitFor()
+    await a.locator('[data-testid="pbx-status"][data-state="connected"]').waitFor({ timeout: 20_000 })
+    t.pass('the PBX is shown connected')
+
+    // +79123456789 calls; 101 and 102 ring; 101 answers after ~2.4 s; the caller hangs up after ~3 s of talk
+    const playing = sim.play('answered', { speed: 1 })
+    await Promise.all([popup(a).waitFor({ timeout: 5000 }), popup(b).waitFor({ timeout: 5000 })])
+    t.pass('both specialists see the call pop up')
+    t.match(await popup(a).getByTestId('popup-number').textContent(), /\+7 \(912\) 345-67-89/, 'the caller\'s number')
+    await screenshot(a, 'call-popup')
+    await popup(b).getByTestId('taken').waitFor({ timeout: 5000 })
+    t.match(await popup(b).getByTestId('taken').textContent(), /Иванова Анна Сергеевна/, 'the other specialist sees who answered')
+    await screenshot(b, 'call-taken')
+    await popup(a).getByText('Вы приняли звонок').waitFor({ timeout: 5000 })
+    t.pass('the answerer keeps the popup')
+
+    // one key opens the draft
+    await a.locator('body').press('Enter')
+    await a.getByTestId('entry-title').getByText('Черновик записи').waitFor()
+    t.match(await a.getByTestId('entry-phone').inputValue(), /^\+?79123456789$/, 'the draft has the caller\'s number')
+    await a.getByTestId('entry-type').selectOption('support')
+    await a.getByTestId('entry-module').selectOption('navigator')
+    await a.getByTestId('entry-description').fill('Как добавить новую программу в Навигатор')
+    await a.getByTestId('entry-organization').fill('МАУ ДО «Дом детского творчества» г. Ишима')
+    await a.getByTestId('entry-contact').fill('Лебедева Татьяна Николаевна, методист')
+
+    // the other specialist watches the journal
+    await b.getByRole('link', { name: 'Журнал' }).click()
+    await b.getByTestId('journal-table').waitFor()
+    await a.getByTestId('register').click()
+    await a.getByTestId('entry-title').getByText(/Запись № \d{4}-\d+$/).waitFor()
+    const number = (await a.getByTestId('entry-title').textContent())!.replace('Запись № ', '')
+    await b.getByTestId('journal-table').getByRole('link', { name: number }).waitFor({ timeout: 5000 })
+    t.pass(`the other screen's journal shows № ${number} without a reload`)
+    await screenshot(b, 'journal-live')
+    await playing
+
+    // found by search
+    await a.getByRole('link', { name: '← Журнал' }).click()
+    await a.getByTestId('journal-search').fill('навигатор программа')
+    await a.getByRole('button', { name: 'Найти' }).click()
+    await a.getByTestId('journal-table').getByRole('link', { name: number }).waitFor()
+    t.pass('the entry is found by Russian full-text search')
+
+    // its recording, played and sought in the call log
+    await a.getByRole('link', { name: 'Звонки' }).click()
+    const row = a.getByTestId('calls-table').locator('tbody tr[data-call-id]').first()
+    await row.getByText('Принят').waitFor({ timeout: 10_000 })
+    t.match(await row.textContent(), /Иванова Анна Сергеевна/, 'the call log names who answered')
+    await row.getByTestId('play').click()
+    const audio = row.getByTestId('recording')
+    await audio.waitFor()
+    await a.waitForFunction('document.querySelector(\'[data-testid="recording"]\').readyState >= 1', undefined, { timeout: 5000 })
+    const duration = await audio.evaluate((el) => (el as unknown as { duration: number }).duration)
+    t.ok(duration > 2.5 && duration < 3.5, `the 3-second recording loaded (${duration} s)`)
+    const sought = await audio.evaluate(async (el) => {
+      const media = el as unknown as { currentTime: number, seekable: { length: number, end: (i: number) => number }, addEventListener: (e: string, f: () => void, o: object) => void }
+      await new Promise<void>((resolve) => { media.addEventListener('seeked', () => resolve(), { once: true }); media.currentTime = 2 })
+      return { currentTime: media.currentTime, seekableEnd: media.seekable.length > 0 ? media.seekable.end(0) : 0 }
+    })
+    t.ok(sought.currentTime >= 1.9 && sought.seekableEnd > 2.5, `seeking works (at ${sought.currentTime} s of ${sought.seekableEnd})`)
+    const callId = await row.getAttribute('data-call-id')
+    const ranged = await a.request.get(`/api/calls/${callId}/recording`, { headers: { range: 'bytes=100-199' } })
+    t.equal(ranged.status(), 206, 'the recording answers range requests')
+    await screenshot(a, 'calls')
+
+    // a call nobody answers: a missed call to call back, one click opens its draft
+    await a.getByRole('link', { name: 'Журнал' }).click()
+    await sim.play('abandoned-ringing', { speed: 4 })
+    await popup(a).and(a.locator('[data-state="missed"]')).waitFor({ timeout: 5000 })
+    t.pass('the popup turns into a missed call')
+    await screenshot(a, 'call-missed')
+    await a.getByRole('link', { name: 'Звонки' }).click()
+    await a.getByTestId('missed-tab').click()
+    const missed = a.getByTestId('calls-table').locator('tbody tr[data-call-id]')
+    await missed.first().waitFor()
+    t.equal(await missed.count(), 1, 'the missed calls list has it (and not the answered one)')
+    t.match(await missed.first().textContent(), /Абонент не дождался/, 'with its outcome')
+    await missed.first().getByTestId('callback').click()
+    await a.getByTestId('entry-title').getByText('Черновик записи').waitFor()
+    t.match(await a.getByTestId('entry-phone').inputValue(), /79123456789/, 'one click opens the draft to call back')
+    t.same(errors, [], 'no errors in the pages')
+  })
+}
