@@ -74,14 +74,18 @@ const DayEdit = Type.Object({
 /** ISO text → instant. Lenient where URLs are: a '+' of the offset decoded as a space is put back. */
 export function parseInstant (text: string, zone: string, name: string): DateTime {
   const iso = text.trim().replace(/ (\d{2}(:?\d{2})?)$/, '+$1')
-  const t = DateTime.fromISO(iso, { zone, setZone: true })
-  if (!t.isValid) throw httpError(400, 'INVALID_INSTANT', `${name}: "${text}" is not an ISO 8601 instant (e.g. 2026-12-01T12:45:00+05:00)`)
+  const invalid = httpError(400, 'INVALID_INSTANT', `${name}: "${text}" is not an ISO 8601 instant (e.g. 2026-12-01T12:45:00+05:00)`)
+  let t: DateTime
+  try { t = DateTime.fromISO(iso, { zone, setZone: true }) } catch { throw invalid } // luxon throws when Settings.throwOnInvalid is on
+  if (!t.isValid) throw invalid
   return t
 }
 
 function parseDate (text: string): IsoDate {
-  const d = DateTime.fromISO(text, { zone: 'UTC' })
-  if (!d.isValid || d.toISODate() !== text) throw httpError(400, 'INVALID_DATE', `"${text}" is not a calendar date YYYY-MM-DD`)
+  const invalid = httpError(400, 'INVALID_DATE', `"${text}" is not a calendar date YYYY-MM-DD`)
+  let d: DateTime
+  try { d = DateTime.fromISO(text, { zone: 'UTC' }) } catch { throw invalid }
+  if (!d.isValid || d.toISODate() !== text) throw invalid
   return text
 }
 
