@@ -16,6 +16,7 @@ export function CalendarView () {
   const [data, setData] = useState(null)
   const [error, setError] = useState(null)
   const [day, setDay] = useState(null)
+  const [confirming, setConfirming] = useState(false)
   const load = async () => { try { setData(await api('GET', `/api/calendar?year=${year}`)); setError(null) } catch (err) { setError(err.message) } }
   useEffect(() => { setData(null); void load() }, [year])
 
@@ -32,7 +33,8 @@ export function CalendarView () {
       ${data && html`<span class="muted">рабочих дней: ${data.workingDays}; ${data.zone}</span>`}
     </div>
     ${error !== null && html`<p class="error" role="alert">${error}</p>`}
-    ${data && !data.confirmed && html`<p class="banner warn" data-testid="calendar-unconfirmed"><b>Календарь ${year} года не подтверждён.</b> Постановление о переносе выходных дней не внесено: праздники определены только по ст. 112 ТК РФ. Внесите дни из постановления, когда оно будет опубликовано.</p>`}
+    ${data && !data.confirmed && html`<p class="banner warn" data-testid="calendar-unconfirmed"><b>Календарь ${year} года не подтверждён.</b> Постановление о переносе выходных дней не внесено: праздники определены только по ст. 112 ТК РФ. Внесите дни из постановления, когда оно будет опубликовано, и подтвердите год.
+      <button class="small" onClick=${() => setConfirming(true)} data-testid="confirm-year">Подтвердить год…</button></p>`}
     ${data && data.confirmed && html`<p class="muted small">Источник: ${data.source}</p>`}
     <div class="legend small">
       <span class="day working">рабочий</span><span class="day off">выходной</span><span class="day holiday">праздник / перенос</span>
@@ -45,6 +47,11 @@ export function CalendarView () {
         ${days.map((d) => html`<button class=${dayClass(d, today)} title=${dayTitle(d)} onClick=${() => setDay(d)} data-date=${d.date}>${Number(d.date.slice(8))}</button>`)}
       </div>
     </div>`)}</div>
+    ${confirming && html`<${Dialog} title=${`Подтвердить календарь ${year} года`} onClose=${() => setConfirming(false)} submitText="Подтвердить"
+      onSubmit=${async (fd) => { await api('PUT', `/api/calendar/years/${year}`, { source: String(fd.get('source') ?? '').trim() }); await load() }}>
+      <p class="small">Дни года в их нынешнем виде станут официальными. Сначала внесите переносы выходных из постановления.</p>
+      <label>Постановление<input name="source" required minlength="5" placeholder="Постановление Правительства РФ от … № …" /></label>
+    <//>`}
     ${day !== null && html`<${Dialog} title=${`${date(day.date)}, ${WEEK[day.weekday - 1]}`} onClose=${() => setDay(null)} testid="day-dialog"
       onSubmit=${async (fd) => {
         if (fd.get('kind') === '__revert') await api('DELETE', `/api/calendar/days/${day.date}`)
