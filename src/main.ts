@@ -8,6 +8,7 @@ import { bootstrapAdmin } from './auth/bootstrap.js'
 import { buildApp } from './app.js'
 import { calendarRepository } from './db/calendar.repository.js'
 import { createCalendarService } from './services/calendar.service.js'
+import { followCalendarChanges } from './services/calendar-sync.js'
 import { DEFAULT_SCHEDULE_JSON } from './calendar/index.js'
 import { LeaderElection } from './cluster/leader.js'
 import { startTelephony, type Telephony } from './pipeline.js'
@@ -49,6 +50,8 @@ async function main (): Promise<void> {
   app.log.info({ db: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined, migrations: applied }, 'database ready')
   if (await bootstrapAdmin(database, config.bootstrapAdminPassword)) app.log.info('created user admin (role head) from BOOTSTRAP_ADMIN_PASSWORD')
   if ((await usersRepository(database.db).count()) === 0) app.log.warn('no users yet: set BOOTSTRAP_ADMIN_PASSWORD and restart to create user admin')
+  // a calendar edit made through another instance reaches this one (NOTIFY hdj_calendar)
+  const calendarSync = await followCalendarChanges({ database, calendar, log: app.log.child({ module: 'calendar' }) })
 
   // AMI: one consumer per PostgreSQL (advisory-lock leader); with PGlite this instance is it
   const leader = config.ami === undefined ? undefined : new LeaderElection({ database, log: app.log.child({ module: 'leader' }) })
@@ -74,6 +77,7 @@ async function main (): Promise<void> {
     try {
       await leader?.close()
       await telephony?.stop()
+      await calendarSync.close()
       await app.close()
     } finally {
       await database.close()
