@@ -88,7 +88,12 @@ const ERRORS = {
   ENTRY_NOT_OPEN: 'Запись не в работе',
   ENTRY_NOT_FOUND: 'Запись не найдена',
   NOT_FOUND: 'Не найдено',
-  VALIDATION_ERROR: 'Проверьте заполнение полей'
+  VALIDATION_ERROR: 'Проверьте заполнение полей',
+  EXTENSION_TAKEN: 'Этот внутренний номер уже закреплён за другим пользователем',
+  USERNAME_TAKEN: 'Такое имя пользователя уже есть',
+  LAST_HEAD: 'В центре должен остаться хотя бы один действующий руководитель',
+  CALENDAR_DAY_NOT_EDITED: 'Этот день не изменялся',
+  INVALID_PERIOD: 'Начало периода позже его окончания'
 }
 const WITH_DETAILS = new Set(['INVALID_CREDENTIALS', 'UNAUTHENTICATED', 'CSRF_TOKEN_MISMATCH', 'READ_ONLY_ROLE', 'FST_TOO_MANY_REQUESTS'])
 function translateError (code, message, status) {
