@@ -43,7 +43,7 @@ export interface HistoryRecord {
   new: unknown
 }
 
-export const ENTRY_SORTS = ['created', 'registered', 'number', 'due', 'updated'] as const
+export const ENTRY_SORTS = ['created', 'registered', 'number', 'due', 'updated', 'resolved', 'type', 'status', 'organization'] as const
 export type EntrySort = typeof ENTRY_SORTS[number]
 
 export interface EntryFilter {
@@ -359,10 +359,13 @@ export function journalRepository (db: Db | Transaction<DB>, opts: JournalReposi
     list: async (f: EntryFilter): Promise<{ items: Entry[], total: number }> => {
       const order = f.order ?? 'desc'
       const sort = f.sort ?? 'created'
-      const byColumn = { created: 'created_at', registered: 'registered_on', due: 'due_at', updated: 'updated_at', number: 'year' } as const
+      const byColumn = {
+        created: 'created_at', registered: 'registered_on', due: 'due_at', updated: 'updated_at', number: 'year',
+        resolved: 'resolved_on', type: 'type', status: 'status', organization: 'organization_name'
+      } as const
       let q = filtered(f).select(entryColumns).orderBy(byColumn[sort], sql.raw(`${order} nulls last`))
       if (sort === 'number') q = q.orderBy('number', sql.raw(`${order} nulls last`))
-      if (sort === 'registered') q = q.orderBy('number', order)
+      if (sort !== 'number' && sort !== 'created') q = q.orderBy('year', order).orderBy('number', order)
       const [rows, count] = [
         await q.orderBy('id', order).limit(f.limit).offset(f.offset).execute(),
         await filtered(f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()

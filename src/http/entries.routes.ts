@@ -103,7 +103,10 @@ const fieldProps = {
 const CreateBody = Type.Object({ channel: ChannelSchema, ...fieldProps }, { additionalProperties: false })
 const PatchBody = Type.Object({ channel: Type.Optional(ChannelSchema), ...fieldProps }, { additionalProperties: false, minProperties: 1 })
 
-const SORTS = { createdAt: 'created', registeredOn: 'registered', number: 'number', dueAt: 'due', updatedAt: 'updated' } as const satisfies Record<string, EntrySort>
+const SORTS = {
+  createdAt: 'created', registeredOn: 'registered', number: 'number', dueAt: 'due', updatedAt: 'updated',
+  resolvedOn: 'resolved', type: 'type', status: 'status', organizationName: 'organization'
+} as const satisfies Record<string, EntrySort>
 const ListQuery = Type.Object({
   from: Type.Optional(IsoDateSchema),
   to: Type.Optional(IsoDateSchema),

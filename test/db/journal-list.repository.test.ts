@@ -56,6 +56,8 @@ for (const backend of backends()) {
 
     ok(await journal.changeStatus(b.id, { to: 'feedback' }, { by: userId, at: new Date('2026-03-03T09:30:00+05:00') }))
     const late = new Date('2026-03-11T09:00:00+05:00')
+    t.same(await q({ sort: 'status', order: 'asc' }), [b.id, a.id, missed.id], 'sorted by status code, drafts (no status) last')
+    t.same(await q({ sort: 'organization', order: 'desc' }), [a.id, b.id, missed.id], 'sorted by organization name')
     t.same(await q({ overdue: true, now: late }), [a.id], 'overdue: past due and the clock running (the paused one is not)')
     t.same(await q({ overdue: false, now: late, draft: false }), [b.id], 'not overdue')
     t.same(await q({ overdue: true, now: new Date('2026-03-10T17:00:00+05:00') }), [], 'due at 17:00 is still in time at 17:00')
