@@ -7,7 +7,7 @@ import { blank, refuse, type Agreement, type Decision, type Entry, type EntryExt
 import { computeDue } from './deadline.js'
 import { changedOnly, diff, toJsonValue } from './history.js'
 import { INITIAL_STATUS, checkWritable } from './status.js'
-import { AGREEMENT_LABELS, needsAgreement, type AgreementState } from './vocabulary.js'
+import { AGREEMENT_LABELS, ENTRY_TYPE_LABELS, needsAgreement, type AgreementState } from './vocabulary.js'
 
 /** What a draft must have to be registered, in the order of the journal's columns. */
 export const REQUIRED_TO_REGISTER = ['type', 'description', 'organization', 'contact', 'module'] as const
@@ -90,6 +90,9 @@ export function updateFields (e: Entry, fields: EntryFields): Decision {
   }
   const set: EntrySet = changedOnly(e, f)
   if (set.type !== undefined) {
+    if (e.status === 'resolved') {
+      return refuse('TYPE_LOCKED', `entry ${e.id} is resolved as ${e.type === null ? 'it is' : `«${ENTRY_TYPE_LABELS[e.type]}»`}: reopen it («В работе») to change the type`)
+    }
     if (e.status === 'to_developer' && !needsAgreement(set.type)) {
       return refuse('TYPE_LOCKED', `entry ${e.id} is with the developer: it stays an «Ошибка» or «Улучшение»`)
     }

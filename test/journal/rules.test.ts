@@ -66,6 +66,8 @@ t.test('updateFields: edits, refusals and the history', async (t) => {
     ['an annulled one neither', registered({ annulment: { at: at('2026-03-03T10:00:00+05:00'), reason: 'дубль', by: 1 } }), { note: 'x' }, 'ENTRY_ANNULLED'],
     ['no reference to itself', registered(), { referenceId: 7 }, 'INVALID_REFERENCE'],
     ['an entry with the developer stays an error', registered({ type: 'error', agreement: agreed, status: 'to_developer' }), { type: 'support' }, 'TYPE_LOCKED'],
+    ['a resolved entry keeps its type', registered({ status: 'resolved', resolution: 'ответ' }), { type: 'error' }, 'TYPE_LOCKED'],
+    ['but not its other columns', registered({ status: 'resolved', resolution: 'ответ' }), { note: 'перезвонили' }, 'ok'],
     ['an error may become an improvement with the developer', registered({ type: 'error', agreement: agreed, status: 'to_developer' }), { type: 'improvement' }, 'ok']
   ] as const
   for (const [title, e, fields, want] of cases) t.equal(code(updateFields(e, fields)), want, title)
