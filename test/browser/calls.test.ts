@@ -110,6 +110,9 @@ if (CHROMIUM === undefined) {
     await a.getByRole('button', { name: 'Найти' }).click()
     await a.getByTestId('journal-table').getByRole('link', { name: number }).waitFor()
     t.pass('the entry is found by Russian full-text search')
+    await a.getByTestId('journal-table').getByRole('link', { name: number }).click()
+    await a.locator('.call-line audio').waitFor()
+    t.match(await a.locator('.call-line').textContent(), /\+7 \(912\) 345-67-89.*Принят/, 'the entry shows its call with the recording')
 
     // its recording, played and sought in the call log
     await a.getByRole('link', { name: 'Звонки' }).click()

@@ -98,4 +98,14 @@ if (CHROMIUM === undefined) {
 
     t.same(errors, [], 'no errors in the page')
   })
+
+  t.test('web UI: the auditor reads the journal and writes nothing', async (t) => {
+    const page = await (await newContext(browser, server.url)).newPage()
+    const errors = pageErrors(page)
+    await login(page, 'sidorova')
+    await page.getByTestId('journal-table').waitFor()
+    t.equal(await page.getByRole('button', { name: '+ Новая запись' }).count(), 0, 'no new-entry button')
+    t.equal(await page.getByRole('link', { name: 'Пользователи' }).count(), 0, 'no users page')
+    t.same(errors, [], 'no errors in the page')
+  })
 }

@@ -207,7 +207,7 @@ function Popup ({ c, now }) {
   </section>`
 }
 
-export function CallPopups () {
+export function CallPopups ({ me }) {
   useStore((s) => s.calls)
   const [now, setNow] = useState(Date.now())
   const list = visible()
@@ -217,6 +217,7 @@ export function CallPopups () {
     const t = setInterval(() => setNow(Date.now()), 1000)
     return () => clearInterval(t)
   }, [ringing])
-  if (list.length === 0) return null
+  // the auditor of the department reads the journal; calls are not theirs to take
+  if (list.length === 0 || me?.role === 'auditor') return null
   return html`<div class="popups" aria-live="assertive">${list.map((c) => html`<${Popup} key=${c.id} c=${c} now=${now} />`)}</div>`
 }
