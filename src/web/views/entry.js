@@ -149,15 +149,15 @@ export function EntryView ({ me, id }) {
           <label>№ п/п<input value=${entryNumber(entry) || '—'} disabled /></label>
         </div>
         <div class="row2">
-          <label class=${lbl('type')}>Тип запроса${req('type')}<${Select} list=${TYPES} value=${form.type} empty="— выберите —" disabled=${!editable} onChange=${set('type')} testid="entry-type" /></label>
-          <label class=${lbl('module')}>Модуль системы${req('module')}<${Select} list=${MODULES} value=${form.module} empty="— не указан —" disabled=${!editable} onChange=${set('module')} testid="entry-module" /></label>
+          <label class=${lbl('type')}><span>Тип запроса${req('type')}</span><${Select} list=${TYPES} value=${form.type} empty="— выберите —" disabled=${!editable} onChange=${set('type')} testid="entry-type" /></label>
+          <label class=${lbl('module')}><span>Модуль системы${req('module')}</span><${Select} list=${MODULES} value=${form.module} empty="— не указан —" disabled=${!editable} onChange=${set('module')} testid="entry-module" /></label>
         </div>
-        <label class=${lbl('description')}>Описание запроса${req('description')}
+        <label class=${lbl('description')}><span>Описание запроса${req('description')}</span>
           <textarea rows="4" value=${form.description ?? ''} disabled=${!editable} onInput=${set('description')} data-testid="entry-description" placeholder="Что спросили или что случилось"></textarea></label>
-        <label class=${lbl('organization')}>Наименование организации${req('organization')}
+        <label class=${lbl('organization')}><span>Наименование организации${req('organization')}</span>
           <${OrgInput} value=${{ id: form.organizationId, name: form.organizationName ?? '' }} disabled=${!editable} testid="entry-organization"
             onChange=${(o) => { dirtyRef.current = true; setForm({ ...form, organizationId: o.id, organizationName: o.name }) }} /></label>
-        <label class=${lbl('contact')}>ФИО, контактная информация${req('contact')}
+        <label class=${lbl('contact')}><span>ФИО, контактная информация${req('contact')}</span>
           <input value=${form.contactText ?? ''} disabled=${!editable} onInput=${set('contactText')} data-testid="entry-contact" placeholder="Фамилия Имя Отчество, должность" /></label>
         <div class="row2">
           <label>Телефон<input value=${form.callerNumber ?? ''} disabled=${!editable} onInput=${set('callerNumber')} data-testid="entry-phone" /></label>
