@@ -63,6 +63,7 @@ interface Client {
 const OPEN = 1
 const MAX_BUFFERED = 4 * 1024 * 1024
 const RECENT = 2000
+const HOLD_MS = 250
 /** A call with no message for this long is not "in progress" any more (its end was lost). */
 const CALL_STALE_MS = 12 * 3600_000
 
@@ -73,6 +74,10 @@ export class PushHub {
   private readonly localCount = new Map<number, number>()
   private readonly recent = new Set<number>()
   private maxSeen = 0
+  /** The id expected next; messages after a missing id wait in `held` for up to HOLD_MS. */
+  private nextId = 1
+  private readonly held = new Map<number, StoredMessage>()
+  private holdTimer: NodeJS.Timeout | undefined
   private inbox: Promise<void> = Promise.resolve()
   private callQueue: Promise<void> = Promise.resolve()
   private pending: number[] = []
@@ -99,6 +104,7 @@ export class PushHub {
   /** Starts listening for the other instances' messages and the heartbeat. */
   async start (): Promise<void> {
     this.maxSeen = await this.repo.lastId()
+    this.nextId = this.maxSeen + 1
     this.listener = await listen({
       database: this.opts.database,
       channel: PUSH_CHANNEL,
@@ -179,6 +185,7 @@ export class PushHub {
     if (this.closing) return
     this.closing = true
     if (this.timer !== undefined) clearInterval(this.timer)
+    if (this.holdTimer !== undefined) clearTimeout(this.holdTimer)
     for (const c of this.clients) c.socket.close(1001, 'server shutting down')
     this.clients.clear()
     await this.listener?.close()
@@ -286,9 +293,39 @@ export class PushHub {
 
   /** Hands a stored message to every local socket (once per id). */
   private deliver (m: StoredMessage): void {
-    if (this.recent.has(m.id)) return
-    remember(this.recent, m.id, RECENT)
+    if (this.recent.has(m.id) || this.held.has(m.id)) return
     if (m.id > this.maxSeen) this.maxSeen = m.id
+    if (m.id < this.nextId) { this.fanOut(m); return } // late (its hole was given up on): still deliver
+    if (m.id > this.nextId) {
+      // ids are taken before commit, so instances may commit (and NOTIFY) out of id order: hold
+      // a message briefly until the ones before it arrive, so screens see ids in order and a
+      // "last id seen" never skips one still coming; a rolled-back id is a hole given up on
+      this.held.set(m.id, m)
+      this.holdTimer ??= setTimeout(() => { this.serially(async () => { this.releaseHeld() }) }, HOLD_MS)
+      return
+    }
+    this.fanOut(m)
+    this.nextId = m.id + 1
+    for (let next = this.held.get(this.nextId); next !== undefined; next = this.held.get(this.nextId)) {
+      this.held.delete(next.id)
+      this.fanOut(next)
+      this.nextId = next.id + 1
+    }
+    if (this.held.size === 0 && this.holdTimer !== undefined) { clearTimeout(this.holdTimer); this.holdTimer = undefined }
+  }
+
+  /** The wait for missing ids is over: send what is held, in id order, and go on after it. */
+  private releaseHeld (): void {
+    this.holdTimer = undefined
+    for (const m of [...this.held.values()].sort((a, b) => a.id - b.id)) {
+      this.held.delete(m.id)
+      this.fanOut(m)
+      this.nextId = Math.max(this.nextId, m.id + 1)
+    }
+  }
+
+  private fanOut (m: StoredMessage): void {
+    remember(this.recent, m.id, RECENT)
     if (!isBroadcastType(m.type)) return
     for (const c of this.clients) this.enqueue(c, async () => { this.send(c, m, false) })
   }

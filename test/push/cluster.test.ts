@@ -172,3 +172,35 @@ t.test('leader: on the embedded database the only instance leads at once', async
   await e.close()
   t.notOk(running || e.isLeader, 'closing stops the work')
 })
+
+t.test('push: ids committed out of order reach the screens in id order; a rolled-back id is not waited for long', { skip: NO_PG }, async (t) => {
+  const { app, as, database } = await testApp(t, { backend: 'pg' })
+  const ws = await connectWs(app, '/ws', await as('specialist'))
+  t.teardown(ws.close)
+  await ws.next('hello')
+  await new Promise((resolve) => setTimeout(resolve, 300)) // let the greeting's presence message pass
+  const other = new pg.Client({ connectionString: database.url })
+  await other.connect()
+  t.teardown(async () => { await other.end() })
+
+  // another instance takes an id first but commits after us
+  await other.query('begin')
+  const early = Number((await other.query(`insert into push_message (type, payload) values ('entry.created', '{"entry":{"id":1}}') returning id`)).rows[0].id)
+  await other.query("select pg_notify('hdj_push', $1)", [String(early)])
+  const later = await app.push.publish('entry.created', { entry: { id: 2 } })
+  t.ok(later > early, 'our id is the later one')
+  await new Promise((resolve) => setTimeout(resolve, 80))
+  await other.query('commit')
+  await ws.next('entry.created', (f) => f.id === later)
+  const order = ws.frames.filter((f) => f.type === 'entry.created').map((f) => f.id)
+  t.same(order, [early, later], 'the screen got the earlier id first although it was committed last')
+
+  // a transaction that rolls back leaves a hole: the next message waits only briefly
+  await other.query('begin')
+  await other.query(`insert into push_message (type, payload) values ('entry.created', '{"entry":{"id":3}}')`)
+  const after = await app.push.publish('entry.created', { entry: { id: 4 } })
+  await other.query('rollback')
+  const t0 = Date.now()
+  await ws.next('entry.created', (f) => f.id === after, 3000)
+  t.ok(Date.now() - t0 < 1500, 'the message after a rolled-back id arrives within the hold time')
+})
