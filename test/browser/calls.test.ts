@@ -15,7 +15,7 @@ import { createCalendarService } from '../../src/services/calendar.service.js'
 import { usersRepository } from '../../src/db/users.repository.js'
 import { hashPassword } from '../../src/auth/passwords.js'
 import { startTelephony, type Telephony } from '../../src/pipeline.js'
-import { AmiSimulator, FIXTURES_DIR } from '../../src/ami/simulator.js'
+import { AmiSimulator, FIXTURES_DIR, loadTranscript } from '../../src/ami/simulator.js'
 import { parseAmiUrl } from '../../src/config.js'
 import { TEST_PASSWORD } from '../helpers/app.js'
 import { TEST_DATABASE_URL } from '../helpers/db.js'
@@ -72,9 +72,13 @@ if (CHROMIUM === undefined) {
     t.pass('the PBX is shown connected')
 
     // +79123456789 calls; 101 and 102 ring; 101 answers after ~2.4 s; the caller hangs up after ~3 s of talk
-    const playing = sim.play('answered', { speed: 1 })
+    const answered = loadTranscript('answered')
+    const ringsAfterMs = answered.blocks.find((bl) => bl.head.includes('DialBegin'))!.t - answered.blocks[0]!.t
+    const started = Date.now()
+    const playing = sim.play(answered, { speed: 1 })
     await Promise.all([popup(a).waitFor({ timeout: 5000 }), popup(b).waitFor({ timeout: 5000 })])
-    t.pass('both specialists see the call pop up')
+    const late = Date.now() - started - ringsAfterMs
+    t.ok(late < 1000, `both specialists see the call pop up within a second of the ring (${Math.round(late)} ms after the PBX rang the phones)`)
     t.match(await popup(a).getByTestId('popup-number').textContent(), /\+7 \(912\) 345-67-89/, 'the caller\'s number')
     await screenshot(a, 'call-popup')
     await popup(b).getByTestId('taken').waitFor({ timeout: 5000 })
