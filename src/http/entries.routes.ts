@@ -274,6 +274,19 @@ export const entriesRoutes: FastifyPluginAsyncTypebox<EntriesRoutesOptions> = as
     return entryView(e, clock())
   })
 
+  app.get('/api/entries/by-number/:year/:number', {
+    schema: {
+      tags,
+      summary: 'An entry by its printed number, e.g. 2026-153 (as in an e-mail subject tag)',
+      params: Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2200 }), number: Id }),
+      response: withErrors({ 200: EntrySchema })
+    }
+  }, async (req) => {
+    const e = await journal.byNumber(req.params.year, req.params.number)
+    if (e === undefined) throw httpError(404, 'ENTRY_NOT_FOUND', `no journal entry № ${formatNumber(req.params.year, req.params.number)}`)
+    return entryView(e, clock())
+  })
+
   app.patch('/api/entries/:id', {
     schema: { tags, summary: 'Edit the columns of a draft or an open entry (not a closed or annulled one)', params: IdParams, body: PatchBody, response: withErrors({ 200: EntrySchema }) }
   }, async (req) => answer(await journal.update(req.params.id, req.body as EntryFields, actor(req))))

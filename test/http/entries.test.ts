@@ -44,6 +44,8 @@ t.test('entries API: the journal through the API, from organization to closed en
   t.equal(first.status, 200, 'registered')
   t.match(first.body, { draft: false, year: 2026, number: 1, numberLabel: '2026-1', registeredOn: '2026-03-02', status: 'in_progress', registeredBy: users.specialist.id, dueAt: '2026-03-10T12:00:00.000Z', overdue: false }, 'number 1, today, «В работе», due in 5 working days')
   t.equal((await call('POST', `/api/entries/${draft.body.id}/register`)).body.code, 'ALREADY_REGISTERED', 'registering twice is refused')
+  t.equal((await call('GET', '/api/entries/by-number/2026/1')).body.id, draft.body.id, 'found by its printed number')
+  t.equal((await call('GET', '/api/entries/by-number/2026/7')).body.code, 'ENTRY_NOT_FOUND', 'an unused number is 404')
 
   // an Ошибка: agreement, developer, resolution, closing
   const err = await call('POST', '/api/entries', { channel: 'email', callerEmail: 'petrova@school5.ru', type: 'error', description: 'Ошибка 500 при выгрузке сертификатов', organizationId: org.body.id, contactText: 'Петрова О. И.', module: 'paid_services' })
