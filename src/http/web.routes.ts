@@ -12,6 +12,9 @@ export interface WebRoutesOptions {
 
 const NOT_SPA = /^\/(api|ws|health|vendor)(\/|$)/
 
+// The page loads only its own files and talks only to its own origin (the journal holds personal data)
+const CSP = "default-src 'self'; img-src 'self' data:; media-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
 export async function webRoutes (app: FastifyInstance, opts: WebRoutesOptions): Promise<void> {
   const webDir = path.join(opts.root, 'src', 'web')
   const preactDir = path.join(opts.root, 'node_modules', 'htm', 'preact')
@@ -33,7 +36,13 @@ export async function webRoutes (app: FastifyInstance, opts: WebRoutesOptions): 
   const spa = async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const p = req.url.split('?')[0] ?? '/'
     if (NOT_SPA.test(p) || path.extname(p) !== '') return await reply.callNotFound() as unknown as FastifyReply
-    return await reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').sendFile('index.html', webDir)
+    return await reply
+      .header('cache-control', 'no-cache')
+      .header('content-security-policy', CSP)
+      .header('x-content-type-options', 'nosniff')
+      .header('referrer-policy', 'same-origin')
+      .type('text/html; charset=utf-8')
+      .sendFile('index.html', webDir)
   }
   app.get('/', { schema: { hide: true } }, spa)
   app.get('/*', { schema: { hide: true } }, spa)
