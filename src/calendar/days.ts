@@ -8,7 +8,26 @@ export function yearCalendar (year: number, cal: WorkCalendar): YearCalendar {
   return cal.years.get(year) ?? provisionalYear(year)
 }
 
+// A WorkCalendar is never changed once built (the service builds a new one on every edit), so a
+// day resolved once stays right for that calendar: deadlines and working time ask for the same
+// few days over and over, and luxon's zone arithmetic is the cost of a question.
+const dayCache = new WeakMap<WorkCalendar, Map<IsoDate, Day>>()
+const intervalCache = new WeakMap<WorkCalendar, Map<IsoDate, Interval[]>>()
+
+function cacheOf<V> (caches: WeakMap<WorkCalendar, Map<IsoDate, V>>, cal: WorkCalendar): Map<IsoDate, V> {
+  let m = caches.get(cal)
+  if (m === undefined) caches.set(cal, m = new Map())
+  return m
+}
+
 export function describeDay (date: IsoDate, cal: WorkCalendar): Day {
+  const days = cacheOf(dayCache, cal)
+  let day = days.get(date)
+  if (day === undefined) days.set(date, day = resolveDay(date, cal))
+  return day
+}
+
+function resolveDay (date: IsoDate, cal: WorkCalendar): Day {
   const local = localDate(date, cal)
   const weekday = local.weekday as Weekday
   const year = yearCalendar(local.year, cal)
@@ -53,7 +72,8 @@ export function dateOf (at: DateTime, cal: WorkCalendar): IsoDate {
 }
 
 export function addDays (date: IsoDate, days: number): IsoDate {
-  return DateTime.fromISO(date, { zone: 'UTC' }).plus({ days }).toISODate()!
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number]
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10)
 }
 
 /** An instant at a local minute of a date (wall time, so DST-safe). */
@@ -67,7 +87,10 @@ export interface Interval { start: DateTime, end: DateTime }
 
 /** The open periods of a date as instants. */
 export function openIntervals (date: IsoDate, cal: WorkCalendar): Interval[] {
-  return intervalsOf(describeDay(date, cal), cal)
+  const cache = cacheOf(intervalCache, cal)
+  let intervals = cache.get(date)
+  if (intervals === undefined) cache.set(date, intervals = intervalsOf(describeDay(date, cal), cal))
+  return intervals
 }
 
 export function intervalsOf (day: Day, cal: WorkCalendar): Interval[] {
