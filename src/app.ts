@@ -87,7 +87,10 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { db, amiStatus: deps.amiStatus ?? (() => 'disabled') })
   await app.register(authRoutes, { users, clock, sessionTtlMs, cookieSecure: config.cookieSecure, loginRateLimit: config.loginRateLimit })
   await app.register(usersRoutes, { users, clock })
-  const push = deps.push ?? await startPushHub({ database, users, clock, log: app.log.child({ module: 'push' }) })
+  const push = deps.push ?? await startPushHub({
+    database, users, clock, log: app.log.child({ module: 'push' }),
+    sessionAlive: async (token) => (await users.touchSession(token, clock(), sessionTtlMs)) !== undefined
+  })
   if (deps.push === undefined) app.addHook('onClose', async () => { await push.close() })
   app.decorate('push', push)
   await app.register(wsRoutes, { hub: push })

@@ -18,6 +18,6 @@ export const wsRoutes: FastifyPluginAsyncTypebox<WsRoutesOptions> = async (app, 
       })
     }
   }, (socket, req) => {
-    hub.connect(socket, currentUser(req), req.query.since)
+    hub.connect(socket, currentUser(req), req.query.since, req.sessionToken)
   })
 }

@@ -35,6 +35,11 @@ export interface PushHubOptions {
   retentionMs?: number
   /** Caller identification from earlier entries, for call.ringing when the publisher gave none. */
   identifyCaller?: (number: string) => Promise<CallerView | null>
+  /**
+   * Is the session behind a socket still valid (not logged out, expired, or its user disabled)?
+   * Checked every heartbeat; a socket whose session ended is closed with SESSION_ENDED_CODE.
+   */
+  sessionAlive?: (token: string) => Promise<boolean>
   /** At most this many messages are replayed to one reconnecting socket (more → gap: true). */
   maxReplay?: number
 }
@@ -58,12 +63,15 @@ interface Client {
   alive: boolean
   queue: Promise<void>
   sent: Set<number>
+  sessionToken: string | null
 }
 
 const OPEN = 1
 const MAX_BUFFERED = 4 * 1024 * 1024
 const RECENT = 2000
 const HOLD_MS = 250
+/** Close code for a socket whose session was logged out, expired or disabled: log in again. */
+export const SESSION_ENDED_CODE = 4401
 /** A call with no message for this long is not "in progress" any more (its end was lost). */
 const CALL_STALE_MS = 12 * 3600_000
 
@@ -164,8 +172,8 @@ export class PushHub {
   }
 
   /** Takes a logged-in socket: replays what it missed after `since`, then hello, then live messages. */
-  connect (socket: WebSocket, user: User, since?: number): void {
-    const client: Client = { socket, user, alive: true, queue: Promise.resolve(), sent: new Set() }
+  connect (socket: WebSocket, user: User, since?: number, sessionToken: string | null = null): void {
+    const client: Client = { socket, user, alive: true, queue: Promise.resolve(), sent: new Set(), sessionToken }
     this.clients.add(client)
     socket.on('pong', () => { client.alive = true })
     socket.on('message', (data, isBinary) => {
@@ -379,6 +387,24 @@ export class PushHub {
     await this.publish('presence', { specialists: await this.presence() })
   }
 
+  /** Logged out, expired or disabled meanwhile (on any instance): that screen gets no more calls. */
+  private async closeEndedSessions (): Promise<void> {
+    const check = this.opts.sessionAlive
+    if (check === undefined) return
+    const byToken = new Map<string, Client[]>()
+    for (const c of this.clients) {
+      if (c.sessionToken === null) continue
+      byToken.set(c.sessionToken, [...(byToken.get(c.sessionToken) ?? []), c])
+    }
+    for (const [token, clients] of byToken) {
+      if (await check(token)) continue
+      for (const c of clients) {
+        this.opts.log.info({ userId: c.user.id }, 'push: the session ended, closing its socket')
+        c.socket.close(SESSION_ENDED_CODE, 'session ended')
+      }
+    }
+  }
+
   /** Heartbeat: ping sockets and drop the silent ones; keep presence fresh; prune the log. */
   private async tick (): Promise<void> {
     for (const c of this.clients) {
@@ -393,6 +419,7 @@ export class PushHub {
     if (this.housekeeping) return // the previous tick's queries are still running
     this.housekeeping = true
     try {
+      await this.closeEndedSessions()
       const now = this.opts.clock()
       await this.repo.refreshPresence(this.instanceId, now)
       const expired = await this.repo.expirePresence(new Date(now.getTime() - this.presenceTtlMs))

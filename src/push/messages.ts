@@ -33,7 +33,8 @@
 //   presence      { specialists: PresenceView[] }   the full list, replace yours
 // `entry` / `draft` have the shape of GET /api/entries/:id (the journal API), `draft` may be null.
 // The server pings every ~25 s; browsers answer pings by themselves. When the socket closes,
-// reconnect with backoff and ?since=<largest id seen>. Client → server frames other than
+// reconnect with backoff and ?since=<largest id seen>; close code 4401 means the session ended
+// (logged out elsewhere, expired, user disabled): show the log-in screen instead. Client → server frames other than
 // `resume` are ignored.
 // ────────────────────────────────────────────────────────────────────────────────────────────────
 import type { Call } from '../calls/call.js'

@@ -2,7 +2,7 @@ import t from 'tap'
 import type { Call } from '../../src/calls/call.js'
 import { pushRepository } from '../../src/db/push.repository.js'
 import { usersRepository } from '../../src/db/users.repository.js'
-import { startPushHub } from '../../src/push/hub.js'
+import { startPushHub, SESSION_ENDED_CODE } from '../../src/push/hub.js'
 import { testApp } from '../helpers/app.js'
 import { testDatabase } from '../helpers/db.js'
 import { connectWs, upgradeContext } from '../helpers/ws.js'
@@ -155,3 +155,26 @@ t.test('ws: a socket that does not answer pings is dropped, a live one stays', a
 })
 
 const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} }
+
+t.test('ws: a socket whose session is logged out is closed with 4401, others stay', async (t) => {
+  const database = await testDatabase(t)
+  const users = usersRepository(database.db)
+  const hub = await startPushHub({
+    database, users, clock: () => new Date(), log: silent, heartbeatMs: 250,
+    sessionAlive: async (token) => (await users.touchSession(token, new Date(), 3600_000)) !== undefined
+  })
+  t.teardown(async () => { await hub.close() })
+  const { app, as } = await testApp(t, { database, push: hub })
+  const leaving = await as('specialist')
+  const staying = await as('specialist')
+  const a = await connectWs(app, '/ws', leaving)
+  const b = await connectWs(app, '/ws', staying)
+  t.teardown(b.close)
+  await a.next('hello')
+  await b.next('hello')
+  const out = await app.inject({ method: 'POST', url: '/api/auth/logout', headers: leaving })
+  t.equal(out.statusCode, 204, 'one session logs out')
+  t.equal(await a.closed, SESSION_ENDED_CODE, 'its socket is closed with the session-ended code')
+  await new Promise((resolve) => setTimeout(resolve, 600))
+  t.equal(b.socket.readyState, 1, 'the other session of the same user keeps its socket')
+})
