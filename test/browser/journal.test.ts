@@ -96,6 +96,21 @@ if (CHROMIUM === undefined) {
     t.match(cells[7], /Решен/, 'Статус решения запроса')
     t.match(cells[8], /\d\d\.\d\d\.\d{4}/, 'Дата решения запроса')
 
+    // sorting and filters, kept in the address
+    await page.goto('/journal')
+    const numbers = async (): Promise<string[]> => await page.getByTestId('journal-table').locator('tbody tr[data-entry-id] td:nth-child(2)').allTextContents()
+    await page.waitForFunction('document.querySelectorAll(\'[data-testid="journal-table"] tbody tr[data-entry-id]\').length === 2')
+    await page.getByRole('columnheader', { name: /№ п\/п/ }).click()
+    await page.waitForURL(/sort=number&order=desc/)
+    await page.getByRole('columnheader', { name: /№ п\/п/ }).click()
+    await page.waitForURL(/sort=number&order=asc/)
+    await page.waitForFunction('document.querySelector(\'[data-testid="journal-table"] tbody tr[data-entry-id] td:nth-child(2)\')?.textContent.endsWith("-1")')
+    t.match((await numbers()).join(' '), /^\d{4}-1 \d{4}-2$/, 'sorted by № ascending')
+    await page.getByRole('combobox').filter({ hasText: 'Все типы' }).selectOption('error')
+    await page.waitForURL(/type=error/)
+    await page.waitForFunction('document.querySelectorAll(\'[data-testid="journal-table"] tbody tr[data-entry-id]\').length === 1')
+    t.match((await numbers()).join(' '), /^\d{4}-2$/, 'the type filter leaves the Ошибка')
+
     // overdue: highlighted, and the filter shows only those
     await page.goto('/journal')
     await page.locator('tr.overdue').first().waitFor()
