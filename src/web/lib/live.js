@@ -54,10 +54,11 @@ export function createLive ({ url = defaultUrl(), WebSocketImpl = globalThis.Web
       }
       dispatch(msg)
     }
-    sock.onclose = () => {
+    sock.onclose = (ev) => {
       if (ws !== sock) return
       ws = null
-      dispatch({ type: opened ? 'live.closed' : 'live.failed' })
+      // never opened (upgrade refused) or 4401 (the session ended): the app checks the session
+      dispatch({ type: opened && ev.code !== 4401 ? 'live.closed' : 'live.failed', code: ev.code })
       scheduleReconnect()
     }
     sock.onerror = () => { /* onclose follows */ }
