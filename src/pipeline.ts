@@ -3,7 +3,7 @@
 // (re)connect and the events that follow it never interleave.
 import { AmiClient, type AmiClientOptions, type AmiEndpoint, type AmiLogger } from './ami/client.js'
 import { startPbxStateWriter } from './ami/pbx-state.js'
-import type { Database } from './db/database.js'
+import type { Database, Db } from './db/database.js'
 import { callsRepository } from './db/calls.repository.js'
 import { journalRepository } from './db/journal.repository.js'
 import { organizationsRepository } from './db/organizations.repository.js'
@@ -15,8 +15,7 @@ import { aliveCalls, normalize, statusVariables, DECISION_VARIABLE, RECORDING_VA
 import { step } from './calls/step.js'
 import type { Call, CallEffect, CallEvent } from './calls/call.js'
 import type { CallsRepository } from './db/calls.repository.js'
-import type { JournalRepository, NewDraft } from './db/journal.repository.js'
-import type { OrganizationsRepository } from './db/organizations.repository.js'
+import type { JournalRepositoryOptions, NewDraft } from './db/journal.repository.js'
 
 /** A journal entry as the realtime layer forwards it (the journal's Entry). */
 export type DraftEntry = { id: number } & Record<string, unknown>
@@ -35,7 +34,11 @@ export interface CallMessage {
 
 /** The journal side of a call: drafts. journalDraftPort() implements it over the journal repository. */
 export interface DraftPort {
-  /** Opens a draft entry (channel phone, contact = the caller as known, else the number) for a call in hours. */
+  /**
+   * Opens the draft entry of a stored call in hours (channel phone, contact = the caller as known,
+   * else the number) and links it to the call row; returns the linked one if there is one already
+   * (then without `entry`).
+   */
   openDraft: (input: { linkedId: string, callerNumber: string | null, at: Date }) => Promise<{ entryId: number, entry?: DraftEntry }>
   /** The specialist who answered gets the draft. */
   assign: (entryId: number, userId: number, at: Date) => Promise<DraftEntry | undefined>
@@ -124,12 +127,8 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
       if (known.entryId === null && deps.drafts !== undefined) {
         try {
           const opened = await deps.drafts.openDraft({ linkedId: call.linkedId, callerNumber: call.callerNumber, at: call.arrivedAt })
-          if (await calls.linkEntry(call.linkedId, opened.entryId)) {
-            known.entryId = opened.entryId
-            entry = opened.entry
-          } else {
-            known.entryId = (await calls.byLinkedId(call.linkedId))?.entryId ?? null
-          }
+          known.entryId = opened.entryId
+          entry = opened.entry
           log.info({ ...clog, entryId: known.entryId, caller: call.callerNumber }, 'call ringing: draft opened')
         } catch (err) {
           log.error({ ...clog, err }, 'call ringing: the draft could not be opened')
@@ -215,14 +214,23 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
   return pipeline
 }
 
-/** The DraftPort over the journal's repositories: drafts in journal_entry, callers from contacts and earlier entries. */
-export function journalDraftPort (journal: Pick<JournalRepository, 'createDraft' | 'assign' | 'byCallerNumber'>, organizations: Pick<OrganizationsRepository, 'findByPhone'>): DraftPort {
+/**
+ * The DraftPort over the journal's repositories. Opening a draft and linking it to the call row
+ * happen in one transaction with the call row locked: a replay, a reconnect or a crash between
+ * the two can never leave a second draft for one call.
+ */
+export function journalDraftPort (db: Db, journalOptions: JournalRepositoryOptions = {}): DraftPort {
   return {
-    openDraft: async ({ linkedId, callerNumber, at }) => {
+    openDraft: async ({ linkedId, callerNumber, at }) => await db.transaction().execute(async (trx) => {
+      const calls = callsRepository(trx)
+      const existing = await calls.lockForDraft(linkedId)
+      if (existing === undefined) throw new Error(`call ${linkedId} is not stored`)
+      if (existing !== null) return { entryId: existing }
+      const journal = journalRepository(trx, journalOptions)
       const fields: NewDraft = { channel: 'phone', callerNumber, callId: linkedId }
       if (callerNumber !== null) {
         // the caller as known: a directory contact with this phone, else the latest entry from it
-        const [contact] = await organizations.findByPhone(callerNumber)
+        const [contact] = await organizationsRepository(trx).findByPhone(callerNumber)
         if (contact !== undefined) {
           fields.contactId = contact.id
           if (contact.organizationId !== null) fields.organizationId = contact.organizationId
@@ -237,10 +245,11 @@ export function journalDraftPort (journal: Pick<JournalRepository, 'createDraft'
         }
       }
       const entry = await journal.createDraft(fields, { by: null, at })
+      await calls.linkEntry(linkedId, entry.id)
       return { entryId: entry.id, entry: { ...entry } }
-    },
+    }),
     assign: async (entryId, userId, at) => {
-      const r = await journal.assign(entryId, userId, { by: null, at })
+      const r = await journalRepository(db, journalOptions).assign(entryId, userId, { by: null, at })
       if (!r.ok) throw new Error(`${r.code}: ${r.message}`)
       return { ...r.entry }
     }
@@ -280,7 +289,7 @@ export function startTelephony (deps: TelephonyDeps): Telephony {
   const pipeline = createPipeline({
     calls: callsRepository(db),
     users: usersRepository(db),
-    drafts: journalDraftPort(journalRepository(db, { currentCalendar: () => deps.calendar.current(), clock: deps.clock }), organizationsRepository(db)),
+    drafts: journalDraftPort(db, { currentCalendar: () => deps.calendar.current(), clock: deps.clock }),
     helpdeskDid: deps.helpdeskDid,
     clock: deps.clock,
     log: deps.log,

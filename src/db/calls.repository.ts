@@ -142,6 +142,15 @@ export function callsRepository (db: Db) {
     open: async (): Promise<StoredCall[]> =>
       (await db.selectFrom('call').selectAll().where('ended_at', 'is', null).orderBy('arrived_at').execute()).map(toStored),
 
+    /**
+     * Locks the call row (inside a transaction) and returns its draft's id: null when it has none
+     * yet, undefined when there is no such call.
+     */
+    lockForDraft: async (linkedId: string): Promise<number | null | undefined> => {
+      const row = await db.selectFrom('call').select('entry_id').where('linked_id', '=', linkedId).forUpdate().executeTakeFirst()
+      return row === undefined ? undefined : row.entry_id === null ? null : Number(row.entry_id)
+    },
+
     /** Links the draft; false when the call already has one (the first link wins). */
     linkEntry: async (linkedId: string, entryId: number): Promise<boolean> => {
       const r = await db.updateTable('call').set({ entry_id: entryId, updated_at: new Date() })

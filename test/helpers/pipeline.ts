@@ -1,8 +1,6 @@
 // The whole AMI path on a real database: simulator → TCP → AmiClient → pipeline → call table + drafts.
 import type { Test } from 'tap'
 import { createPipeline, journalDraftPort, type CallMessage, type DraftPort, type Pipeline } from '../../src/pipeline.js'
-import { journalRepository } from '../../src/db/journal.repository.js'
-import { organizationsRepository } from '../../src/db/organizations.repository.js'
 import { callsRepository, type CallsRepository } from '../../src/db/calls.repository.js'
 import { usersRepository, type User } from '../../src/db/users.repository.js'
 import type { Database } from '../../src/db/database.js'
@@ -11,24 +9,6 @@ import { client, memoryLogger, DID } from './ami.js'
 import type { AmiClient } from '../../src/ami/client.js'
 
 export interface FakeDraft { entryId: number, linkedId: string | null, callerNumber: string | null, assignedTo: number | null, contactText?: string | null, channel?: string }
-
-/** Drafts kept in memory: what the pipeline asked the journal to do. */
-export function memoryDrafts (): DraftPort & { drafts: FakeDraft[] } {
-  const drafts: FakeDraft[] = []
-  return {
-    drafts,
-    openDraft: async ({ linkedId, callerNumber }) => {
-      const entryId = 1000 + drafts.length
-      drafts.push({ entryId, linkedId, callerNumber, assignedTo: null })
-      return { entryId }
-    },
-    assign: async (entryId, userId) => {
-      const d = drafts.find((x) => x.entryId === entryId)
-      if (d !== undefined) d.assignedTo = userId
-      return d === undefined ? undefined : { id: d.entryId }
-    }
-  }
-}
 
 export interface Service {
   client: AmiClient & { logs: ReturnType<typeof memoryLogger> }
@@ -48,15 +28,14 @@ export interface Stack {
   service: (url: string) => Service
 }
 
-export async function stack (t: Test, drafts?: DraftPort): Promise<Stack> {
+export async function stack (t: Test): Promise<Stack> {
   const database = await testDatabase(t)
   const users = usersRepository(database.db)
   const s101 = await users.create({ username: 'ivanova', fullName: 'Иванова Анна Сергеевна', passwordHash: 'x', role: 'specialist', extension: '101' })
   const s102 = await users.create({ username: 'smirnov', fullName: 'Смирнов Павел Андреевич', passwordHash: 'x', role: 'specialist', extension: '102' })
   const calls = callsRepository(database.db)
-  const port = drafts ?? journalDraftPort(journalRepository(database.db), organizationsRepository(database.db))
+  const port = journalDraftPort(database.db)
   const listDrafts = async (): Promise<FakeDraft[]> => {
-    if (drafts !== undefined) return (drafts as { drafts?: FakeDraft[] }).drafts ?? []
     const rows = await database.db.selectFrom('journal_entry').leftJoin('call', 'call.entry_id', 'journal_entry.id')
       .select(['journal_entry.id', 'call.linked_id', 'journal_entry.caller_number', 'journal_entry.assigned_to', 'journal_entry.contact_text', 'journal_entry.channel'])
       .orderBy('journal_entry.id').execute()
