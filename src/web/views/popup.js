@@ -182,7 +182,7 @@ function Popup ({ c, now }) {
   let state
   if (c.state === 'ringing') state = html`<span class="pill warn blink">Звонит${since !== null ? ` · ${duration(since)}` : ''}</span>`
   else if (c.state === 'answered' && c.mine) state = html`<span class="pill ok">Вы приняли звонок</span>`
-  else if (c.state === 'answered') state = html`<span class="pill off" data-testid="taken">Принят: ${c.answeredBy?.name ?? (c.answeredBy?.extension ? `доб. ${c.answeredBy.extension}` : 'другой специалист')}</span>`
+  else if (c.state === 'answered') state = html`<span class="pill off">принят</span>`
   else if (c.state === 'missed') state = html`<span class="pill bad">перезвонить</span>`
   else state = html`<span class="pill off">Разговор завершён</span>`
   const open = c.caller?.openEntries ?? []
@@ -193,6 +193,7 @@ function Popup ({ c, now }) {
       <button class="close" title="Скрыть (Esc)" aria-label="Скрыть" onClick=${() => dismiss(c.id)}>×</button>
     </header>
     <div class="number" data-testid="popup-number">${phone(c.number) || 'Номер скрыт'}</div>
+    ${c.state === 'answered' && !c.mine && html`<div class="taken" data-testid="taken">Звонок принял(а): <b>${c.answeredBy?.name ?? 'другой специалист'}</b>${c.answeredBy?.extension ? ` (доб. ${c.answeredBy.extension})` : ''}</div>`}
     ${c.caller?.name
       ? html`<div class="caller" data-testid="popup-caller"><b>${c.caller.name}</b>${c.caller.organization ? html`<div>${c.caller.organization}</div>` : ''}</div>`
       : html`<div class="caller muted" data-testid="popup-caller">${c.caller?.organization ?? 'Новый абонент: ранее не обращался'}</div>`}
