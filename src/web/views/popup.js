@@ -170,9 +170,6 @@ export function trackCalls (live) {
   })
 }
 
-/** For the browser tests: the popups' models. */
-window.__calls = calls
-
 function visible () {
   return [...calls.values()].filter((c) => !c.dismissed).sort((a, b) => (b.receivedAt ?? 0) - (a.receivedAt ?? 0))
 }
