@@ -38,6 +38,8 @@ export interface CallLogQuery {
   from?: Date
   to?: Date
   outcome?: CallOutcome
+  /** the call(s) of one journal entry */
+  entryId?: number
   limit?: number
 }
 
@@ -171,6 +173,7 @@ export function callsRepository (db: Db) {
         .$if(q.from !== undefined, (qb) => qb.where('call.arrived_at', '>=', q.from!))
         .$if(q.to !== undefined, (qb) => qb.where('call.arrived_at', '<', q.to!))
         .$if(q.outcome !== undefined, (qb) => qb.where('call.outcome', '=', q.outcome!))
+        .$if(q.entryId !== undefined, (qb) => qb.where('call.entry_id', '=', q.entryId!))
         .orderBy('call.arrived_at', 'desc').orderBy('call.id', 'desc')
         .limit(q.limit ?? 1000)
         .execute()

@@ -51,6 +51,7 @@ const CallLogQuery = Type.Object({
   from: Type.Optional(DateOrDateTime),
   to: Type.Optional(DateOrDateTime),
   outcome: Type.Optional(Outcome),
+  entryId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647, description: 'only the calls of this journal entry' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 1000 }))
 }, { additionalProperties: false })
 
@@ -71,7 +72,7 @@ export const callsRoutes: FastifyPluginAsyncTypebox<CallsRoutesOptions> = async 
   app.get('/api/calls', {
     schema: {
       tags: ['calls'],
-      summary: 'The call log, newest first: every call to the helpdesk number, rejected ones included',
+      summary: 'The call log, newest first: every call to the helpdesk number, rejected ones included (?entryId= for one entry\'s calls)',
       querystring: CallLogQuery,
       response: { 200: Type.Object({ items: Type.Array(CallLogItemSchema), from: NullableDateTimeOut, to: NullableDateTimeOut }) }
     }
@@ -81,7 +82,7 @@ export const callsRoutes: FastifyPluginAsyncTypebox<CallsRoutesOptions> = async 
     if (from !== undefined && to !== undefined && from.getTime() >= to.getTime()) {
       throw httpError(400, 'INVALID_PERIOD', '"from" must be before "to"')
     }
-    const items = await calls.list({ from, to, outcome: req.query.outcome, limit: req.query.limit })
+    const items = await calls.list({ from, to, outcome: req.query.outcome, entryId: req.query.entryId, limit: req.query.limit })
     return { items, from: from ?? null, to: to ?? null }
   })
 

@@ -51,7 +51,7 @@ async function setup (t: Test) {
 }
 
 t.test('calls API: the call log with the issue\'s fields, filtered by period and outcome', async (t) => {
-  const { app, as, answered, rejected, users } = await setup(t)
+  const { app, as, answered, rejected, users, calls } = await setup(t)
   const headers = await as('auditor')
   const all = await app.inject({ method: 'GET', url: '/api/calls', headers })
   t.equal(all.statusCode, 200, 'any logged-in user reads the call log')
@@ -78,6 +78,9 @@ t.test('calls API: the call log with the issue\'s fields, filtered by period and
   const instant = await app.inject({ method: 'GET', url: '/api/calls?from=2026-12-01T07:00:00Z&to=2026-12-01T08:00:00Z', headers })
   t.same(instant.json().items.map((i: { id: number }) => i.id), [rejected.id], 'filtered by instants')
 
+  await calls.linkEntry(base.linkedId, 77)
+  const ofEntry = await app.inject({ method: 'GET', url: '/api/calls?entryId=77', headers })
+  t.same(ofEntry.json().items.map((i: { id: number }) => i.id), [answered.id], 'filtered by journal entry')
   const bad = await app.inject({ method: 'GET', url: '/api/calls?outcome=maybe', headers })
   t.equal(bad.statusCode, 400, 'an unknown outcome is a 400')
   const badDate = await app.inject({ method: 'GET', url: '/api/calls?from=2026-13-45', headers })
