@@ -45,7 +45,7 @@ export function register (e: Entry, input: RegisterInput): Decision {
   if (missing.length > 0) {
     return refuse('DRAFT_INCOMPLETE', `the draft cannot be registered without: ${missing.map((f) => FIELD_NAMES[f]).join(', ')}`, { missing })
   }
-  const registeredOn = registrationDate(DateTime.fromJSDate(input.at), input.cal)
+  const registeredOn = registrationDate(DateTime.fromJSDate(receivedAt(e, input.at)), input.cal)
   const set: EntrySet = {
     registeredOn,
     year: Number(registeredOn.slice(0, 4)),
@@ -57,6 +57,15 @@ export function register (e: Entry, input: RegisterInput): Decision {
   }
   if (needsAgreement(e.type) && e.agreement === null) set.agreement = pendingAgreement()
   return { ok: true, set, history: diff(e, set, 'registered'), assignNumber: true }
+}
+
+/**
+ * When the request came in, which fixes its registration date (reg. 3.3). A call's draft is opened
+ * by the PBX (no author) as the call arrives: a call taken at 16:55 and registered at 17:05 belongs
+ * to that day, and a missed call registered on the call-back keeps the day it came in.
+ */
+export function receivedAt (e: Entry, registeringAt: Date): Date {
+  return e.channel === 'phone' && e.createdBy === null ? e.createdAt : registeringAt
 }
 
 const pendingAgreement = (): Agreement => ({ state: 'pending', by: null, at: null, comment: null, recordedBy: null })

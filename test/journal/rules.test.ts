@@ -57,6 +57,27 @@ t.test('register: date, year, status, due date and agreement', async (t) => {
   t.equal(formatNumber(2026, 153), '2026-153', 'the printed number')
 })
 
+t.test('register: a call’s draft is dated by the call, not by the click', async (t) => {
+  const cases = [
+    // [title, call arrived (draft opened by the PBX), registered at, registeredOn]
+    ['taken at 16:55, registered at 17:05 the same day', '2026-03-02T16:55:00+05:00', '2026-03-02T17:05:00+05:00', '2026-03-02'],
+    ['a missed call on Friday, registered on Monday\'s call-back', '2026-03-13T15:00:00+05:00', '2026-03-16T09:30:00+05:00', '2026-03-13'],
+    ['at lunch, registered after it', '2026-03-02T12:45:00+05:00', '2026-03-02T13:40:00+05:00', '2026-03-02']
+  ] as const
+  for (const [title, arrived, clicked, on] of cases) {
+    const d = register(draft({ createdBy: null, createdAt: at(arrived) }), { at: at(clicked), by: 5, cal })
+    t.ok(d.ok, `${title}: registered`)
+    if (d.ok) {
+      t.equal(d.set.registeredOn, on, `${title}: the call's day`)
+      t.same(d.set.registeredAt, at(clicked), `${title}: the moment of registration is still recorded`)
+    }
+  }
+  const byHand = register(draft({ createdBy: 4, createdAt: at('2026-03-02T16:55:00+05:00') }), { at: at('2026-03-02T17:05:00+05:00'), by: 5, cal })
+  t.equal(byHand.ok && byHand.set.registeredOn, '2026-03-03', 'a draft a specialist typed in is dated when registered')
+  const mail = register(draft({ channel: 'email', createdBy: null, createdAt: at('2026-03-02T16:55:00+05:00') }), { at: at('2026-03-02T17:05:00+05:00'), by: 5, cal })
+  t.equal(mail.ok && mail.set.registeredOn, '2026-03-03', 'an e-mail is dated when registered (after hours → next working day)')
+})
+
 t.test('updateFields: edits, refusals and the history', async (t) => {
   const cases = [
     ['a draft may lose its description', draft(), { description: '' }, 'ok'],
