@@ -20,7 +20,7 @@ import { parseAmiUrl } from '../../src/config.js'
 import { TEST_PASSWORD } from '../helpers/app.js'
 import { TEST_DATABASE_URL } from '../helpers/db.js'
 import { memoryLogger } from '../helpers/ami.js'
-import { CHROMIUM, NO_CHROMIUM, launchBrowser, login, newContext, pageErrors, screenshot, startServer } from '../helpers/browser.js'
+import { CHROMIUM, NO_CHROMIUM, launchBrowser, login, newContext, pageErrors, screenshot, startServer, until } from '../helpers/browser.js'
 
 const popup = (page: Page) => page.locator('[data-testid="call-popup"]')
 const twoInstances = TEST_DATABASE_URL !== undefined && TEST_DATABASE_URL !== ''
@@ -126,7 +126,7 @@ if (CHROMIUM === undefined) {
     await row.getByTestId('play').click()
     const audio = row.getByTestId('recording')
     await audio.waitFor()
-    await a.waitForFunction('document.querySelector(\'[data-testid="recording"]\').readyState >= 1', undefined, { timeout: 5000 })
+    await until('the recording\'s metadata', async () => await audio.evaluate((el) => (el as unknown as { readyState: number }).readyState >= 1))
     const duration = await audio.evaluate((el) => (el as unknown as { duration: number }).duration)
     t.ok(duration > 2.5 && duration < 3.5, `the 3-second recording loaded (${duration} s)`)
     const sought = await audio.evaluate(async (el) => {

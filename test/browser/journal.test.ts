@@ -3,7 +3,7 @@
 // found again by Russian full-text search, overdue entries highlighted and filtered, the history kept.
 import t from 'tap'
 import type { Page } from 'playwright-core'
-import { CHROMIUM, NO_CHROMIUM, launchBrowser, login, newContext, pageErrors, screenshot, startServer } from '../helpers/browser.js'
+import { CHROMIUM, NO_CHROMIUM, launchBrowser, login, newContext, pageErrors, screenshot, startServer, until } from '../helpers/browser.js'
 
 async function apiPost (page: Page, url: string, body: unknown): Promise<{ status: number, json: Record<string, unknown> }> {
   const csrf = (await page.context().cookies()).find((c) => c.name === 'csrf')?.value ?? ''
@@ -99,16 +99,17 @@ if (CHROMIUM === undefined) {
     // sorting and filters, kept in the address
     await page.goto('/journal')
     const numbers = async (): Promise<string[]> => await page.getByTestId('journal-table').locator('tbody tr[data-entry-id] td:nth-child(2)').allTextContents()
-    await page.waitForFunction('document.querySelectorAll(\'[data-testid="journal-table"] tbody tr[data-entry-id]\').length === 2')
+    const listed = page.getByTestId('journal-table').locator('tbody tr[data-entry-id]')
+    await until('two entries listed', async () => await listed.count() === 2)
     await page.getByRole('columnheader', { name: /№ п\/п/ }).click()
     await page.waitForURL(/sort=number&order=desc/)
     await page.getByRole('columnheader', { name: /№ п\/п/ }).click()
     await page.waitForURL(/sort=number&order=asc/)
-    await page.waitForFunction('document.querySelector(\'[data-testid="journal-table"] tbody tr[data-entry-id] td:nth-child(2)\')?.textContent.endsWith("-1")')
+    await until('№ 1 first', async () => (await numbers())[0]?.endsWith('-1') === true)
     t.match((await numbers()).join(' '), /^\d{4}-1 \d{4}-2$/, 'sorted by № ascending')
     await page.getByRole('combobox').filter({ hasText: 'Все типы' }).selectOption('error')
     await page.waitForURL(/type=error/)
-    await page.waitForFunction('document.querySelectorAll(\'[data-testid="journal-table"] tbody tr[data-entry-id]\').length === 1')
+    await until('one entry listed', async () => await listed.count() === 1)
     t.match((await numbers()).join(' '), /^\d{4}-2$/, 'the type filter leaves the Ошибка')
 
     // overdue: highlighted, and the filter shows only those
@@ -118,7 +119,7 @@ if (CHROMIUM === undefined) {
     await screenshot(page, 'journal')
     await page.getByTestId('filter-overdue').check()
     await page.waitForURL(/overdue=1/)
-    await page.waitForFunction('document.querySelectorAll(\'[data-testid="journal-table"] tbody tr[data-entry-id]\').length === 1')
+    await until('only the overdue entry', async () => await page.getByTestId('journal-table').locator('tbody tr[data-entry-id]').count() === 1)
     t.pass('the overdue filter leaves only the overdue entry')
 
     // the deadline extended by a recorded agreement (reg. 3.4.3): no longer overdue

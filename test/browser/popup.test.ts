@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core'
 import type { Call } from '../../src/calls/call.js'
 import { usersRepository } from '../../src/db/users.repository.js'
 import { hashPassword } from '../../src/auth/passwords.js'
-import { CHROMIUM, NO_CHROMIUM, launchBrowser, login, newContext, pageErrors, screenshot, startServer } from '../helpers/browser.js'
+import { CHROMIUM, NO_CHROMIUM, launchBrowser, login, newContext, pageErrors, screenshot, startServer, until } from '../helpers/browser.js'
 import { TEST_PASSWORD } from '../helpers/app.js'
 
 function ringingCall (linkedId: string, callerNumber: string, at = new Date()): Call {
@@ -83,7 +83,7 @@ if (CHROMIUM === undefined) {
     const call = ringingCall('1700000000.31', '79220001122')
     await server.app.push.publishCall({ type: 'call.ringing', call })
     await popup(page, call.linkedId).waitFor({ timeout: 1000 })
-    await page.waitForFunction('window.__notes.length > 0', undefined, { timeout: 2000 })
+    await until('a notification', async () => await page.evaluate('window.__notes.length') as number > 0, 2000)
     const notes = await page.evaluate('window.__notes') as Array<{ title: string, body: string }>
     t.same(notes[0], { title: 'Входящий звонок', body: '+7 (922) 000-11-22' }, 'a system notification while the tab is hidden')
     t.ok(await page.evaluate('window.__beeps') as number > 0, 'a WebAudio ring')

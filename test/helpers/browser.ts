@@ -63,3 +63,15 @@ export async function screenshot (page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file, fullPage: false })
   return file
 }
+
+/**
+ * Polls a condition from the test side. (page.waitForFunction evaluates its predicate with eval in
+ * the page, which the app's Content-Security-Policy rightly refuses.)
+ */
+export async function until (what: string, cond: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const start = Date.now()
+  while (!(await cond())) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
