@@ -4,7 +4,7 @@
 import { AmiClient, type AmiClientOptions, type AmiEndpoint, type AmiLogger } from './ami/client.js'
 import { startPbxStateWriter } from './ami/pbx-state.js'
 import type { Database, Db } from './db/database.js'
-import { callsRepository } from './db/calls.repository.js'
+import { callsRepository, type CallsRepository } from './db/calls.repository.js'
 import { journalRepository } from './db/journal.repository.js'
 import { organizationsRepository } from './db/organizations.repository.js'
 import { usersRepository } from './db/users.repository.js'
@@ -14,7 +14,6 @@ import type { AmiMessage } from './ami/message.js'
 import { aliveCalls, normalize, statusVariables, DECISION_VARIABLE, RECORDING_VARIABLE } from './ami/normalize.js'
 import { step } from './calls/step.js'
 import type { Call, CallEffect, CallEvent } from './calls/call.js'
-import type { CallsRepository } from './db/calls.repository.js'
 import type { JournalRepositoryOptions, NewDraft } from './db/journal.repository.js'
 
 /** A journal entry as the realtime layer forwards it (the journal's Entry). */
@@ -268,6 +267,8 @@ export interface TelephonyDeps {
   /** several instances on one PostgreSQL: only the leader consumes AMI */
   leader?: Pick<LeaderElection, 'onLeader'>
   client?: Partial<AmiClientOptions>
+  /** compare with the PBX's channel list this often even without a reconnect (a missed Hangup); default 15 min */
+  reconcileEveryMs?: number
 }
 
 export interface Telephony {
@@ -299,6 +300,8 @@ export function startTelephony (deps: TelephonyDeps): Telephony {
   })
   pipeline.attach(client)
   const writer = startPbxStateWriter({ ami: client, calendar: deps.calendar, clock: deps.clock, log: deps.log })
+  const periodic = setInterval(() => { if (client.status.state === 'connected') void pipeline.reconcile(client) }, deps.reconcileEveryMs ?? 15 * 60_000)
+  periodic.unref()
   let running = false
   const start = (): void => { running = true; client.start() }
   const stop = async (): Promise<void> => { running = false; await client.stop() }
@@ -309,6 +312,7 @@ export function startTelephony (deps: TelephonyDeps): Telephony {
     client,
     pipeline,
     stop: async () => {
+      clearInterval(periodic)
       writer.stop()
       await stop()
       await pipeline.idle()

@@ -10,9 +10,10 @@ import type { Database } from '../src/db/database.js'
 
 const calendar = { current: defaultCalendar, onChange: () => () => {} }
 
-function telephony (t: Test, database: Database, url: string | undefined) {
+function telephony (t: Test, database: Database, url: string | undefined, reconcileEveryMs?: number) {
   const log = memoryLogger()
   const tel = startTelephony({
+    reconcileEveryMs,
     endpoint: url === undefined ? undefined : parseAmiUrl(url),
     helpdeskDid: '73452290256',
     database,
@@ -62,4 +63,18 @@ t.test('telephony: a replayed scenario reaches the call log API', async (t) => {
   t.ok(items.every((i) => i.entryId !== null), 'each with its draft')
   const entry = await app.inject({ url: `/api/entries/${items[0]!.entryId}`, headers: await as('head') })
   t.equal(entry.statusCode, 200, 'the draft is a journal entry')
+})
+
+t.test('telephony: a periodic reconcile catches what the events missed without a reconnect', async (t) => {
+  const sim = await simulator(t)
+  const database = await testDatabase(t)
+  const { tel } = telephony(t, database, sim.url(), 200)
+  await waitFor('connected', () => tel.status() === 'connected')
+  await tel.pipeline?.idle()
+  sim.channels = [{ Channel: 'PJSIP/trunk-00000001', Uniqueid: '1795869100.1', Linkedid: '1795869100.1', CallerIDNum: '+79001234567', ChannelStateDesc: 'Ring', Context: 'from-trunk', Exten: '73452290256', Seconds: 2, variables: { HD_STATUS: 'open' } }]
+  await waitFor('found by the periodic reconcile', () => tel.pipeline?.tracked().get('1795869100.1')?.state === 'ringing')
+  sim.channels = []
+  await waitFor('ended by the periodic reconcile', () => tel.pipeline?.tracked().get('1795869100.1')?.state === 'ended')
+  t.equal(tel.pipeline?.tracked().get('1795869100.1')?.outcome, 'no-answer', 'a ringing call that vanished unseen ends as not answered')
+  t.equal(sim.connections, 1, 'on the same connection')
 })
