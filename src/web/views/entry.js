@@ -71,7 +71,7 @@ export function EntryView ({ me, id }) {
       entryHistory(id).then((h) => setHistory(itemsOf(h))).catch(() => setHistory([]))
       const linked = e.calls ?? null
       if (Array.isArray(linked)) setCalls(linked)
-      else if (e.channel === 'phone') api('GET', '/api/calls').then((r) => setCalls(itemsOf(r).filter((c) => c.entryId === id))).catch(() => setCalls([]))
+      else if (e.channel === 'phone') api('GET', `/api/calls?entryId=${id}`).then((r) => setCalls(itemsOf(r).filter((c) => c.entryId === id))).catch(() => setCalls([]))
     } catch (err) { setError(err.message) }
   }
   useEffect(() => { void load() }, [id])
