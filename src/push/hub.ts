@@ -163,7 +163,9 @@ export class PushHub {
       const answeredBy: UserRef | null = user === undefined ? null : { userId: user.id, fullName: user.fullName, extension: user.extension }
       payload = { call, answeredBy, ...(draft !== null ? { draft } : {}), ...(push.caller != null ? { caller: push.caller } : {}) }
     } else {
-      payload = { call, missed: push.call.answeredAt === null, ...(draft !== null ? { draft } : {}) }
+      // missed: rang in hours and nobody answered (a call rejected outside hours never rang)
+      const missed = push.call.answeredAt === null && push.call.outcome !== 'rejected'
+      payload = { call, missed, ...(draft !== null ? { draft } : {}) }
     }
     const msg = await this.repo.appendCall(push.type, push.call.linkedId, payload, push.type === 'call.ended', this.opts.clock())
     this.serially(async () => { this.deliver(msg) })
@@ -173,6 +175,7 @@ export class PushHub {
 
   /** Takes a logged-in socket: replays what it missed after `since`, then hello, then live messages. */
   connect (socket: WebSocket, user: User, since?: number, sessionToken: string | null = null): void {
+    if (this.closing) { socket.close(1001, 'server shutting down'); return }
     const client: Client = { socket, user, alive: true, queue: Promise.resolve(), sent: new Set(), sessionToken }
     this.clients.add(client)
     socket.on('pong', () => { client.alive = true })

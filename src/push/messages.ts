@@ -25,8 +25,10 @@
 //                                                   (answeredBy null: an extension of no user)
 //   call.ended    { call, missed, draft? }          the call is over: a taken popup closes, the
 //                                                   answerer keeps the draft open until done;
-//                                                   missed: nobody answered (the draft stays in
-//                                                   the missed calls to call back)
+//                                                   missed: rang and nobody answered (the draft
+//                                                   stays in the missed calls to call back); a
+//                                                   call rejected outside hours only ends
+//                                                   (call.outcome 'rejected', never rang)
 // (draft? = present only when the draft changed; keep the one from call.ringing otherwise)
 //   entry.created { entry }                         a journal entry appeared (draft or registered)
 //   entry.updated { entry }                         an entry changed: replace it in the list

@@ -14,7 +14,7 @@ import { AmiSimulator, loadTranscript, relabel } from '../../src/ami/simulator.j
 import type { FastifyInstance } from 'fastify'
 import { testApp, TEST_PASSWORD } from '../helpers/app.js'
 import { TEST_DATABASE_URL } from '../helpers/db.js'
-import { connectWs, until } from '../helpers/ws.js'
+import { connectWs, until, type Frame } from '../helpers/ws.js'
 
 const NO_PG = TEST_DATABASE_URL === undefined || TEST_DATABASE_URL === ''
   ? 'two instances need a real PostgreSQL: set TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test)'
@@ -82,5 +82,14 @@ t.test('push: a replayed call pops up on both instances; the AMI consumer fails 
     const ring = await ws.next('call.ringing', (f) => f.id > 0 && (f.call as { linkedId: string }).linkedId.startsWith('17958700'), 10_000)
     const end = await ws.next('call.ended', (f) => (f.call as { linkedId: string }).linkedId === (ring.call as { linkedId: string }).linkedId, 10_000)
     t.equal(end.missed, true, `${who}: the call nobody answered pops up and ends as missed after the failover`)
+  }
+
+  // a call outside working hours: rejected by the dialplan, it never rings and is not missed
+  await sim.play(relabel(loadTranscript('out-of-hours'), 1795880000))
+  for (const [who, ws] of [['ivanova', ivanova], ['petrov', petrov]] as const) {
+    const ours = (f: Frame): boolean => (f.call as { linkedId: string }).linkedId.startsWith('17958800')
+    const end = await ws.next('call.ended', ours, 10_000)
+    t.same([end.missed, (end.call as { outcome: string }).outcome], [false, 'rejected'], `${who}: the rejected call ends, not missed`)
+    t.notOk(ws.frames.some((f) => f.type === 'call.ringing' && ours(f)), `${who}: and never popped up`)
   }
 })
