@@ -4,7 +4,7 @@
 // the popup says so; the specialist whose phone answered keeps it. Calls are keyed by id, so a
 // message replayed after a reconnect updates a popup instead of opening a second one.
 import { html, useEffect, useState } from '/vendor/preact.js'
-import { navigate, useStore, setState, getState } from '../lib/store.js'
+import { navigate, useStore, setState, getState, subscribe } from '../lib/store.js'
 import { duration, entryNumber, phone } from '../lib/format.js'
 import { label, STATUSES } from '../lib/labels.js'
 import { notify, ring } from '../lib/notify.js'
@@ -149,6 +149,16 @@ function onSnapshot (m) {
   }
   changed()
 }
+
+// a draft opened any other way (the call log, the journal) hides its popup too
+let lastPath = null
+subscribe((st) => {
+  if (st.path === lastPath) return
+  lastPath = st.path
+  const m = /^\/entries\/(\d+)/.exec(st.path)
+  if (m === null) return
+  for (const c of calls.values()) if (c.entryId === Number(m[1]) && !c.dismissed) dismiss(c.id)
+})
 
 export function trackCalls (live) {
   live.on('call.ringing', (m) => onRinging(m))
