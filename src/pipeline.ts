@@ -79,8 +79,22 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
   const keepEndedMs = deps.keepEndedMs ?? 10 * 60_000
   let queue: Promise<void> = Promise.resolve()
 
+  // Quiet changes (a dialplan variable, a leg's result) are written when the queue runs empty or
+  // with the next notification, not one upsert per event: a ring reaches the screens sooner.
+  const dirty = new Set<string>()
+  let pending = 0
+  const flush = async (): Promise<void> => {
+    for (const linkedId of [...dirty]) {
+      dirty.delete(linkedId)
+      const call = memory.get(linkedId)
+      if (call !== undefined) await perform({ type: 'call.updated', call }, true)
+    }
+  }
   const enqueue = async (what: string, work: () => Promise<void>): Promise<void> => {
+    pending++
     const run = queue.then(work).catch((err: unknown) => { log.error({ err, what }, 'call pipeline: step failed; going on') })
+      .then(async () => { if (--pending === 0) await flush() })
+      .catch((err: unknown) => { log.error({ err }, 'call pipeline: saving changes failed; going on') })
     queue = run
     await run
   }
@@ -111,8 +125,13 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
     for (const effect of r.effects) await perform(effect)
   }
 
-  async function perform (effect: CallEffect): Promise<void> {
+  async function perform (effect: CallEffect, now = false): Promise<void> {
     const call = effect.call
+    if (effect.type === 'call.updated' && !now) {
+      dirty.add(call.linkedId)
+      return
+    }
+    dirty.delete(call.linkedId)
     const stored = await calls.save(call)
     const known = ids.get(call.linkedId) ?? { id: stored.id, entryId: stored.entryId, userId: stored.answeredByUserId }
     ids.set(call.linkedId, known)
