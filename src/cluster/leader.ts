@@ -111,7 +111,7 @@ export class LeaderElection {
   }
 
   private async connect (): Promise<pg.Client> {
-    const c = new pg.Client({ connectionString: this.opts.database.url, keepAlive: true, query_timeout: this.checkMs, application_name: 'hdj-leader' })
+    const c = new pg.Client({ connectionString: this.opts.database.url, keepAlive: true, query_timeout: this.checkMs, connectionTimeoutMillis: this.checkMs, application_name: 'hdj-leader' })
     const lost = (err?: Error): void => { if (this.client === c) this.lost(err) }
     c.on('error', lost)
     c.on('end', () => { lost() })

@@ -60,7 +60,7 @@ async function listenPg (url: string, opts: ListenOptions): Promise<Listener> {
   let timer: NodeJS.Timeout | undefined
 
   const connect = async (): Promise<void> => {
-    const c = new pg.Client({ connectionString: url, keepAlive: true, application_name: 'hdj-push-listen' })
+    const c = new pg.Client({ connectionString: url, keepAlive: true, connectionTimeoutMillis: 10_000, application_name: 'hdj-push-listen' })
     client = c
     let lost = false
     const onLost = (err?: Error): void => {

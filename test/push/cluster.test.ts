@@ -204,3 +204,16 @@ t.test('push: ids committed out of order reach the screens in id order; a rolled
   await ws.next('entry.created', (f) => f.id === after, 3000)
   t.ok(Date.now() - t0 < 1500, 'the message after a rolled-back id arrives within the hold time')
 })
+
+t.test('leader: an unreachable database is retried, never thrown at start', async (t) => {
+  const database = { kind: 'pg', url: 'postgres://postgres@127.0.0.1:1/nowhere' } as unknown as Database
+  const warnings: string[] = []
+  const e = new LeaderElection({ database, log: { ...silent, warn: (_o: object, msg: string) => { warnings.push(msg) } }, retryMs: 50, checkMs: 500 })
+  let started = false
+  e.onLeader(() => { started = true }, () => {})
+  await e.start()
+  await until('a retry', () => warnings.length >= 2, 3000)
+  t.notOk(e.isLeader || started, 'no leadership without the database')
+  t.equal(warnings[0], 'leader: could not try the lock', 'each failed try is logged')
+  await e.close()
+})
