@@ -33,11 +33,13 @@
 //   entry.created { entry }                         a journal entry appeared (draft or registered)
 //   entry.updated { entry }                         an entry changed: replace it in the list
 //   presence      { specialists: PresenceView[] }   the full list, replace yours
-// `entry` / `draft` have the shape of GET /api/entries/:id (the journal API), `draft` may be null.
+// `entry` has the shape of GET /api/entries/:id (the journal API). `draft` is the journal's entry
+// as the call pipeline has it ({ id, ... } with the same field names; may be null): open it with
+// GET /api/entries/:id for the full view.
 // The server pings every ~25 s; browsers answer pings by themselves. When the socket closes,
 // reconnect with backoff and ?since=<largest id seen>; close code 4401 means the session ended
-// (logged out elsewhere, expired, user disabled): show the log-in screen instead. Client → server frames other than
-// `resume` are ignored.
+// (logged out elsewhere, expired, user disabled): show the log-in screen instead.
+// Client → server frames other than `resume` are ignored.
 // ────────────────────────────────────────────────────────────────────────────────────────────────
 import type { Call } from '../calls/call.js'
 
@@ -81,7 +83,7 @@ export interface CallerView {
   openRequests: OpenRequestView[]
 }
 
-/** A journal entry as the journal API returns it (GET /api/entries/:id). */
+/** A journal entry: at least its id; the journal API's view for entry.*, the journal's Entry for a draft. */
 export type EntryView = { id: number } & Record<string, unknown>
 
 export interface UserRef {
