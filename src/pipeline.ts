@@ -11,7 +11,7 @@ import { usersRepository } from './db/users.repository.js'
 import type { CalendarService } from './services/calendar.service.js'
 import type { LeaderElection } from './cluster/leader.js'
 import type { AmiMessage } from './ami/message.js'
-import { aliveCalls, normalize, statusVariables, DECISION_VARIABLE, RECORDING_VARIABLE } from './ami/normalize.js'
+import { aliveCalls, isUnusedEvent, normalize, statusVariables, DECISION_VARIABLE, RECORDING_VARIABLE } from './ami/normalize.js'
 import { step } from './calls/step.js'
 import type { Call, CallEffect, CallEvent } from './calls/call.js'
 import type { JournalRepositoryOptions, NewDraft } from './db/journal.repository.js'
@@ -82,6 +82,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
   // Quiet changes (a dialplan variable, a leg's result) are written when the queue runs empty or
   // with the next notification, not one upsert per event: a ring reaches the screens sooner.
   const dirty = new Set<string>()
+  const unknown = new Set<string>()
   let pending = 0
   const flush = async (): Promise<void> => {
     for (const linkedId of [...dirty]) {
@@ -215,7 +216,14 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
     handle: async (msg) => {
       const at = deps.clock()
       const ev = normalize(msg, at, { cdrTimeZone: deps.cdrTimeZone })
-      if (ev === undefined) return
+      if (ev === undefined) {
+        // unknown events are skipped; each new name is mentioned once (debug)
+        if (isUnusedEvent(msg.name) && !unknown.has(msg.name) && unknown.size < 1000) {
+          unknown.add(msg.name)
+          log.debug({ event: msg.name }, 'AMI: event not used by the call tracking (skipped)')
+        }
+        return
+      }
       await enqueue(`${msg.name} ${ev.linkedId}`, async () => {
         if (ev.type === 'started') prune(at)
         await apply(ev)

@@ -106,6 +106,14 @@ export const NOISE_EVENTS = new Set([
   'Shutdown', 'Reload', 'Hold', 'Unhold', 'MusicOnHoldStart', 'MusicOnHoldStop'
 ])
 
+/** Events normalize() reads (some only in certain shapes). */
+const USED_EVENTS = new Set(['Newchannel', 'VarSet', 'DialBegin', 'DialEnd', 'HangupRequest', 'SoftHangupRequest', 'Hangup', 'Cdr'])
+
+/** An event the call tracking neither reads nor expects: worth one debug line. */
+export function isUnusedEvent (name: string): boolean {
+  return !USED_EVENTS.has(name) && !NOISE_EVENTS.has(name)
+}
+
 /** '<unknown>' and empty caller ids are no number. */
 function phoneNumber (v: string | undefined): string | null {
   if (v === undefined) return null
