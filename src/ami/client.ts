@@ -25,7 +25,8 @@ export interface AmiLogger {
 export type AmiDisconnectReason = 'not-started' | 'auth-failed' | 'refused' | 'closed' | 'timeout' | 'stopped'
 export type AmiStatus =
   | { state: 'connected', since: Date }
-  | { state: 'connecting', attempt: number }
+  /** `lastFailure`: why the previous attempt failed (a retry after a wrong secret is still that) */
+  | { state: 'connecting', attempt: number, lastFailure: AmiDisconnectReason | undefined }
   | { state: 'disconnected', reason: AmiDisconnectReason, message: string, since: Date }
 
 export interface AmiClientOptions {
@@ -195,7 +196,7 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
   private open (): void {
     const gen = ++this.generation
     this.attempt++
-    this.setStatus({ state: 'connecting', attempt: this.attempt })
+    this.setStatus({ state: 'connecting', attempt: this.attempt, lastFailure: this.lastFailure })
     const { host, port, username, secret } = this.endpoint
     const manager = AsteriskManager()
     manager.options.username = username
