@@ -89,7 +89,10 @@ export function changeStatus (e: Entry, input: StatusInput): Decision {
     if (comment === null) return refuse('RESOLUTION_REQUIRED', 'closing a rejected request needs a comment for the requester')
   }
 
-  const on = dateOf(DateTime.fromJSDate(input.at), input.cal)
+  // answered on a weekend before the registration date it got (the next working day): the
+  // printed journal must not show «Дата решения» before «Дата»
+  const today = dateOf(DateTime.fromJSDate(input.at), input.cal)
+  const on = e.registeredOn !== null && e.registeredOn > today ? e.registeredOn : today
   const set: EntrySet = { status: to }
   if (to === 'resolved' || (to === 'closed' && from !== 'resolved')) {
     Object.assign(set, { resolution: comment, resolvedOn: on, resolvedAt: input.at, resolvedBy: input.by })

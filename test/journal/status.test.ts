@@ -79,6 +79,16 @@ t.test('status: resolving records the comment, the local date and who', async (t
   t.same(d.history[0], { action: 'status', field: 'status', old: 'in_progress', new: 'resolved' }, 'old → new')
 })
 
+t.test('status: a request answered on the weekend it came in is resolved on its registration date', async (t) => {
+  // came in on Saturday 28 November 2026, so registered on Monday the 30th; answered at once
+  const e = registered({ registeredOn: '2026-11-30', year: 2026 })
+  const d = changeStatus(e, { to: 'resolved', comment: 'Дан ответ', at: at('2026-11-28T11:00:00+05:00'), by: 2, cal })
+  t.ok(d.ok, 'allowed')
+  t.equal(d.ok && d.set.resolvedOn, '2026-11-30', '«Дата решения» is never before «Дата»')
+  const later = changeStatus(e, { to: 'resolved', comment: 'Дан ответ', at: at('2026-12-02T11:00:00+05:00'), by: 2, cal })
+  t.equal(later.ok && later.set.resolvedOn, '2026-12-02', 'after registration it is the day of the answer')
+})
+
 t.test('status: closing after «Решен» keeps the resolution date', async (t) => {
   const e = registered({ status: 'resolved', resolution: 'ответ', resolvedOn: '2026-03-03', resolvedBy: 2, resolvedAt: at('2026-03-03T12:00:00+05:00') })
   const d = changeStatus(e, { to: 'closed', comment: 'заявитель подтвердил', at: NOW, by: 1, cal })
