@@ -84,6 +84,15 @@ if (CHROMIUM === undefined) {
     const api = await page.request.get(`/api/calendar?year=${year + 1}`)
     t.equal((await api.json() as { days: Array<{ date: string, working: boolean }> }).days.find((d) => d.date === wed)?.working, false, 'the service has it as non-working')
 
+    // the Thursday after it becomes a shortened day without typing hours: one hour shorter
+    const thu = new Date(Date.parse(`${wed}T00:00:00Z`) + 86400_000).toISOString().slice(0, 10)
+    await page.locator(`.months .day[data-date="${thu}"]`).click()
+    await page.getByTestId('day-kind').selectOption('shortened')
+    await page.getByTestId('day-dialog').getByRole('button', { name: 'Сохранить' }).click()
+    await page.locator(`.months .day.manual[data-date="${thu}"]`).waitFor()
+    const days = (await (await page.request.get(`/api/calendar?year=${year + 1}`)).json() as { days: Array<{ date: string, shortened: boolean, hours: { from: string, to: string } | null }> }).days
+    t.match(days.find((d) => d.date === thu), { shortened: true, hours: { from: '09:00', to: '16:00' } }, 'shortened to 16:00 by the rule, not saved with the usual hours')
+
     // a year with no decree entered is flagged unconfirmed
     for (let y = year + 1; y <= year + 3; y++) {
       const info = await (await page.request.get(`/api/calendar?year=${y}`)).json() as { confirmed: boolean }

@@ -71,8 +71,9 @@ export function CalendarView () {
         ${DAY_KINDS.map(([c, t]) => html`<option value=${c} selected=${c === day.kind}>${t}</option>`)}
         ${day.origin === 'manual' && html`<option value="__revert">Вернуть как в официальном календаре</option>`}
       </select></label>
-      <div class="row2"><label>Начало (для рабочего)<input type="time" name="from" value=${day.hours?.from ?? ''} /></label>
-        <label>Окончание<input type="time" name="to" value=${day.hours?.to ?? ''} /></label></div>
+      <div class="row2"><label>Начало (необязательно)<input type="time" name="from" /></label>
+        <label>Окончание (необязательно)<input type="time" name="to" /></label></div>
+      <p class="muted small">Без часов рабочий день идёт по обычному графику, сокращённый — на час короче (ст. 95 ТК РФ).</p>
       <label>Комментарий<input name="comment" placeholder="Например: постановление № …" /></label>
       <p class="muted small">Изменение применяется сразу: к графику приёма звонков на АТС и к срокам запросов.</p>
     <//>`}
