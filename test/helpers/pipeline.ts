@@ -8,7 +8,7 @@ import { testDatabase } from './db.js'
 import { client, memoryLogger, DID } from './ami.js'
 import type { AmiClient } from '../../src/ami/client.js'
 
-export interface FakeDraft { entryId: number, linkedId: string | null, callerNumber: string | null, assignedTo: number | null, contactText?: string | null, channel?: string }
+export interface StoredDraft { entryId: number, linkedId: string | null, callerNumber: string | null, assignedTo: number | null, contactText?: string | null, channel?: string }
 
 export interface Service {
   client: AmiClient & { logs: ReturnType<typeof memoryLogger> }
@@ -23,7 +23,7 @@ export interface Stack {
   users: { s101: User, s102: User }
   drafts: DraftPort
   /** the drafts as stored in journal_entry, with the call that links each */
-  listDrafts: () => Promise<FakeDraft[]>
+  listDrafts: () => Promise<StoredDraft[]>
   /** one running service (client + pipeline); call again after stopping it to "restart" */
   service: (url: string) => Service
 }
@@ -35,7 +35,7 @@ export async function stack (t: Test): Promise<Stack> {
   const s102 = await users.create({ username: 'smirnov', fullName: 'Смирнов Павел Андреевич', passwordHash: 'x', role: 'specialist', extension: '102' })
   const calls = callsRepository(database.db)
   const port = journalDraftPort(database.db)
-  const listDrafts = async (): Promise<FakeDraft[]> => {
+  const listDrafts = async (): Promise<StoredDraft[]> => {
     const rows = await database.db.selectFrom('journal_entry').leftJoin('call', 'call.entry_id', 'journal_entry.id')
       .select(['journal_entry.id', 'call.linked_id', 'journal_entry.caller_number', 'journal_entry.assigned_to', 'journal_entry.contact_text', 'journal_entry.channel'])
       .orderBy('journal_entry.id').execute()

@@ -2,7 +2,7 @@
 // call rows, drafts, assignment, notifications; a replay or the reconnect transcript adds nothing twice.
 import t, { type Test } from 'tap'
 import { simulator, waitFor } from '../helpers/ami.js'
-import { stack, type FakeDraft } from '../helpers/pipeline.js'
+import { stack, type StoredDraft } from '../helpers/pipeline.js'
 import { blindTransferTranscript } from '../helpers/blind-transfer.js'
 import type { CallLogItem } from '../../src/db/calls.repository.js'
 
@@ -21,7 +21,7 @@ const SCENARIOS: Array<[string, Row[]]> = [
   ['ami-reconnect', [{ linkedId: '1795866830.30', caller: '+79123456789', outcome: 'answered', reason: null, answeredBy: '101', draft: true }]]
 ]
 
-function checkRows (t: Test, name: string, all: CallLogItem[], drafts: FakeDraft[], expected: Row[], userIds: Record<string, number>): void {
+function checkRows (t: Test, name: string, all: CallLogItem[], drafts: StoredDraft[], expected: Row[], userIds: Record<string, number>): void {
   const items = all.filter((i) => expected.some((e) => e.linkedId === i.linkedId))
   t.equal(items.length, expected.length, `${name}: ${expected.length} call row(s)`)
   for (const e of expected) {
