@@ -38,8 +38,8 @@ function buildProvisionalYear (year: number): YearCalendar {
   return {
     year,
     confirmed: false,
-    source: `Provisional: no Government decree on the transfer of days off in ${year} entered; ` +
-      'Labour Code of the Russian Federation art. 112 (holidays) and art. 95 (shortened pre-holiday days) applied',
+    source: `Предварительный: постановление Правительства РФ о переносе выходных дней в ${year} году не внесено; ` +
+      'применены ст. 112 (праздничные дни) и ст. 95 (сокращённые предпраздничные дни) Трудового кодекса РФ',
     days
   }
 }

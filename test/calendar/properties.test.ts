@@ -87,6 +87,6 @@ t.test('data: working days per year match the official totals (check.workingDays
     t.equal(days, data.check.workingDays, `${data.year}: working days`)
     t.equal(hours, data.check.workingHoursAt40h, `${data.year}: working hours at 40 h a week`)
     t.equal(data.confirmed, true, `${data.year}: the official data is confirmed`)
-    t.match(data.source, /decree of .* No\. \d+/, `${data.year}: the decree is cited`)
+    t.match(data.source, /постановление Правительства РФ от .* № \d+/, `${data.year}: the decree is cited`)
   }
 })

@@ -51,14 +51,14 @@ t.test('calendar API: a year with its source, and 2027 flagged unconfirmed', asy
   const headers = await as('specialist')
   const y2025 = (await app.inject({ method: 'GET', url: '/api/calendar?year=2025', headers })).json()
   t.equal(y2025.confirmed, true, '2025 is confirmed')
-  t.match(y2025.source, /No\. 1335/, 'cites the 2025 decree')
+  t.match(y2025.source, /№ 1335/, 'cites the 2025 decree')
   t.equal(y2025.days.length, 365, 'every day of the year')
   const sat = y2025.days.find((d: { date: string }) => d.date === '2025-11-01')
   t.same(sat, { date: '2025-11-01', weekday: 6, kind: 'shortened', working: true, shortened: true, closedReason: null,
     hours: { from: '09:00', to: '16:00' }, lunch: { from: '12:30', to: '13:30' }, origin: 'official', comment: null, editedAt: null },
   'the working Saturday 1 November 2025')
   const y2026 = (await app.inject({ method: 'GET', url: '/api/calendar?year=2026', headers })).json()
-  t.match(y2026.source, /No\. 1466/, 'cites the 2026 decree')
+  t.match(y2026.source, /№ 1466/, 'cites the 2026 decree')
   const y2027 = (await app.inject({ method: 'GET', url: '/api/calendar?year=2027', headers })).json()
   t.equal(y2027.confirmed, false, '2027 is provisional')
   t.match(y2027.warning, /decree/, 'with a warning to enter the decree')
