@@ -201,13 +201,14 @@ export class PushHub {
     this.clients.clear()
     await this.listener?.close()
     await this.inbox
+    const hadScreens = this.localCount.size > 0
+    this.localCount.clear()
     try {
       await this.repo.clearPresence(this.instanceId)
-      if (this.localCount.size > 0) await this.publishPresence()
+      if (hadScreens) await this.publishPresence() // the other instances' screens see them go
     } catch (err) {
       this.opts.log.debug({ err: (err as Error).message }, 'push: presence not cleared on close')
     }
-    this.localCount.clear()
   }
 
   /** The full presence list as a new screen or a presence message shows it. */
@@ -218,7 +219,8 @@ export class PushHub {
       this.repo.online(new Date(now.getTime() - this.presenceTtlMs)),
       this.repo.openCalls(new Date(now.getTime() - CALL_STALE_MS))
     ])
-    const onlineIds = new Set(online.map((r) => r.userId))
+    // this instance's own screens count at once (their rows may still be on the way)
+    const onlineIds = new Set([...online.map((r) => r.userId), ...this.localCount.keys()])
     const onCall = new Map<string, string>()
     for (const c of calls) {
       const call = c.payload.call as { state?: string, answeredBy?: string | null, transferredTo?: string | null, linkedId?: string } | undefined

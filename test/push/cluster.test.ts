@@ -63,6 +63,10 @@ t.test('push: a message published on one instance reaches the screens of the oth
   const bigId = await two.app.push.publish('entry.updated', { entry: { id: 99, description: big } })
   const got = await onOne.next('entry.updated')
   t.same([got.id, (got.entry as { description: string }).description.length], [bigId, 20_000], 'a message far over 8000 bytes crosses instances whole')
+
+  onOne.close()
+  const gone = await onTwo.next('presence', (f) => f.id > bigId)
+  t.equal((gone.specialists as Array<{ userId: number, online: boolean }>).find((s) => s.userId === one.users.specialist.id)?.online, false, 'when her last screen closes, the other instance sees her offline')
 })
 
 t.test('push: an instance whose LISTEN connection dropped catches up after reconnecting', { skip: NO_PG }, async (t) => {
