@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { testApp } from '../helpers/app.js'
 import { callsRepository } from '../../src/db/calls.repository.js'
+import { journalRepository } from '../../src/db/journal.repository.js'
 import { parseRange } from '../../src/http/calls.routes.js'
 import { FIXTURES_DIR } from '../../src/ami/simulator.js'
 import type { Call } from '../../src/calls/call.js'
@@ -51,7 +52,7 @@ async function setup (t: Test) {
 }
 
 t.test('calls API: the call log with the issue\'s fields, filtered by period and outcome', async (t) => {
-  const { app, as, answered, rejected, users, calls } = await setup(t)
+  const { app, as, answered, rejected, users, calls, db } = await setup(t)
   const headers = await as('auditor')
   const all = await app.inject({ method: 'GET', url: '/api/calls', headers })
   t.equal(all.statusCode, 200, 'any logged-in user reads the call log')
@@ -78,8 +79,10 @@ t.test('calls API: the call log with the issue\'s fields, filtered by period and
   const instant = await app.inject({ method: 'GET', url: '/api/calls?from=2026-12-01T07:00:00Z&to=2026-12-01T08:00:00Z', headers })
   t.same(instant.json().items.map((i: { id: number }) => i.id), [rejected.id], 'filtered by instants')
 
-  await calls.linkEntry(base.linkedId, 77)
-  const ofEntry = await app.inject({ method: 'GET', url: '/api/calls?entryId=77', headers })
+  const draft = await journalRepository(db).createDraft({ channel: 'phone', callerNumber: '+79123456789' })
+  t.equal(await calls.linkEntry(base.linkedId, draft.id), true, 'the call is linked to its draft')
+  await t.rejects(calls.linkEntry(rejected.call.linkedId, 99999), /foreign key|call_entry_fk/, 'never to an entry that does not exist')
+  const ofEntry = await app.inject({ method: 'GET', url: `/api/calls?entryId=${draft.id}`, headers })
   t.same(ofEntry.json().items.map((i: { id: number }) => i.id), [answered.id], 'filtered by journal entry')
   const bad = await app.inject({ method: 'GET', url: '/api/calls?outcome=maybe', headers })
   t.equal(bad.statusCode, 400, 'an unknown outcome is a 400')
