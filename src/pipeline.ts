@@ -154,11 +154,15 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
         }
       }
     }
-    if (effect.type === 'call.answered' && call.answeredBy !== null) {
-      const user = await deps.users.byExtension(call.answeredBy)
-      known.userId = user?.id ?? null
-      await calls.setAnsweredBy(call.linkedId, known.userId)
-      if (user === undefined) log.warn({ ...clog, extension: call.answeredBy }, 'call answered by an extension no user has')
+    const holder = call.transferredTo ?? call.answeredBy
+    if (effect.type === 'call.answered' && holder !== null) {
+      const user = await deps.users.byExtension(holder)
+      // who answered stays the first specialist (statistics); after a transfer the draft follows the call
+      if (call.transferredTo === null) {
+        known.userId = user?.id ?? null
+        await calls.setAnsweredBy(call.linkedId, known.userId)
+      }
+      if (user === undefined) log.warn({ ...clog, extension: holder }, 'call answered by an extension no user has')
       if (user !== undefined && known.entryId !== null && deps.drafts !== undefined) {
         entry = await deps.drafts.assign(known.entryId, user.id, call.answeredAt ?? deps.clock())
           .catch((err: unknown) => { log.error({ ...clog, err }, 'call answered: the draft could not be assigned'); return undefined })

@@ -41,9 +41,12 @@ export function step (call: Call | undefined, ev: CallEvent, opts: StepOptions):
         const answered: Call = { ...next, state: 'talking', answeredAt: ev.at, answeredBy: extension }
         return { call: answered, effects: [{ type: 'call.answered', call: answered }] }
       }
-      // answered again while already answered: a blind transfer reached another phone
+      // answered again while already answered: a blind transfer reached another phone. The call
+      // is announced as answered once more, so the popup and the draft follow the new holder.
       const holder = call.transferredTo ?? call.answeredBy
-      return updated(extension !== null && extension !== holder ? { ...next, transferredTo: extension } : next)
+      if (extension === null || extension === holder) return updated(next)
+      const transferred: Call = { ...next, transferredTo: extension }
+      return { call: transferred, effects: [{ type: 'call.answered', call: transferred }] }
     }
     case 'hangup-requested':
       if (ev.channelId !== call.linkedId || ev.by !== 'remote' || call.callerHungUp) return unchanged(call)

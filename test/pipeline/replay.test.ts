@@ -89,6 +89,9 @@ t.test('pipeline: a blind transfer (synthetic transcript) is one call, one draft
   t.equal(row?.outcome, 'answered', 'answered')
   t.equal(row?.answeredBy?.extension, '101', 'answered by 101')
   t.equal(row?.transferredTo, '102', 'transferred to 102')
-  t.equal((await s.listDrafts()).length, 1, 'one draft')
+  const drafts = await s.listDrafts()
+  t.equal(drafts.length, 1, 'one draft')
+  t.equal(drafts[0]?.assignedTo, s.users.s102.id, 'the draft follows the call to the specialist it was transferred to')
+  t.same(svc.published.filter((m) => m.type === 'call.answered').map((m) => m.call.transferredTo ?? m.call.answeredBy), ['101', '102'], 'answered by 101, then by 102: the popup moves')
 })
 
