@@ -1,28 +1,10 @@
 import t from 'tap'
 // The journal repository's reading side: filters, full-text search, due dates after calendar edits, the directory.
 import { backends, testDb } from '../helpers/db.js'
-import { journalRepository, type JournalRepository } from '../../src/db/journal.repository.js'
+import { journalRepository } from '../../src/db/journal.repository.js'
 import { organizationsRepository } from '../../src/db/organizations.repository.js'
-import { usersRepository } from '../../src/db/users.repository.js'
-import { buildCalendar, defaultCalendar, defaultSchedule, OFFICIAL_YEARS, yearFromData } from '../../src/calendar/index.js'
-import type { Db } from '../../src/db/database.js'
-import type { Entry } from '../../src/journal/index.js'
-
-const cal = defaultCalendar()
-const MONDAY = new Date('2026-03-02T10:00:00+05:00')
-
-async function setup (db: Db, now = MONDAY): Promise<{ journal: JournalRepository, userId: number, clock: { now: Date } }> {
-  const user = await usersRepository(db).create({ username: 'ivanova', fullName: 'Иванова Анна', passwordHash: 'x', role: 'specialist' })
-  const clock = { now }
-  return { journal: journalRepository(db, { currentCalendar: () => cal, clock: () => clock.now }), userId: user.id, clock }
-}
-
-const complete = { channel: 'phone', type: 'support', description: 'Не открывается раздел программ в Навигаторе', organizationName: 'МАОУ СОШ № 1', contactText: 'Петрова Ольга', module: 'navigator' } as const
-
-function ok (o: { ok: boolean, code?: string, message?: string }): Entry {
-  if (!o.ok) throw new Error(`expected success, got ${o.code}: ${o.message}`)
-  return (o as unknown as { entry: Entry }).entry
-}
+import { buildCalendar, defaultSchedule, OFFICIAL_YEARS, yearFromData } from '../../src/calendar/index.js'
+import { MONDAY, cal, complete, ok, setup } from '../helpers/journal.js'
 
 for (const backend of backends()) {
   t.test(`journal repository (${backend}): list filters, Russian full-text search, drafts and overdue`, async (t) => {
