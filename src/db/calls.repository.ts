@@ -1,6 +1,6 @@
 // Calls as stored: one row per Linkedid, written idempotently (upsert on linked_id) so replays,
 // reconnects and restarts never add a second row. Returns domain objects only.
-import { sql, type Insertable, type Selectable } from 'kysely'
+import type { Insertable, Selectable } from 'kysely'
 import type { Db } from './database.js'
 import type { CallTable } from './tables/calls.js'
 import { talkSeconds, waitSeconds, type Call, type CallOutcome, type RejectReason } from '../calls/call.js'
@@ -41,6 +41,7 @@ export interface CallLogQuery {
   /** the call(s) of one journal entry */
   entryId?: number
   limit?: number
+  offset?: number
 }
 
 type Row = Selectable<CallTable>
@@ -100,6 +101,12 @@ function columns (call: Call): Insertable<CallTable> {
 }
 
 export function callsRepository (db: Db) {
+  const filtered = (q: CallLogQuery) => db.selectFrom('call')
+    .$if(q.from !== undefined, (qb) => qb.where('call.arrived_at', '>=', q.from!))
+    .$if(q.to !== undefined, (qb) => qb.where('call.arrived_at', '<', q.to!))
+    .$if(q.outcome !== undefined, (qb) => qb.where('call.outcome', '=', q.outcome!))
+    .$if(q.entryId !== undefined, (qb) => qb.where('call.entry_id', '=', q.entryId!))
+
   return {
     /** Insert or update by linked_id; an ended row is never reopened by a late or replayed event. */
     save: async (call: Call): Promise<StoredCall> => {
@@ -164,18 +171,19 @@ export function callsRepository (db: Db) {
       await db.updateTable('call').set({ answered_by_user_id: userId, updated_at: new Date() }).where('linked_id', '=', linkedId).execute()
     },
 
+    /** How many calls the query matches (for paging). */
+    count: async (q: CallLogQuery = {}): Promise<number> =>
+      Number((await filtered(q).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n),
+
     /** Newest first. `to` is exclusive. */
     list: async (q: CallLogQuery = {}): Promise<CallLogItem[]> => {
-      const rows = await db.selectFrom('call')
+      const rows = await filtered(q)
         .leftJoin('app_user', 'app_user.id', 'call.answered_by_user_id')
         .selectAll('call')
         .select(['app_user.full_name as answered_by_name'])
-        .$if(q.from !== undefined, (qb) => qb.where('call.arrived_at', '>=', q.from!))
-        .$if(q.to !== undefined, (qb) => qb.where('call.arrived_at', '<', q.to!))
-        .$if(q.outcome !== undefined, (qb) => qb.where('call.outcome', '=', q.outcome!))
-        .$if(q.entryId !== undefined, (qb) => qb.where('call.entry_id', '=', q.entryId!))
         .orderBy('call.arrived_at', 'desc').orderBy('call.id', 'desc')
         .limit(q.limit ?? 1000)
+        .offset(q.offset ?? 0)
         .execute()
       return rows.map((row) => {
         const call = toCall(row)
@@ -200,10 +208,7 @@ export function callsRepository (db: Db) {
           approximate: call.approximate
         }
       })
-    },
-
-    count: async (): Promise<number> =>
-      Number((await db.selectFrom('call').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n)
+    }
   }
 }
 

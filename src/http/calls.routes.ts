@@ -52,7 +52,8 @@ const CallLogQuery = Type.Object({
   to: Type.Optional(DateOrDateTime),
   outcome: Type.Optional(Outcome),
   entryId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647, description: 'only the calls of this journal entry' })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 1000 }))
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 1000 })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0 }))
 }, { additionalProperties: false })
 
 /** `from` is inclusive; `to` is inclusive for a date (the whole day) and exclusive for an instant. */
@@ -74,7 +75,7 @@ export const callsRoutes: FastifyPluginAsyncTypebox<CallsRoutesOptions> = async 
       tags: ['calls'],
       summary: 'The call log, newest first: every call to the helpdesk number, rejected ones included (?entryId= for one entry\'s calls)',
       querystring: CallLogQuery,
-      response: { 200: Type.Object({ items: Type.Array(CallLogItemSchema), from: NullableDateTimeOut, to: NullableDateTimeOut }) }
+      response: { 200: Type.Object({ items: Type.Array(CallLogItemSchema), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer(), from: NullableDateTimeOut, to: NullableDateTimeOut }) }
     }
   }, async (req) => {
     const from = req.query.from === undefined ? undefined : bound(req.query.from, timeZone, false)
@@ -82,8 +83,11 @@ export const callsRoutes: FastifyPluginAsyncTypebox<CallsRoutesOptions> = async 
     if (from !== undefined && to !== undefined && from.getTime() >= to.getTime()) {
       throw httpError(400, 'INVALID_PERIOD', '"from" must be before "to"')
     }
-    const items = await calls.list({ from, to, outcome: req.query.outcome, entryId: req.query.entryId, limit: req.query.limit })
-    return { items, from: from ?? null, to: to ?? null }
+    const query = { from, to, outcome: req.query.outcome, entryId: req.query.entryId }
+    const limit = req.query.limit ?? 1000
+    const offset = req.query.offset ?? 0
+    const [items, total] = await Promise.all([calls.list({ ...query, limit, offset }), calls.count(query)])
+    return { items, total, limit, offset, from: from ?? null, to: to ?? null }
   })
 
   app.get('/api/calls/:id/recording', {

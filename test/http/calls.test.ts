@@ -74,6 +74,11 @@ t.test('calls API: the call log with the issue\'s fields, filtered by period and
 
   const day = await app.inject({ method: 'GET', url: '/api/calls?from=2026-12-01&to=2026-12-01', headers })
   t.equal(day.json().items.length, 2, 'a day in the center\'s zone (Asia/Yekaterinburg)')
+  const page1 = await app.inject({ method: 'GET', url: '/api/calls?limit=2', headers })
+  const page2 = await app.inject({ method: 'GET', url: '/api/calls?limit=2&offset=2', headers })
+  t.match(page1.json(), { total: 3, limit: 2, offset: 0 }, 'paging: the total of the query')
+  t.same([...page1.json().items, ...page2.json().items].map((i: { id: number }) => i.id).length, 3, 'two pages hold the three calls')
+  t.equal(new Set([...page1.json().items, ...page2.json().items].map((i: { id: number }) => i.id)).size, 3, 'with no call twice')
   const onlyRejected = await app.inject({ method: 'GET', url: '/api/calls?outcome=rejected', headers })
   t.same(onlyRejected.json().items.map((i: { id: number }) => i.id), [rejected.id], 'filtered by outcome')
   const instant = await app.inject({ method: 'GET', url: '/api/calls?from=2026-12-01T07:00:00Z&to=2026-12-01T08:00:00Z', headers })
