@@ -150,7 +150,7 @@ export function JournalView ({ me, path }) {
           <td class="nowrap"><span class=${'status s-' + (e.status ?? 'draft')}>${label(STATUSES, e.status) || 'Черновик'}</span></td>
           <td class="nowrap">${date(e.resolvedOn)}</td>
           <td class="desc">${e.note ?? ''}</td>
-          <td class="nowrap due">${dateTime(e.dueAt)}${isOverdue(e) ? html` <span class="pill bad">просрочен</span>` : ''}</td>
+          <td class="due">${dateTime(e.dueAt)}${isOverdue(e) ? html` <span class="pill bad">просрочен</span>` : ''}</td>
         </tr>`)}
       </tbody>
     </table>
