@@ -12,6 +12,8 @@ import { followCalendarChanges } from './services/calendar-sync.js'
 import { DEFAULT_SCHEDULE_JSON } from './calendar/index.js'
 import { LeaderElection } from './cluster/leader.js'
 import { startTelephony, type Telephony } from './pipeline.js'
+import { sharedAmiStatus, type AmiLinkStatus } from './cluster/ami-status.js'
+import { clusterRepository } from './db/cluster.repository.js'
 
 async function main (): Promise<void> {
   let config: Config
@@ -45,7 +47,9 @@ async function main (): Promise<void> {
     onListenerError: (err) => { console.error('calendar listener failed:', err) }
   })
   let telephony: Telephony | undefined
-  const amiStatus = (): 'disabled' | 'connected' | 'disconnected' => telephony?.status() ?? (config.ami === undefined ? 'disabled' : 'disconnected')
+  let sharedAmi: ReturnType<typeof sharedAmiStatus> | undefined
+  const ownAmi = (): AmiLinkStatus => telephony?.status() ?? (config.ami === undefined ? 'disabled' : 'disconnected')
+  const amiStatus = (): AmiLinkStatus => sharedAmi?.status() ?? ownAmi()
   const app = await buildApp({ config, database, clock, calendar, amiStatus })
   app.log.info({ db: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined, migrations: applied }, 'database ready')
   if (await bootstrapAdmin(database, config.bootstrapAdminPassword)) app.log.info('created user admin (role head) from BOOTSTRAP_ADMIN_PASSWORD')
@@ -66,6 +70,13 @@ async function main (): Promise<void> {
     leader
   })
   await leader?.start()
+  // a standby instance's /health reports the leader's AMI link, not its own absent one
+  if (leader !== undefined) {
+    sharedAmi = sharedAmiStatus({
+      cluster: clusterRepository(database.db), isLeader: () => leader.isLeader, own: ownAmi, clock,
+      onError: (err) => { app.log.warn({ err }, 'shared AMI status not refreshed') }
+    })
+  }
 
   let closing = false
   const shutdown = async (signal: string): Promise<void> => {
@@ -75,6 +86,7 @@ async function main (): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000)
     force.unref()
     try {
+      sharedAmi?.close()
       await leader?.close()
       await telephony?.stop()
       await calendarSync.close()

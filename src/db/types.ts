@@ -1,8 +1,9 @@
 // The database as kysely sees it: one interface per area, kept next to its migration.
 import type { AuthTables } from './tables/auth.js'
 import type { CalendarTables } from './tables/calendar.js'
+import type { ClusterTables } from './tables/cluster.js'
 import type { CallsTables } from './tables/calls.js'
 import type { JournalTables } from './tables/journal.js'
 import type { PushTables } from './tables/push.js'
 
-export interface DB extends AuthTables, CalendarTables, CallsTables, JournalTables, PushTables {}
+export interface DB extends AuthTables, CalendarTables, ClusterTables, CallsTables, JournalTables, PushTables {}

@@ -1,0 +1,43 @@
+// Every instance answers /health, but only the elected one holds the AMI link: it records the
+// link's state in the database, and a standby instance reports what the leader recorded (so a
+// load balancer or an administrator asking any instance learns whether the PBX is connected).
+import type { ClusterRepository } from '../db/cluster.repository.js'
+
+export type AmiLinkStatus = 'disabled' | 'connected' | 'disconnected'
+
+export interface SharedAmiStatusOptions {
+  cluster: ClusterRepository
+  isLeader: () => boolean
+  /** this instance's own link (meaningful on the leader) */
+  own: () => AmiLinkStatus
+  clock: () => Date
+  everyMs?: number
+  /** a leader's record older than this is a leader gone: disconnected */
+  staleMs?: number
+  onError?: (err: unknown) => void
+}
+
+const KEY = 'ami'
+
+export function sharedAmiStatus (opts: SharedAmiStatusOptions): { status: () => AmiLinkStatus, refresh: () => Promise<void>, close: () => void } {
+  const everyMs = opts.everyMs ?? 5000
+  const staleMs = opts.staleMs ?? 6 * everyMs
+  let reported: AmiLinkStatus = 'disconnected'
+  const refresh = async (): Promise<void> => {
+    const now = opts.clock()
+    if (opts.isLeader()) {
+      await opts.cluster.put(KEY, opts.own(), now)
+      return
+    }
+    const row = await opts.cluster.get(KEY)
+    const fresh = row !== undefined && now.getTime() - row.updatedAt.getTime() <= staleMs
+    reported = fresh && (row.value === 'connected' || row.value === 'disconnected') ? row.value : 'disconnected'
+  }
+  const timer = setInterval(() => { refresh().catch((err: unknown) => opts.onError?.(err)) }, everyMs)
+  timer.unref()
+  return {
+    status: () => opts.isLeader() ? opts.own() : reported,
+    refresh,
+    close: () => { clearInterval(timer) }
+  }
+}
