@@ -363,8 +363,8 @@ export function journalRepository (db: Db | Transaction<DB>, opts: JournalReposi
         created: 'created_at', registered: 'registered_on', due: 'due_at', updated: 'updated_at', number: 'year',
         resolved: 'resolved_on', type: 'type', status: 'status', organization: 'organization_name'
       } as const
-      let q = filtered(f).select(entryColumns).orderBy(byColumn[sort], sql.raw(`${order} nulls last`))
-      if (sort === 'number') q = q.orderBy('number', sql.raw(`${order} nulls last`))
+      let q = filtered(f).select(entryColumns).orderBy(byColumn[sort], (ob) => (order === 'asc' ? ob.asc() : ob.desc()).nullsLast())
+      if (sort === 'number') q = q.orderBy('number', (ob) => (order === 'asc' ? ob.asc() : ob.desc()).nullsLast())
       if (sort !== 'number' && sort !== 'created') q = q.orderBy('year', order).orderBy('number', order)
       const [rows, count] = [
         await q.orderBy('id', order).limit(f.limit).offset(f.offset).execute(),
