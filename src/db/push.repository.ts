@@ -1,7 +1,8 @@
 // The realtime push log, the calls-in-progress snapshot and presence rows. Appending a message
 // and its NOTIFY happen in one statement, so every instance hears of every stored message.
-import { sql } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 import type { Db } from './database.js'
+import type { DB } from './types.js'
 
 export const PUSH_CHANNEL = 'hdj_push'
 
@@ -34,19 +35,24 @@ function toCall (row: { linked_id: string, message_id: number | string, type: st
   return { linkedId: row.linked_id, messageId: Number(row.message_id), type: row.type, payload: row.payload as Record<string, unknown>, ended: row.ended, updatedAt: row.updated_at }
 }
 
+/** Inserts a message and NOTIFYs its id in the same statement (so it goes out exactly on commit). */
+async function insertMessage (db: Db | Transaction<DB>, type: string, payload: Record<string, unknown>, now: Date): Promise<StoredMessage> {
+  const r = await sql<{ id: number, type: string, payload: unknown, created_at: Date }>`
+    with m as (
+      insert into push_message (type, payload, created_at) values (${type}, ${JSON.stringify(payload)}::jsonb, ${now})
+      returning id, type, payload, created_at
+    )
+    select m.id, m.type, m.payload, m.created_at, pg_notify(${PUSH_CHANNEL}, m.id::text) as notified from m`.execute(db)
+  const row = r.rows[0]
+  if (row === undefined) throw new Error('push_message insert returned no row')
+  return toMessage(row)
+}
+
 export function pushRepository (db: Db) {
   return {
     /** Stores a message and NOTIFYs its id on PUSH_CHANNEL (delivered on commit, to every listening instance). */
     append: async (type: string, payload: Record<string, unknown>, now: Date): Promise<StoredMessage> => {
-      const r = await sql<{ id: number, type: string, payload: unknown, created_at: Date }>`
-        with m as (
-          insert into push_message (type, payload, created_at) values (${type}, ${JSON.stringify(payload)}::jsonb, ${now})
-          returning id, type, payload, created_at
-        )
-        select m.id, m.type, m.payload, m.created_at, pg_notify(${PUSH_CHANNEL}, m.id::text) as notified from m`.execute(db)
-      const row = r.rows[0]
-      if (row === undefined) throw new Error('push_message insert returned no row')
-      return toMessage(row)
+      return await insertMessage(db, type, payload, now)
     },
 
     /**
@@ -56,15 +62,7 @@ export function pushRepository (db: Db) {
      */
     appendCall: async (type: string, linkedId: string, payload: Record<string, unknown>, ended: boolean, now: Date): Promise<StoredMessage> =>
       await db.transaction().execute(async (trx) => {
-        const r = await sql<{ id: number, type: string, payload: unknown, created_at: Date }>`
-          with m as (
-            insert into push_message (type, payload, created_at) values (${type}, ${JSON.stringify(payload)}::jsonb, ${now})
-            returning id, type, payload, created_at
-          )
-          select m.id, m.type, m.payload, m.created_at, pg_notify(${PUSH_CHANNEL}, m.id::text) as notified from m`.execute(trx)
-        const row = r.rows[0]
-        if (row === undefined) throw new Error('push_message insert returned no row')
-        const message = toMessage(row)
+        const message = await insertMessage(trx, type, payload, now)
         await sql`
           insert into push_call (linked_id, message_id, type, payload, ended, updated_at)
           values (${linkedId}, ${message.id}, ${type}, ${JSON.stringify(payload)}::jsonb, ${ended}, ${now})
