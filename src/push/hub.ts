@@ -5,14 +5,14 @@ import os from 'node:os'
 import { randomBytes } from 'node:crypto'
 import type { WebSocket } from 'ws'
 import type { Database } from '../db/database.js'
-import { pushRepository, PUSH_CHANNEL, type PushRepository, type StoredCall, type StoredMessage } from '../db/push.repository.js'
+import { pushRepository, PUSH_CHANNEL, type PushRepository, type StoredMessage } from '../db/push.repository.js'
 import type { User, UsersRepository } from '../db/users.repository.js'
-import type { Call } from '../calls/call.js'
 import { listen, type Listener } from './listener.js'
+import { callPayload, toSnapshot, type CallPush } from './call-messages.js'
 import {
-  isBroadcastType, parseClientMessage, toCallView,
-  type BroadcastType, type CallerView, type CallMessageType, type CallSnapshot, type EntryView, type PresenceView,
-  type ServerMessages, type UserRef
+  isBroadcastType, parseClientMessage,
+  type BroadcastType, type CallerView, type CallSnapshot, type PresenceView,
+  type ServerMessages
 } from './messages.js'
 
 export interface HubLogger {
@@ -21,6 +21,8 @@ export interface HubLogger {
   warn: (obj: object, msg: string) => void
   error: (obj: object, msg: string) => void
 }
+
+export type { CallPush }
 
 export interface PushHubOptions {
   database: Database
@@ -42,17 +44,6 @@ export interface PushHubOptions {
   sessionAlive?: (token: string) => Promise<boolean>
   /** At most this many messages are replayed to one reconnecting socket (more → gap: true). */
   maxReplay?: number
-}
-
-/** What the AMI pipeline hands over (see src/pipeline.ts): one call effect worth a popup. */
-export interface CallPush {
-  type: CallMessageType
-  call: Call
-  /** The call's draft entry (the journal API's shape), when there is one. */
-  entry?: unknown
-  caller?: CallerView | null
-  /** Row id of the call in the call log. */
-  callId?: number | null
 }
 
 export type Publish = <K extends BroadcastType>(type: K, payload: ServerMessages[K]) => Promise<number>
@@ -151,22 +142,10 @@ export class PushHub {
   }
 
   private async storeCall (push: CallPush): Promise<number> {
-    const call = toCallView(push.call, push.callId ?? null)
-    const draft = toEntryView(push.entry)
-    let payload: Record<string, unknown>
-    if (push.type === 'call.ringing') {
-      const caller = push.caller !== undefined ? push.caller : await this.identify(push.call.callerNumber)
-      payload = { call, draft, caller } satisfies ServerMessages['call.ringing']
-    } else if (push.type === 'call.answered') {
-      const ext = push.call.transferredTo ?? push.call.answeredBy
-      const user = ext === null ? undefined : await this.opts.users.byExtension(ext)
-      const answeredBy: UserRef | null = user === undefined ? null : { userId: user.id, fullName: user.fullName, extension: user.extension }
-      payload = { call, answeredBy, ...(draft !== null ? { draft } : {}), ...(push.caller != null ? { caller: push.caller } : {}) }
-    } else {
-      // missed: rang in hours and nobody answered (a call rejected outside hours never rang)
-      const missed = push.call.answeredAt === null && push.call.outcome !== 'rejected'
-      payload = { call, missed, ...(draft !== null ? { draft } : {}) }
-    }
+    const payload = await callPayload(push, {
+      identify: async (number) => await this.identify(number),
+      userByExtension: async (ext) => await this.opts.users.byExtension(ext)
+    })
     const msg = await this.repo.appendCall(push.type, push.call.linkedId, payload, push.type === 'call.ended', this.opts.clock())
     this.serially(async () => { this.deliver(msg) })
     if (push.type !== 'call.ringing') await this.publishPresence() // who is on a call changed
@@ -457,23 +436,4 @@ function remember (set: Set<number>, id: number, max: number): void {
     const oldest = set.values().next().value
     if (oldest !== undefined) set.delete(oldest)
   }
-}
-
-function toSnapshot (c: StoredCall): CallSnapshot {
-  const p = c.payload
-  return {
-    id: c.messageId,
-    type: c.type === 'call.answered' ? 'call.answered' : 'call.ringing',
-    call: p.call as CallSnapshot['call'],
-    draft: (p.draft ?? null) as EntryView | null,
-    caller: (p.caller ?? null) as CallerView | null,
-    answeredBy: (p.answeredBy ?? null) as UserRef | null
-  }
-}
-
-function toEntryView (entry: unknown): EntryView | null {
-  if (typeof entry !== 'object' || entry === null) return null
-  const id = (entry as { id?: unknown }).id
-  if (typeof id !== 'number') return null
-  return JSON.parse(JSON.stringify(entry)) as EntryView
 }
