@@ -11,9 +11,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from './config.js'
 import type { Database } from './db/database.js'
 import { usersRepository } from './db/users.repository.js'
-import { installErrorHandler } from './http/errors.js'
+import { answerMalformedRequest, installErrorHandler } from './http/errors.js'
 import { installAuth } from './http/auth.js'
-import { installValidation } from './http/validation.js'
+import { installValidation, refuseNulCharacters } from './http/validation.js'
 import { authRoutes } from './http/auth.routes.js'
 import { usersRoutes } from './http/users.routes.js'
 import { healthRoutes, type AmiStatus } from './http/health.routes.js'
@@ -63,11 +63,13 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     logger: deps.logger ?? { level: config.logLevel, redact: LOG_REDACT },
     // X-Forwarded-For is believed only from the configured proxies (none by default): req.ip is the real peer
     trustProxy: config.trustProxy.length === 0 ? false : config.trustProxy,
-    bodyLimit: 1024 * 1024
+    bodyLimit: 1024 * 1024,
+    clientErrorHandler: answerMalformedRequest
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   installErrorHandler(app)
   installValidation(app)
+  refuseNulCharacters(app)
   await app.register(cookie)
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } })
   refuseStrayUpgrades(app)

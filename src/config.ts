@@ -1,6 +1,7 @@
 // The only reader of process.env: every setting is parsed and checked once, at start,
 // so a wrong value stops the service with a message that names the variable.
 import { isIP } from 'node:net'
+import { passwordProblem } from './auth/password-policy.js'
 
 export interface AmiEndpoint {
   host: string
@@ -91,9 +92,8 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
   if (!isValidZone(timeZone)) problems.push(`TIME_ZONE=${JSON.stringify(timeZone)}: not an IANA time zone`)
 
   const bootstrapAdminPassword = optional('BOOTSTRAP_ADMIN_PASSWORD')
-  if (bootstrapAdminPassword !== undefined && bootstrapAdminPassword.length < 6) {
-    problems.push('BOOTSTRAP_ADMIN_PASSWORD: at least 6 characters')
-  }
+  const weak = bootstrapAdminPassword === undefined ? undefined : passwordProblem(bootstrapAdminPassword, 'admin')
+  if (weak !== undefined) problems.push(`BOOTSTRAP_ADMIN_PASSWORD: the password must be ${weak}`)
 
   const dataDir = str('DATA_DIR', './data')
   const config: Config = {

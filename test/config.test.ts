@@ -28,7 +28,9 @@ t.test('config: every wrong value is named in one error', async (t) => {
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL="loud"/],
     [{ TIME_ZONE: 'Asia/Tyumen-City' }, /TIME_ZONE/],
     [{ COOKIE_SECURE: 'maybe' }, /COOKIE_SECURE="maybe": expected true or false/],
-    [{ BOOTSTRAP_ADMIN_PASSWORD: '123' }, /BOOTSTRAP_ADMIN_PASSWORD: at least 6/]
+    [{ BOOTSTRAP_ADMIN_PASSWORD: '123' }, /BOOTSTRAP_ADMIN_PASSWORD: the password must be at least 8/],
+    [{ BOOTSTRAP_ADMIN_PASSWORD: 'secret' }, /BOOTSTRAP_ADMIN_PASSWORD: the password must be at least 8/],
+    [{ BOOTSTRAP_ADMIN_PASSWORD: '12345678' }, /BOOTSTRAP_ADMIN_PASSWORD: the password must be not a run/]
   ]
   for (const [env, re] of cases) {
     t.throws(() => loadConfig(env), re, `${Object.keys(env)[0]} is refused with a message`)

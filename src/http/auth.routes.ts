@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { UsersRepository } from '../db/users.repository.js'
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../auth/passwords.js'
-import { CSRF_COOKIE, SESSION_COOKIE, currentUser } from './auth.js'
+import { CSRF_COOKIE, SESSION_COOKIE, assertStrongPassword, currentUser } from './auth.js'
 import { httpError } from './errors.js'
 import { Password, UserSchema } from './schemas.js'
 import { loginThrottle, loginThrottleLimits } from '../auth/login-throttle.js'
@@ -92,6 +92,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     if (found === undefined || !(await verifyPassword(found.passwordHash, req.body.currentPassword))) {
       throw httpError(403, 'INVALID_CREDENTIALS', 'the current password is wrong')
     }
+    assertStrongPassword(req.body.newPassword, me.username)
     const now = clock()
     await users.update(me.id, { passwordHash: await hashPassword(req.body.newPassword) }, now)
     await users.revokeAllSessions(me.id, now)
