@@ -13,6 +13,7 @@ import type { Database } from './db/database.js'
 import { usersRepository } from './db/users.repository.js'
 import { answerMalformedRequest, installErrorHandler } from './http/errors.js'
 import { installAuth } from './http/auth.js'
+import { addSecurityHeaders, checkOrigins } from './http/browser-guards.js'
 import { installValidation, refuseNulCharacters } from './http/validation.js'
 import { authRoutes } from './http/auth.routes.js'
 import { usersRoutes } from './http/users.routes.js'
@@ -84,6 +85,8 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
 
   const users = usersRepository(db)
   const sessionTtlMs = config.sessionTtlHours * 3600_000
+  checkOrigins(app, config.allowedOrigins)
+  addSecurityHeaders(app)
   installAuth(app, { users, clock, sessionTtlMs })
 
   await app.register(healthRoutes, { db, amiStatus: deps.amiStatus ?? (() => 'disabled') })

@@ -30,6 +30,8 @@ export interface Config {
   loginRateLimit: number
   /** addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed; empty → none */
   trustProxy: string[]
+  /** origins whose pages may write and open the websocket; empty → the host the request was sent to */
+  allowedOrigins: string[]
 }
 
 export class ConfigError extends Error {
@@ -110,7 +112,8 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
     cookieSecure: bool('COOKIE_SECURE', false),
     sessionTtlHours: int('SESSION_TTL_HOURS', 12, 1, 24 * 30),
     loginRateLimit: int('LOGIN_RATE_LIMIT', 10, 1, 10000),
-    trustProxy: parseTrustProxy(optional('TRUST_PROXY'), problems)
+    trustProxy: parseTrustProxy(optional('TRUST_PROXY'), problems),
+    allowedOrigins: parseOrigins(optional('ALLOWED_ORIGINS'), problems)
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return config
@@ -126,6 +129,19 @@ function parseTrustProxy (raw: string | undefined, problems: string[]): string[]
     return []
   }
   return list
+}
+
+function parseOrigins (raw: string | undefined, problems: string[]): string[] {
+  if (raw === undefined) return []
+  const origins: string[] = []
+  for (const item of raw.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+    let url: URL | undefined
+    try { url = new URL(item) } catch {}
+    if (url === undefined || !/^https?:$/.test(url.protocol) || url.origin !== item.replace(/\/$/, '')) {
+      problems.push(`ALLOWED_ORIGINS: ${JSON.stringify(item)} is not an origin like https://journal.example.ru or http://10.0.0.5:3000`)
+    } else origins.push(url.origin)
+  }
+  return origins
 }
 
 function isAddressOrRange (s: string): boolean {
