@@ -9,7 +9,6 @@ import { journalRepository } from './db/journal.repository.js'
 import { organizationsRepository } from './db/organizations.repository.js'
 import { usersRepository } from './db/users.repository.js'
 import type { CalendarService } from './services/calendar.service.js'
-import type { LeaderElection } from './cluster/leader.js'
 import type { AmiMessage } from './ami/message.js'
 import { aliveCalls, isUnusedEvent, normalize, statusVariables, DECISION_VARIABLE, RECORDING_VARIABLE } from './ami/normalize.js'
 import { step } from './calls/step.js'
@@ -295,8 +294,6 @@ export interface TelephonyDeps {
   publishCall?: (message: CallMessage) => Promise<unknown>
   clock: () => Date
   log: AmiLogger
-  /** several instances on one PostgreSQL: only the leader consumes AMI */
-  leader?: Pick<LeaderElection, 'onLeader'>
   client?: Partial<AmiClientOptions>
   /** compare with the PBX's channel list this often even without a reconnect (a missed Hangup); default 15 min */
   reconcileEveryMs?: number
@@ -307,14 +304,25 @@ export interface Telephony {
   status: () => 'disabled' | 'connected' | 'disconnected'
   client: AmiClient | undefined
   pipeline: Pipeline | undefined
+  /** Connects to the PBX (on the elected instance: when it becomes the leader). */
+  start: () => void
+  /** Disconnects from the PBX (the leader stepped down); start() connects again. */
   stop: () => Promise<void>
+  /** Disconnects for good and waits for the work queued so far. */
+  close: () => Promise<void>
 }
 
-/** The AMI side of the service: client + pipeline + AstDB state writer, started on leadership. */
-export function startTelephony (deps: TelephonyDeps): Telephony {
+/** The AMI side of the service: client + pipeline + AstDB state writer; start() connects. */
+export function createTelephony (deps: TelephonyDeps): Telephony {
   if (deps.endpoint === undefined) {
-    deps.log.info({}, 'AMI_URL is not set: no PBX connection (the call log stays empty)')
-    return { status: () => 'disabled', client: undefined, pipeline: undefined, stop: async () => {} }
+    return {
+      status: () => 'disabled',
+      client: undefined,
+      pipeline: undefined,
+      start: () => { deps.log.info({}, 'AMI_URL is not set: no PBX connection (the call log stays empty)') },
+      stop: async () => {},
+      close: async () => {}
+    }
   }
   const db = deps.database.db
   const client = new AmiClient({ endpoint: deps.endpoint, log: deps.log, clock: deps.clock, ...deps.client })
@@ -334,15 +342,14 @@ export function startTelephony (deps: TelephonyDeps): Telephony {
   const periodic = setInterval(() => { if (client.status.state === 'connected') void pipeline.reconcile(client) }, deps.reconcileEveryMs ?? 15 * 60_000)
   periodic.unref()
   let running = false
-  const start = (): void => { running = true; client.start() }
   const stop = async (): Promise<void> => { running = false; await client.stop() }
-  if (deps.leader === undefined) start()
-  else deps.leader.onLeader(start, stop)
   return {
     status: () => running && client.status.state === 'connected' ? 'connected' : 'disconnected',
     client,
     pipeline,
-    stop: async () => {
+    start: () => { running = true; client.start() },
+    stop,
+    close: async () => {
       clearInterval(periodic)
       writer.stop()
       await stop()

@@ -177,9 +177,3 @@ export class LeaderElection {
     })
   }
 }
-
-export async function startLeaderElection (opts: LeaderOptions): Promise<LeaderElection> {
-  const election = new LeaderElection(opts)
-  await election.start()
-  return election
-}

@@ -125,11 +125,6 @@ export class PushHub {
     return msg.id
   }
 
-  /** Where call.ringing finds the caller (app.ts sets it once the journal exists). */
-  identifyCallerWith (fn: (number: string) => Promise<CallerView | null>): void {
-    this.opts.identifyCaller = fn
-  }
-
   /**
    * The AMI pipeline's hook: turns a call effect into call.ringing / call.answered / call.ended.
    * Calls are stored in the order they were handed over even when the caller does not await
@@ -418,12 +413,6 @@ export class PushHub {
       this.housekeeping = false
     }
   }
-}
-
-export async function startPushHub (opts: PushHubOptions): Promise<PushHub> {
-  const hub = new PushHub(opts)
-  await hub.start()
-  return hub
 }
 
 function frame (m: StoredMessage, replay: boolean): string {

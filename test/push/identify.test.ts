@@ -39,7 +39,7 @@ t.test('callerIdentifier: the directory contact wins; open requests are the regi
 
 t.test('push: call.ringing names the caller from the journal, and journal changes are pushed live', async (t) => {
   const clock = { now: new Date('2026-03-03T10:00:00+05:00') }
-  const { app, as } = await testApp(t, { clock: () => clock.now })
+  const { app, push, as } = await testApp(t, { clock: () => clock.now })
   const headers = await as('specialist')
   const ws = await connectWs(app, '/ws', headers)
   t.teardown(ws.close)
@@ -63,7 +63,7 @@ t.test('push: call.ringing names the caller from the journal, and journal change
     answeredAt: null, endedAt: null, answeredBy: null, transferredTo: null, decision: 'open', recordingFile: null,
     callerHungUp: false, legs: {}, hangupCause: null, hangupCauseText: null, outcome: null, rejectReason: null, approximate: false
   }
-  await app.push.publishCall({ type: 'call.ringing', call })
+  await push.publishCall({ type: 'call.ringing', call })
   const ring = await ws.next('call.ringing')
   const caller = ring.caller as { name: string, organization: string, openRequests: Array<{ id: number, number: number, status: string }> }
   t.same([caller.name, caller.organization], ['Петрова Ольга Ивановна', 'МАОУ СОШ № 5 г. Тюмени'], 'the popup names the caller and the organization')
