@@ -16,10 +16,13 @@ import { followCalendarChanges } from './services/calendar-sync.js'
 import { keepDueDatesInStep } from './services/journal-deadlines.js'
 import { DEFAULT_SCHEDULE_JSON } from './calendar/index.js'
 import { PushHub, type PushHubOptions } from './push/hub.js'
-import { callerIdentifier } from './push/identify.js'
+import { callerIdentifier } from './intake/identify.js'
+import { createIntake, type Intake } from './intake/intake.js'
+import { phoneLink } from './telephony/phone-link.js'
+import { entryView } from './http/entries.routes.js'
 import { LeaderElection, type LeaderOptions } from './cluster/leader.js'
 import { sharedAmiStatus, type AmiLinkStatus } from './cluster/ami-status.js'
-import { createTelephony, type Telephony, type TelephonyDeps } from './pipeline.js'
+import { createTelephony, type Telephony, type TelephonyDeps } from './telephony/telephony.js'
 import type { Listener } from './push/listener.js'
 
 export interface ServiceDeps {
@@ -28,7 +31,7 @@ export interface ServiceDeps {
   /** Fastify's logger option; defaults to JSON lines at config.logLevel (tests: false). */
   logger?: FastifyServerOptions['logger']
   /** Tuning of the telephony feature (tests: short AMI backoffs, a log to assert on). */
-  telephony?: Pick<TelephonyDeps, 'client' | 'reconcileEveryMs' | 'log'>
+  telephony?: Partial<Pick<TelephonyDeps, 'client' | 'reconcileEveryMs' | 'log'>>
   /** Tuning of the realtime hub (tests: a fast heartbeat). */
   push?: Pick<PushHubOptions, 'heartbeatMs' | 'retentionMs' | 'maxReplay'>
   /** Tuning of the AMI leader election (tests: short retries). */
@@ -37,6 +40,8 @@ export interface ServiceDeps {
 
 export interface Service {
   app: FastifyInstance
+  /** Where every channel opens the draft of an arriving request (src/intake/intake.ts). */
+  intake: Intake
   calendar: CalendarService
   push: PushHub
   telephony: Telephony
@@ -65,19 +70,36 @@ export async function createService (config: Config, deps: ServiceDeps): Promise
   })
   const journal = journalRepository(db, { currentCalendar: () => calendar.current(), clock })
   const sessionTtlMs = config.sessionTtlHours * 3600_000
+  // who a request is from: one rule for the draft and the popup (src/intake/identify.ts)
+  const identify = callerIdentifier({
+    byCallerNumber: journal.byCallerNumber, findByPhone: organizations.findByPhone,
+    byCallerEmail: journal.byCallerEmail, findByEmail: organizations.findByEmail
+  })
   const push = new PushHub({
     database, users, clock, log: log('push'),
-    identifyCaller: callerIdentifier({ byCallerNumber: journal.byCallerNumber, findByPhone: organizations.findByPhone }),
+    identifyCaller: identify,
     sessionAlive: async (token) => (await users.touchSession(token, clock(), sessionTtlMs)) !== undefined,
     ...deps.push
   })
   await push.start()
 
   const leader = config.ami === undefined ? undefined : new LeaderElection({ database, log: log('leader'), ...deps.leader })
+  // every channel opens its requests' drafts here (the phone now; the e-mail channel adds its link)
+  const intake = createIntake({
+    db,
+    journal: { currentCalendar: () => calendar.current(), clock },
+    identify,
+    clock,
+    links: { phone: phoneLink },
+    announce: async (entry) => { await push.publish('entry.created', { entry: JSON.parse(JSON.stringify(entryView(entry, clock()))) as { id: number } }) }
+  })
   const telephony = createTelephony({
     endpoint: config.ami,
     helpdeskDid: config.helpdeskDid,
-    database,
+    calls,
+    users,
+    journal,
+    intake,
     calendar,
     publishCall: push.publishCall,
     clock,
@@ -109,6 +131,7 @@ export async function createService (config: Config, deps: ServiceDeps): Promise
 
   return {
     app,
+    intake,
     calendar,
     push,
     telephony,

@@ -407,6 +407,15 @@ export function journalRepository (db: Db | Transaction<DB>, opts: JournalReposi
       const rows = await db.selectFrom('journal_entry').select(entryColumns).where('caller_number', '=', phone)
         .where('annulled_at', 'is', null).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()
       return await withParts(db, rows)
+    },
+
+    /** Earlier entries from this e-mail address (any letter case), newest first. */
+    byCallerEmail: async (email: string, limit = 20): Promise<Entry[]> => {
+      const address = email.trim().toLowerCase()
+      if (address === '') return []
+      const rows = await db.selectFrom('journal_entry').select(entryColumns).where(sql<string>`lower(caller_email)`, '=', address)
+        .where('annulled_at', 'is', null).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()
+      return await withParts(db, rows)
     }
   }
 }

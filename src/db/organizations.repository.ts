@@ -175,6 +175,14 @@ export function organizationsRepository (db: Db) {
       if (phone === null) return []
       return (await contacts().where('c.phones', '@>', sql<string[]>`array[${phone}]::text[]`)
         .orderBy('c.updated_at', 'desc').orderBy('c.id', 'desc').execute()).map(toContact)
+    },
+
+    /** Contacts with this address (stored lower-cased), the latest edited first. */
+    findByEmail: async (email: string): Promise<Contact[]> => {
+      const [address] = normalizeEmails([email])
+      if (address === undefined) return []
+      return (await contacts().where('c.emails', '@>', sql<string[]>`array[${address}]::text[]`)
+        .orderBy('c.updated_at', 'desc').orderBy('c.id', 'desc').execute()).map(toContact)
     }
   }
 }

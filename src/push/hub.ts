@@ -8,10 +8,11 @@ import type { Database } from '../db/database.js'
 import { pushRepository, PUSH_CHANNEL, type PushRepository, type StoredMessage } from '../db/push.repository.js'
 import type { User, UsersRepository } from '../db/users.repository.js'
 import { listen, type Listener } from './listener.js'
-import { callPayload, toSnapshot, type CallPush } from './call-messages.js'
+import { holder } from '../calls/call.js'
+import { callPayload, toSnapshot, type CallMessage } from './call-messages.js'
 import {
   isBroadcastType, parseClientMessage,
-  type BroadcastType, type CallerView, type CallSnapshot, type PresenceView,
+  type BroadcastType, type CallerView, type CallSnapshot, type CallView, type PresenceView,
   type ServerMessages
 } from './messages.js'
 
@@ -22,7 +23,7 @@ export interface HubLogger {
   error: (obj: object, msg: string) => void
 }
 
-export type { CallPush }
+export type { CallMessage }
 
 export interface PushHubOptions {
   database: Database
@@ -35,8 +36,8 @@ export interface PushHubOptions {
   heartbeatMs?: number
   /** How long the push log keeps messages (a reconnect after longer gets gap: true). */
   retentionMs?: number
-  /** Caller identification from earlier entries, for call.ringing when the publisher gave none. */
-  identifyCaller?: (number: string) => Promise<CallerView | null>
+  /** The intake's identification, for a call.ringing whose publisher gave no caller. */
+  identifyCaller?: (from: { phone: string }) => Promise<CallerView | null>
   /**
    * Is the session behind a socket still valid (not logged out, expired, or its user disabled)?
    * Checked every heartbeat; a socket whose session ended is closed with SESSION_ENDED_CODE.
@@ -130,18 +131,18 @@ export class PushHub {
    * Calls are stored in the order they were handed over even when the caller does not await
    * (a ringing that is still identifying its caller is never overtaken by its answer).
    */
-  readonly publishCall = async (push: CallPush): Promise<number> => {
+  readonly publishCall = async (push: CallMessage): Promise<number> => {
     const turn = this.callQueue.then(async () => await this.storeCall(push))
     this.callQueue = turn.then(() => {}, () => {})
     return await turn
   }
 
-  private async storeCall (push: CallPush): Promise<number> {
+  private async storeCall (push: CallMessage): Promise<number> {
     const payload = await callPayload(push, {
       identify: async (number) => await this.identify(number),
       userByExtension: async (ext) => await this.opts.users.byExtension(ext)
     })
-    const msg = await this.repo.appendCall(push.type, push.call.linkedId, payload, push.type === 'call.ended', this.opts.clock())
+    const msg = await this.repo.appendCall(push.type, push.call.linkedId, payload as unknown as Record<string, unknown>, push.type === 'call.ended', this.opts.clock())
     this.serially(async () => { this.deliver(msg) })
     if (push.type !== 'call.ringing') await this.publishPresence() // who is on a call changed
     return msg.id
@@ -197,9 +198,9 @@ export class PushHub {
     const onlineIds = new Set([...online.map((r) => r.userId), ...this.localCount.keys()])
     const onCall = new Map<string, string>()
     for (const c of calls) {
-      const call = c.payload.call as { state?: string, answeredBy?: string | null, transferredTo?: string | null, linkedId?: string } | undefined
-      const ext = call?.transferredTo ?? call?.answeredBy
-      if (call?.state === 'talking' && typeof ext === 'string' && typeof call.linkedId === 'string') onCall.set(ext, call.linkedId)
+      const call = toSnapshot(c).call as CallView | undefined
+      const ext = call === undefined ? null : holder(call)
+      if (call?.state === 'talking' && ext !== null) onCall.set(ext, call.linkedId)
     }
     return users.filter((u) => u.active && (u.role === 'specialist' || u.extension !== null)).map((u) => ({
       userId: u.id, fullName: u.fullName, extension: u.extension, role: u.role,
@@ -220,7 +221,7 @@ export class PushHub {
     if (number === null) return null
     if (this.opts.identifyCaller === undefined) return { number, name: null, organization: null, contactId: null, organizationId: null, openRequests: [] }
     try {
-      return await this.opts.identifyCaller(number)
+      return await this.opts.identifyCaller({ phone: number })
     } catch (err) {
       this.opts.log.warn({ err: (err as Error).message }, 'push: caller identification failed')
       return { number, name: null, organization: null, contactId: null, organizationId: null, openRequests: [] }
