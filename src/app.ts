@@ -32,7 +32,7 @@ import { callsRoutes } from './http/calls.routes.js'
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
-export const LOG_REDACT = ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]', '*.password', '*.secret', '*.passwordHash']
+const LOG_REDACT = ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]', '*.password', '*.secret', '*.passwordHash']
 
 /** The Fastify instance with its plugins and error handling, before any route (its logger is the service's). */
 export async function createHttp (config: Config, logger?: FastifyServerOptions['logger']): Promise<FastifyInstance> {

@@ -110,7 +110,7 @@ const CDR_DISPOSITION: Record<string, 'answered' | 'no-answer' | 'busy' | 'faile
 }
 
 /** Events whose arrival says nothing to the call tracking; not worth a debug line each. */
-export const NOISE_EVENTS = new Set([
+const NOISE_EVENTS = new Set([
   'Newexten', 'VarSet', 'DeviceStateChange', 'QueueMemberStatus', 'NewConnectedLine', 'NewCallerid', 'Newstate',
   'DialState', 'RTCPSent', 'RTCPReceived', 'BridgeCreate', 'BridgeEnter', 'BridgeLeave', 'BridgeDestroy',
   'MixMonitorStart', 'MixMonitorStop', 'FullyBooted', 'SuccessfulAuth', 'ChallengeSent', 'QueueCallerJoin',
@@ -142,7 +142,7 @@ function nonEmpty (v: string | undefined): string | null {
  * The specialist's extension from a channel name: `PJSIP/101-00000001` → '101',
  * `Local/101@specialists-00000003;1` → '101'; else the channel's caller id number.
  */
-export function extensionOf (channel: string | undefined, callerIdNum: string | undefined): string | null {
+function extensionOf (channel: string | undefined, callerIdNum: string | undefined): string | null {
   if (channel !== undefined) {
     const m = /^[A-Za-z0-9]+\/([^@/;-]+)(?:@[^;]*)?-[0-9a-f]+(?:;\d)?$/.exec(channel)
     if (m !== null) return m[1]!

@@ -7,7 +7,7 @@ import { DateTime } from 'luxon'
 import { scheduleState, stateUntil, type WorkCalendar } from '../calendar/index.js'
 import type { AmiClient, AmiLogger } from './client.js'
 
-export const ASTDB_FAMILY = 'helpdesk'
+const ASTDB_FAMILY = 'helpdesk'
 
 export interface PbxState {
   state: 'open' | 'lunch' | 'before-hours' | 'after-hours' | 'weekend' | 'holiday'

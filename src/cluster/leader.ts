@@ -6,7 +6,7 @@ import pg from 'pg'
 import type { Database } from '../db/database.js'
 
 /** Any constant shared by every instance of the service (another than the migration lock). */
-export const LEADER_LOCK_KEY = 7345229026
+const LEADER_LOCK_KEY = 7345229026
 
 export interface LeaderLogger {
   info: (obj: object, msg: string) => void

@@ -67,15 +67,15 @@ function toContact (r: ContactRow): Contact {
 }
 
 /** Normalized, without duplicates or blanks. */
-export function normalizePhones (phones: readonly string[]): string[] {
+function normalizePhones (phones: readonly string[]): string[] {
   return [...new Set(phones.map(normalizePhone).filter((p): p is string => p !== null))]
 }
-export function normalizeEmails (emails: readonly string[]): string[] {
+function normalizeEmails (emails: readonly string[]): string[] {
   return [...new Set(emails.map((e) => e.trim().toLowerCase()).filter((e) => e !== ''))]
 }
 
 /** `%` and `_` are literal in a user's search text. */
-export const likePattern = (q: string): string => `%${q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+const likePattern = (q: string): string => `%${q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 
 export function organizationsRepository (db: Db) {
   const contacts = () => db.selectFrom('contact as c').leftJoin('organization as o', 'o.id', 'c.organization_id')

@@ -15,7 +15,7 @@ declare module 'fastify' {
 
 export const SESSION_COOKIE = 'sid'
 export const CSRF_COOKIE = 'csrf'
-export const CSRF_HEADER = 'x-csrf-token'
+const CSRF_HEADER = 'x-csrf-token'
 
 const PUBLIC_ROUTES = new Set(['POST /api/auth/login'])
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
@@ -28,7 +28,7 @@ export interface AuthOptions {
   sessionTtlMs: number
 }
 
-export function needsSession (method: string, path: string): boolean {
+function needsSession (method: string, path: string): boolean {
   if (PUBLIC_ROUTES.has(`${method} ${path}`)) return false
   return path.startsWith('/api/') || path === '/api' || path === '/ws'
 }

@@ -21,7 +21,7 @@ const Outcome = Type.Unsafe<CallOutcome>({ type: 'string', enum: [...CALL_OUTCOM
 const Reason = Type.Unsafe<RejectReason>({ type: 'string', enum: [...REJECT_REASONS] })
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
 
-export const CallLogItemSchema = Type.Object({
+const CallLogItemSchema = Type.Object({
   id: Type.Integer(),
   linkedId: Type.String(),
   callerNumber: Nullable(Type.String()),

@@ -22,11 +22,11 @@ export interface EntriesRoutesOptions {
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
 
-export const EntryTypeSchema = Type.Enum([...ENTRY_TYPES], { description: 'support = Поддержка, error = Ошибка, improvement = Улучшение' })
-export const StatusSchema = Type.Enum([...STATUSES], { description: 'resolved = Решен, in_progress = В работе, to_developer = Передано разработчику, feedback = Обратная связь, closed = Закрыт' })
-export const ChannelSchema = Type.Enum([...CHANNELS], { description: 'phone, email, walk_in (Телефон, Электронная почта, Личное обращение)' })
-export const ModuleSchema = Type.Enum([...MODULES], { description: 'navigator = Навигатор дополнительного образования, talents = Региональная база данных талантливых детей и молодежи, paid_services = Учет платных услуг, other' })
-export const AgreementStateSchema = Type.Enum([...AGREEMENT_STATES], { description: 'pending, agreed, rejected' })
+const EntryTypeSchema = Type.Enum([...ENTRY_TYPES], { description: 'support = Поддержка, error = Ошибка, improvement = Улучшение' })
+const StatusSchema = Type.Enum([...STATUSES], { description: 'resolved = Решен, in_progress = В работе, to_developer = Передано разработчику, feedback = Обратная связь, closed = Закрыт' })
+const ChannelSchema = Type.Enum([...CHANNELS], { description: 'phone, email, walk_in (Телефон, Электронная почта, Личное обращение)' })
+const ModuleSchema = Type.Enum([...MODULES], { description: 'navigator = Навигатор дополнительного образования, talents = Региональная база данных талантливых детей и молодежи, paid_services = Учет платных услуг, other' })
+const AgreementStateSchema = Type.Enum([...AGREEMENT_STATES], { description: 'pending, agreed, rejected' })
 const IsoDateSchema = Type.String({ format: 'date', description: 'YYYY-MM-DD' })
 const Text = (max: number) => Type.String({ maxLength: max })
 const Id = Type.Integer({ minimum: 1, maximum: 2147483647 })
@@ -159,7 +159,7 @@ const HistorySchema = Type.Object({
 })
 
 /** The HTTP status of each refusal of the journal's rules. */
-export const REFUSAL_STATUS: Record<RefusalCode | 'ENTRY_NOT_FOUND', number> = {
+const REFUSAL_STATUS: Record<RefusalCode | 'ENTRY_NOT_FOUND', number> = {
   ENTRY_NOT_FOUND: 404,
   ILLEGAL_STATUS_TRANSITION: 409,
   ENTRY_CLOSED: 409,
