@@ -12,7 +12,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from './config.js'
 import type { Db } from './db/database.js'
 import type { UsersRepository } from './db/users.repository.js'
-import type { JournalRepository } from './db/journal.repository.js'
+import type { JournalService } from './services/journal.service.js'
 import type { OrganizationsRepository } from './db/organizations.repository.js'
 import type { CallsRepository } from './db/calls.repository.js'
 import type { CalendarService } from './services/calendar.service.js'
@@ -63,7 +63,7 @@ export interface HttpDeps {
   db: Db
   clock: () => Date
   users: UsersRepository
-  journal: JournalRepository
+  journal: JournalService
   organizations: OrganizationsRepository
   calls: CallsRepository
   calendar: CalendarService

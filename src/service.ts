@@ -7,6 +7,7 @@ import type { Database } from './db/database.js'
 import { createHttp, mountRoutes } from './app.js'
 import { usersRepository } from './db/users.repository.js'
 import { journalRepository } from './db/journal.repository.js'
+import { journalService } from './services/journal.service.js'
 import { organizationsRepository } from './db/organizations.repository.js'
 import { callsRepository } from './db/calls.repository.js'
 import { calendarRepository } from './db/calendar.repository.js'
@@ -68,7 +69,7 @@ export async function createService (config: Config, deps: ServiceDeps): Promise
     initialSchedule: { ...DEFAULT_SCHEDULE_JSON, zone: config.timeZone },
     onListenerError: (err) => { app.log.error({ err }, 'calendar listener failed') }
   })
-  const journal = journalRepository(db, { currentCalendar: () => calendar.current(), clock })
+  const journal = journalService({ repo: journalRepository(db), calendar: () => calendar.current(), clock })
   const sessionTtlMs = config.sessionTtlHours * 3600_000
   // who a request is from: one rule for the draft and the popup (src/intake/identify.ts)
   const identify = callerIdentifier({
@@ -86,8 +87,7 @@ export async function createService (config: Config, deps: ServiceDeps): Promise
   const leader = config.ami === undefined ? undefined : new LeaderElection({ database, log: log('leader'), ...deps.leader })
   // every channel opens its requests' drafts here (the phone now; the e-mail channel adds its link)
   const intake = createIntake({
-    db,
-    journal: { currentCalendar: () => calendar.current(), clock },
+    journal,
     identify,
     clock,
     links: { phone: phoneLink },

@@ -52,7 +52,7 @@ function imports (text: string): string[] {
 
 /** Layers from the bottom; a file may import its own layer and those below. */
 const LAYERS: Array<[string, string[]]> = [
-  ['domain', ['calls', 'calendar', 'journal', 'types', 'config.ts']],
+  ['domain', ['calls', 'calendar', 'journal', 'util', 'types', 'config.ts']],
   ['adapters', ['ami', 'db']],
   ['services', ['services', 'push', 'cluster', 'auth']],
   ['intake', ['intake']],

@@ -3,7 +3,8 @@
 // becomes a 4xx here with the rule's stable code.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type, type Static } from 'typebox'
-import type { EntrySort, JournalRepository, Outcome } from '../db/journal.repository.js'
+import type { EntrySort } from '../db/journal.repository.js'
+import type { JournalService, Outcome } from '../services/journal.service.js'
 import {
   AGREEMENT_LABELS, AGREEMENT_STATES, CHANNELS, CHANNEL_LABELS, ENTRY_TYPES, ENTRY_TYPE_LABELS, MODULES, MODULE_LABELS,
   ORGANIZATION_KINDS, ORGANIZATION_KIND_LABELS, STATUSES, STATUS_LABELS, TRANSITIONS, formatNumber, isEntryOverdue, isPaused,
@@ -14,7 +15,7 @@ import { httpError } from './errors.js'
 import { DateTimeOut, IdParams, NullableDateTimeOut } from './schemas.js'
 
 export interface EntriesRoutesOptions {
-  journal: JournalRepository
+  journal: JournalService
   clock: () => Date
   /** Tells the specialists' screens (push hub): entry.created / entry.updated with the entry as GET returns it. */
   publish?: (type: 'entry.created' | 'entry.updated', entry: { id: number } & Record<string, unknown>) => Promise<unknown>

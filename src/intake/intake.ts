@@ -14,9 +14,8 @@
 //   - caller: who it is from (the directory contact, else earlier entries; see identify.ts).
 //   intake.identify({ phone } | { email }) → the same identification, for a request already open.
 import type { Transaction } from 'kysely'
-import type { Db } from '../db/database.js'
 import type { DB } from '../db/types.js'
-import { journalRepository, type JournalRepositoryOptions, type NewDraft } from '../db/journal.repository.js'
+import type { JournalService, NewDraft } from '../services/journal.service.js'
 import type { Channel, Entry } from '../journal/index.js'
 import type { From, Identification } from './identify.js'
 
@@ -48,8 +47,7 @@ export interface ChannelLink {
 }
 
 export interface IntakeDeps {
-  db: Db
-  journal: JournalRepositoryOptions
+  journal: Pick<JournalService, 'transaction'>
   identify: (from: From) => Promise<Identification>
   clock: () => Date
   links: Partial<Record<ArrivingRequest['channel'], ChannelLink>>
@@ -69,11 +67,11 @@ export function createIntake (deps: IntakeDeps): Intake {
       const link = deps.links[req.channel]
       if (link === undefined) throw new Error(`no intake link for the ${req.channel} channel`)
       const caller = await deps.identify(req.from)
-      const opened = await deps.db.transaction().execute(async (trx) => {
+      const opened = await deps.journal.transaction(async (journal, trx): Promise<{ entryId: number, entry?: Entry }> => {
         const existing = await link.lock(trx, req.externalKey)
         if (existing === undefined) throw new Error(`${req.channel} request ${req.externalKey} is not stored`)
         if (existing !== null) return { entryId: existing }
-        const entry = await journalRepository(trx, deps.journal).createDraft(draftOf(req, caller), { by: null, at: req.arrivedAt })
+        const entry = await journal.createDraft(draftOf(req, caller), { by: null, at: req.arrivedAt })
         await link.link(trx, req.externalKey, entry.id, deps.clock())
         return { entryId: entry.id, entry }
       })

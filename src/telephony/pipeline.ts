@@ -10,10 +10,11 @@ import { liveCalls } from '../ami/live-calls.js'
 import { step } from '../calls/step.js'
 import type { Call, CallEffect, CallEvent } from '../calls/call.js'
 import type { CallsRepository } from '../db/calls.repository.js'
-import type { JournalRepository } from '../db/journal.repository.js'
+import type { JournalService } from '../services/journal.service.js'
 import type { User } from '../db/users.repository.js'
 import type { Intake } from '../intake/intake.js'
 import type { CallMessage } from '../push/call-messages.js'
+import { serialQueue } from '../util/serial-queue.js'
 
 export type { CallMessage }
 
@@ -23,7 +24,7 @@ export interface PipelineDeps {
   /** Opens a ringing call's draft and identifies the caller (src/intake). */
   intake?: Intake
   /** The draft follows who answered (or took the transfer). */
-  journal?: Pick<JournalRepository, 'assign'>
+  journal?: Pick<JournalService, 'assign'>
   helpdeskDid: string
   clock: () => Date
   log: AmiLogger
@@ -56,7 +57,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
   const memory = new Map<string, Call>()
   const ids = new Map<string, Known>()
   const keepEndedMs = deps.keepEndedMs ?? 10 * 60_000
-  let queue: Promise<void> = Promise.resolve()
+  const queue = serialQueue()
 
   // Quiet changes (a dialplan variable, a leg's result) are written when the queue runs empty or
   // with the next notification, not one upsert per event: a ring reaches the screens sooner.
@@ -72,11 +73,11 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
   }
   const enqueue = async (what: string, work: () => Promise<void>): Promise<void> => {
     pending++
-    const run = queue.then(work).catch((err: unknown) => { log.error({ err, what }, 'call pipeline: step failed; going on') })
-      .then(async () => { if (--pending === 0) await flush() })
-      .catch((err: unknown) => { log.error({ err }, 'call pipeline: saving changes failed; going on') })
-    queue = run
-    await run
+    await queue.run(async () => {
+      try { await work() } catch (err) { log.error({ err, what }, 'call pipeline: step failed; going on') }
+      if (--pending > 0) return
+      try { await flush() } catch (err) { log.error({ err }, 'call pipeline: saving changes failed; going on') }
+    })
   }
 
   function prune (now: Date): void {

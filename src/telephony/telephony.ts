@@ -4,7 +4,7 @@
 import { AmiClient, type AmiClientOptions, type AmiEndpoint, type AmiLogger } from '../ami/client.js'
 import { startPbxStateWriter } from '../ami/pbx-state.js'
 import type { CallsRepository } from '../db/calls.repository.js'
-import type { JournalRepository } from '../db/journal.repository.js'
+import type { JournalService } from '../services/journal.service.js'
 import type { UsersRepository } from '../db/users.repository.js'
 import type { CalendarService } from '../services/calendar.service.js'
 import type { Intake } from '../intake/intake.js'
@@ -15,7 +15,7 @@ export interface TelephonyDeps {
   helpdeskDid: string
   calls: CallsRepository
   users: Pick<UsersRepository, 'byExtension'>
-  journal: Pick<JournalRepository, 'assign'>
+  journal: Pick<JournalService, 'assign'>
   intake: Intake
   calendar: Pick<CalendarService, 'current' | 'onChange'>
   /** where call.ringing / call.answered / call.ended go (the push hub's publishCall) */

@@ -1,3 +1,4 @@
+import { defaultCalendar } from '../../src/calendar/index.js'
 import t, { type Test } from 'tap'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -5,6 +6,7 @@ import path from 'node:path'
 import { testApp } from '../helpers/app.js'
 import { callsRepository } from '../../src/db/calls.repository.js'
 import { journalRepository } from '../../src/db/journal.repository.js'
+import { journalService } from '../../src/services/journal.service.js'
 import { parseRange } from '../../src/http/calls.routes.js'
 import { FIXTURES_DIR } from '../../src/ami/simulator.js'
 import { isMissed, type Call, type CallEvent } from '../../src/calls/call.js'
@@ -86,7 +88,7 @@ t.test('calls API: the call log with the issue\'s fields, filtered by period and
   const instant = await app.inject({ method: 'GET', url: '/api/calls?from=2026-12-01T07:00:00Z&to=2026-12-01T08:00:00Z', headers })
   t.same(instant.json().items.map((i: { id: number }) => i.id), [rejected.id], 'filtered by instants')
 
-  const draft = await journalRepository(db).createDraft({ channel: 'phone', callerNumber: '+79123456789' })
+  const draft = await journalService({ repo: journalRepository(db), calendar: defaultCalendar, clock: () => new Date() }).createDraft({ channel: 'phone', callerNumber: '+79123456789' })
   t.equal(await calls.linkEntry(base.linkedId, draft.id, new Date()), true, 'the call is linked to its draft')
   await t.rejects(calls.linkEntry(rejected.call.linkedId, 99999, new Date()), /foreign key|call_entry_fk/, 'never to an entry that does not exist')
   const ofEntry = await app.inject({ method: 'GET', url: `/api/calls?entryId=${draft.id}`, headers })
