@@ -179,3 +179,38 @@ function isValidZone (zone: string): boolean {
     return false
   }
 }
+
+/** `npm run demo`'s own settings (the service's come from loadConfig). */
+export interface DemoSettings {
+  /** the demo users' password (DEMO_PASSWORD) */
+  password: string
+  /** pause between replayed scenarios (DEMO_PAUSE_MS) */
+  pauseMs: number
+  /** replay speed, 1 = the recorded timing (DEMO_SPEED) */
+  speed: number
+  /** the simulated PBX's AMI port, 0 = any free one (DEMO_AMI_PORT) */
+  amiPort: number
+  /** DATA_DIR when given; unset → a fresh temporary folder */
+  dataDir: string | undefined
+}
+
+export function loadDemoConfig (env: Record<string, string | undefined>): { config: Config, demo: DemoSettings } {
+  const config = loadConfig({ ...env, DATABASE_URL: undefined, AMI_URL: undefined, HELPDESK_DID: '73452290256' })
+  const problems: string[] = []
+  const num = (name: string, fallback: number, ok: (n: number) => boolean): number => {
+    const raw = env[name]?.trim()
+    if (raw === undefined || raw === '') return fallback
+    const n = Number(raw)
+    if (!Number.isFinite(n) || !ok(n)) { problems.push(`${name}=${JSON.stringify(raw)}: out of range`); return fallback }
+    return n
+  }
+  const demo: DemoSettings = {
+    password: env.DEMO_PASSWORD?.trim() || 'demo-password',
+    pauseMs: num('DEMO_PAUSE_MS', 6000, (n) => n >= 0),
+    speed: num('DEMO_SPEED', 1, (n) => n > 0),
+    amiPort: num('DEMO_AMI_PORT', 0, (n) => Number.isInteger(n) && n >= 0 && n <= 65535),
+    dataDir: env.DATA_DIR?.trim() || undefined
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  return { config, demo }
+}

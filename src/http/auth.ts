@@ -16,7 +16,7 @@ declare module 'fastify' {
 
 export const SESSION_COOKIE = 'sid'
 export const CSRF_COOKIE = 'csrf'
-export const CSRF_HEADER = 'x-csrf-token'
+const CSRF_HEADER = 'x-csrf-token'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
