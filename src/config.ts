@@ -1,7 +1,7 @@
 // The only reader of process.env: every setting is parsed and checked once, at start,
 // so a wrong value stops the service with a message that names the variable.
 import { isIP } from 'node:net'
-import { passwordProblem } from './auth/password-policy.js'
+import { passwordProblem } from './util/password-policy.js'
 
 export interface AmiEndpoint {
   host: string
