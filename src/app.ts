@@ -81,8 +81,9 @@ export async function mountRoutes (app: FastifyInstance, deps: HttpDeps): Promis
   addSecurityHeaders(app)
   installAuth(app, { users, clock, sessionTtlMs })
   await app.register(healthRoutes, { db: deps.db, amiStatus: deps.amiStatus })
-  await app.register(authRoutes, { users, clock, sessionTtlMs, cookieSecure: config.cookieSecure, loginRateLimit: config.loginRateLimit })
-  await app.register(usersRoutes, { users, clock })
+  const sessionsEnded = async (): Promise<void> => { await push.sessionsEnded() }
+  await app.register(authRoutes, { users, clock, sessionTtlMs, cookieSecure: config.cookieSecure, loginRateLimit: config.loginRateLimit, sessionsEnded })
+  await app.register(usersRoutes, { users, clock, sessionsEnded })
   await app.register(wsRoutes, { hub: push })
   await app.register(calendarRoutes, { calendar: deps.calendar })
   await app.register(entriesRoutes, { journal: deps.journal, clock, publish: async (type, entry) => await push.publish(type, { entry }) })
