@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import cookie from '@fastify/cookie'
 import websocket from '@fastify/websocket'
-import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
@@ -17,13 +16,14 @@ import type { OrganizationsRepository } from './db/organizations.repository.js'
 import type { CallsRepository } from './db/calls.repository.js'
 import type { CalendarService } from './services/calendar.service.js'
 import type { PushHub } from './push/hub.js'
-import { installErrorHandler } from './http/errors.js'
+import { answerMalformedRequest, installErrorHandler } from './http/errors.js'
 import { installAuth } from './http/auth.js'
-import { installValidation } from './http/validation.js'
+import { addSecurityHeaders, checkOrigins } from './http/browser-guards.js'
+import { installValidation, refuseNulCharacters } from './http/validation.js'
 import { authRoutes } from './http/auth.routes.js'
 import { usersRoutes } from './http/users.routes.js'
 import { healthRoutes, type AmiStatus } from './http/health.routes.js'
-import { wsRoutes } from './http/ws.routes.js'
+import { refuseStrayUpgrades, wsRoutes } from './http/ws.routes.js'
 import { webRoutes } from './http/web.routes.js'
 import { calendarRoutes } from './http/calendar.routes.js'
 import { entriesRoutes } from './http/entries.routes.js'
@@ -38,14 +38,17 @@ const LOG_REDACT = ['req.headers.cookie', 'req.headers.authorization', 'req.head
 export async function createHttp (config: Config, logger?: FastifyServerOptions['logger']): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? { level: config.logLevel, redact: LOG_REDACT },
-    trustProxy: true,
-    bodyLimit: 1024 * 1024
+    // X-Forwarded-For is believed only from the configured proxies (none by default): req.ip is the real peer
+    trustProxy: config.trustProxy.length === 0 ? false : config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    clientErrorHandler: answerMalformedRequest
   }).withTypeProvider<TypeBoxTypeProvider>()
   installErrorHandler(app)
   installValidation(app)
+  refuseNulCharacters(app)
   await app.register(cookie)
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } })
-  await app.register(rateLimit, { global: false })
+  refuseStrayUpgrades(app)
   await app.register(swagger, {
     openapi: {
       info: { title: 'Журнал специалиста Ситуационного центра — API', version: '1' },
@@ -54,6 +57,8 @@ export async function createHttp (config: Config, logger?: FastifyServerOptions[
     }
   })
   await app.register(swaggerUi, { routePrefix: '/api/docs' })
+  checkOrigins(app, config.allowedOrigins)
+  addSecurityHeaders(app)
   return app
 }
 
