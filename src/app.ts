@@ -85,7 +85,7 @@ export async function mountRoutes (app: FastifyInstance, deps: HttpDeps): Promis
   await app.register(usersRoutes, { users, clock })
   await app.register(wsRoutes, { hub: push })
   await app.register(calendarRoutes, { calendar: deps.calendar })
-  await app.register(entriesRoutes, { journal: deps.journal, clock, publish: async (type, entry) => await push.publish(type, { entry }) })
+  await app.register(entriesRoutes, { journal: deps.journal, clock, zone: () => deps.calendar.current().schedule.zone, publish: async (type, entry) => await push.publish(type, { entry }) })
   await app.register(organizationsRoutes, { organizations: deps.organizations, clock })
   await app.register(callsRoutes, { calls: deps.calls, recordingsDir: config.recordingsDir, timeZone: config.timeZone })
   await app.register(webRoutes, { root: PROJECT_ROOT })

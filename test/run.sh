@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 mkdir -p .tap
 log=.tap/run.log
 
-echo "== type-check (tsc --noEmit)"
-if ! npx tsc --noEmit -p tsconfig.json; then
+echo "== type-check (tsc --noEmit; the browser's JavaScript against the server's message map: tsconfig.web.json)"
+if ! npx tsc --noEmit -p tsconfig.json || ! npx tsc -p tsconfig.web.json; then
   echo "type-check failed"
   echo "tests: 0 passed, 1 failed, 0 skipped"
   exit 1
