@@ -57,6 +57,8 @@ export async function createHttp (config: Config, logger?: FastifyServerOptions[
     }
   })
   await app.register(swaggerUi, { routePrefix: '/api/docs' })
+  checkOrigins(app, config.allowedOrigins)
+  addSecurityHeaders(app)
   return app
 }
 
@@ -77,8 +79,6 @@ export interface HttpDeps {
 export async function mountRoutes (app: FastifyInstance, deps: HttpDeps): Promise<void> {
   const { config, clock, users, push } = deps
   const sessionTtlMs = config.sessionTtlHours * 3600_000
-  checkOrigins(app, config.allowedOrigins)
-  addSecurityHeaders(app)
   installAuth(app, { users, clock, sessionTtlMs })
   await app.register(healthRoutes, { db: deps.db, amiStatus: deps.amiStatus })
   const sessionsEnded = async (): Promise<void> => { await push.sessionsEnded() }
@@ -86,7 +86,7 @@ export async function mountRoutes (app: FastifyInstance, deps: HttpDeps): Promis
   await app.register(usersRoutes, { users, clock, sessionsEnded })
   await app.register(wsRoutes, { hub: push })
   await app.register(calendarRoutes, { calendar: deps.calendar })
-  await app.register(entriesRoutes, { journal: deps.journal, clock, publish: async (type, entry) => await push.publish(type, { entry }) })
+  await app.register(entriesRoutes, { journal: deps.journal, clock, zone: () => deps.calendar.current().schedule.zone, publish: async (type, entry) => await push.publish(type, { entry }) })
   await app.register(organizationsRoutes, { organizations: deps.organizations, clock })
   await app.register(callsRoutes, { calls: deps.calls, recordingsDir: config.recordingsDir, timeZone: config.timeZone })
   await app.register(webRoutes, { root: PROJECT_ROOT })

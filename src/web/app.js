@@ -5,8 +5,8 @@ import { api, onUnauthenticated } from './lib/api.js'
 import { live } from './lib/live.js'
 import { getState, isHead, navigate, setState, useStore } from './lib/store.js'
 import { askNotificationPermission, notificationPermission, unlockAudio } from './lib/notify.js'
-import { dateTime, setZone, time } from './lib/format.js'
-import { label, ROLES } from './lib/labels.js'
+import { dateTime, time } from './lib/format.js'
+import { label, loadVocabulary, ROLES } from './lib/labels.js'
 import { LoginView } from './views/login.js'
 import { JournalView } from './views/journal.js'
 import { EntryView } from './views/entry.js'
@@ -42,7 +42,9 @@ async function refreshHealth () {
 setInterval(refreshHealth, 15000)
 window.addEventListener('online', () => { live.kick(); void refreshHealth() })
 
-export async function loggedIn (user) {
+async function loggedIn (user) {
+  // the labels, the status moves and the center's zone are the server's
+  try { await loadVocabulary() } catch { /* shown as codes until the next log-in */ }
   setState({ me: user })
   live.start()
   void refreshHealth()
@@ -135,7 +137,7 @@ function App () {
 
   useEffect(() => {
     api('GET', '/api/auth/me')
-      .then((r) => { void loggedIn(r.user) })
+      .then(async (r) => { await loggedIn(r.user) })
       .catch(() => {})
       .finally(() => setChecked(true))
     void refreshHealth()
@@ -165,5 +167,4 @@ function App () {
     <${CallPopups} me=${me} />`
 }
 
-setZone('Asia/Yekaterinburg')
 render(html`<${App} />`, document.getElementById('app'))
