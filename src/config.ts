@@ -21,6 +21,8 @@ export interface Config {
   bootstrapAdminPassword: string | undefined
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   timeZone: string
+  /** The center's name as the printed journal's heading continues «Ситуационного центра …» */
+  centerName: string
   /** Secure flag on the session cookie: on behind HTTPS */
   cookieSecure: boolean
   sessionTtlHours: number
@@ -104,6 +106,7 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
     bootstrapAdminPassword,
     logLevel: logLevel as Config['logLevel'],
     timeZone,
+    centerName: str('CENTER_NAME', 'внедрения и сопровождения АИС ЭДО в Тюменской области'),
     cookieSecure: bool('COOKIE_SECURE', false),
     sessionTtlHours: int('SESSION_TTL_HOURS', 12, 1, 24 * 30),
     loginRateLimit: int('LOGIN_RATE_LIMIT', 10, 1, 10000)
