@@ -110,7 +110,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   await app.register(entriesRoutes, { journal, clock, publish: async (type, entry) => await push.publish(type, { entry }) })
   await app.register(organizationsRoutes, { organizations: organizationsRepository(db), clock })
   await app.register(callsRoutes, { calls: callsRepository(db), recordingsDir: config.recordingsDir, timeZone: config.timeZone })
-  await app.register(reportsRoutes, { reports: reportsRepository(db), centerName: config.centerName, zone: () => calendar.current().schedule.zone, clock })
+  await app.register(reportsRoutes, { reports: reportsRepository(db), centerName: config.centerName, calendar: () => calendar.current(), clock })
   await app.register(webRoutes, { root: PROJECT_ROOT })
 
   return app

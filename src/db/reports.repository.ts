@@ -5,6 +5,8 @@ import { sql } from 'kysely'
 import type { Db } from './database.js'
 import type { JournalRow } from '../reports/journal.js'
 import { monthDays, type Month } from '../reports/dates.js'
+import type { RawStatistics, Quantiles } from '../reports/statistics.js'
+import { periodBounds, type Period } from '../reports/period.js'
 
 export interface JournalQuery extends Month {
   /** Only the entries this user registered. */
@@ -77,6 +79,82 @@ export function reportsRepository (db: Db) {
         .where('e.registered_on', '>=', first).where('e.registered_on', '<=', last)
         .$if(q.specialistId !== undefined, (qb) => qb.where('e.registered_by', '=', q.specialistId!))
         .orderBy('u.full_name').execute()
+    },
+
+    /** The aggregates of the statistics over a period (days of the zone, inclusive); `now` decides what is overdue. */
+    statistics: async (p: Period, zone: string, now: Date): Promise<RawStatistics> => {
+      const { start, end } = periodBounds(p, zone)
+      const entries = db.selectFrom('journal_entry as e')
+        .where('e.number', 'is not', null)
+        .where('e.registered_on', '>=', p.from).where('e.registered_on', '<=', p.to)
+      const live = entries.where('e.annulled_at', 'is', null)
+      const calls = db.selectFrom('call as c').where('c.arrived_at', '>=', start).where('c.arrived_at', '<', end)
+      const quantiles = async (expr: ReturnType<typeof sql<number>>, answeredOnly: boolean): Promise<Quantiles> => {
+        const r = await calls
+          .select([
+            sql<number | null>`percentile_cont(0.5) within group (order by ${expr})`.as('median'),
+            sql<number | null>`percentile_cont(0.9) within group (order by ${expr})`.as('p90')
+          ])
+          .$if(answeredOnly, (qb) => qb.where('c.answered_at', 'is not', null).where('c.ended_at', 'is not', null))
+          .$if(!answeredOnly, (qb) => qb.where('c.outcome', 'is not', null).where('c.outcome', '<>', 'rejected'))
+          .executeTakeFirstOrThrow()
+        const round = (v: number | null): number | null => v === null ? null : Math.round(Number(v) * 10) / 10
+        return { median: round(r.median), p90: round(r.p90) }
+      }
+      // grouped by position: the zone is a parameter, so the select's expression and a repeated one would differ
+      const localHour = sql<number>`extract(hour from c.arrived_at at time zone ${zone})::int`
+      const localDow = sql<number>`extract(isodow from c.arrived_at at time zone ${zone})::int`
+      const localDay = sql<string>`to_char(c.arrived_at at time zone ${zone}, 'YYYY-MM-DD')`
+      const [requestGroups, organizations, requestsByDay, deadline, resolvePairs, callOutcomes, wait, talk, callsByHour, callsByWeekday, callsByDay, specialists] = await Promise.all([
+        entries.select(['e.type', 'e.status', 'e.channel', 'e.module', sql<boolean>`e.annulled_at is not null`.as('annulled'), (eb) => eb.fn.countAll<number>().as('count')])
+          .groupBy(['e.type', 'e.status', 'e.channel', 'e.module', sql`e.annulled_at is not null`]).execute(),
+        live.select([sql<string>`coalesce(nullif(btrim(e.organization_name), ''), 'не указана')`.as('name'), (eb) => eb.fn.countAll<number>().as('count')])
+          .groupBy(sql`coalesce(nullif(btrim(e.organization_name), ''), 'не указана')`).orderBy('count', 'desc').orderBy('name').limit(15).execute(),
+        live.select([sql<string>`to_char(e.registered_on, 'YYYY-MM-DD')`.as('day'), (eb) => eb.fn.countAll<number>().as('count')])
+          .groupBy('e.registered_on').execute(),
+        live.select([
+          sql<number>`count(*) filter (where e.resolved_at is not null and e.resolved_at <= e.due_at)`.as('onTime'),
+          sql<number>`count(*) filter (where e.resolved_at is not null and e.resolved_at > e.due_at)`.as('late'),
+          sql<number>`count(*) filter (where e.resolved_at is null and e.due_at < ${now})`.as('openOverdue'),
+          sql<number>`count(*) filter (where e.resolved_at is null and (e.due_at is null or e.due_at >= ${now}))`.as('openInTime')
+        ]).executeTakeFirstOrThrow(),
+        live.select([sql<string>`to_char(e.registered_on, 'YYYY-MM-DD')`.as('registeredOn'), sql<string>`to_char(e.resolved_on, 'YYYY-MM-DD')`.as('resolvedOn'), (eb) => eb.fn.countAll<number>().as('count')])
+          .where('e.resolved_on', 'is not', null).groupBy(['e.registered_on', 'e.resolved_on']).execute(),
+        calls.select(['c.outcome', 'c.reject_reason as reason', (eb) => eb.fn.countAll<number>().as('count')]).groupBy(['c.outcome', 'c.reject_reason']).execute(),
+        quantiles(sql<number>`extract(epoch from coalesce(c.answered_at, c.ended_at) - c.arrived_at)`, false),
+        quantiles(sql<number>`extract(epoch from c.ended_at - c.answered_at)`, true),
+        calls.select([localHour.as('hour'), 'c.outcome', (eb) => eb.fn.countAll<number>().as('count')]).groupBy(sql`1, 2`).execute(),
+        calls.select([localDow.as('weekday'), 'c.outcome', (eb) => eb.fn.countAll<number>().as('count')]).groupBy(sql`1, 2`).execute(),
+        calls.select([localDay.as('day'), (eb) => eb.fn.countAll<number>().as('count')]).groupBy(sql`1`).execute(),
+        db.selectFrom('app_user as u')
+          .select(['u.id', 'u.full_name as fullName',
+            (eb) => eb.selectFrom('journal_entry as e').select(eb.fn.countAll<number>().as('n')).whereRef('e.registered_by', '=', 'u.id')
+              .where('e.number', 'is not', null).where('e.annulled_at', 'is', null).where('e.registered_on', '>=', p.from).where('e.registered_on', '<=', p.to).as('registered'),
+            (eb) => eb.selectFrom('journal_entry as e').select(eb.fn.countAll<number>().as('n')).whereRef('e.resolved_by', '=', 'u.id')
+              .where('e.number', 'is not', null).where('e.annulled_at', 'is', null).where('e.resolved_at', '>=', start).where('e.resolved_at', '<', end).as('resolved'),
+            (eb) => eb.selectFrom('call as c').select(eb.fn.countAll<number>().as('n')).whereRef('c.answered_by_user_id', '=', 'u.id')
+              .where('c.arrived_at', '>=', start).where('c.arrived_at', '<', end).where('c.outcome', '=', 'answered').as('answered'),
+            (eb) => eb.selectFrom('call as c').select(sql<number>`coalesce(round(sum(extract(epoch from c.ended_at - c.answered_at))), 0)`.as('n')).whereRef('c.answered_by_user_id', '=', 'u.id')
+              .where('c.arrived_at', '>=', start).where('c.arrived_at', '<', end).where('c.outcome', '=', 'answered').as('talkSeconds')
+          ])
+          .where('u.role', '=', 'specialist')
+          .orderBy('u.full_name').execute()
+      ])
+      const num = (v: unknown): number => Number(v ?? 0)
+      return {
+        requestGroups: requestGroups.map((g) => ({ type: g.type, status: g.status!, channel: g.channel, module: g.module, annulled: g.annulled, count: num(g.count) })),
+        organizations: organizations.map((o) => ({ name: o.name, count: num(o.count) })),
+        requestsByDay: requestsByDay.map((r) => ({ day: r.day, count: num(r.count) })),
+        deadline: { onTime: num(deadline.onTime), late: num(deadline.late), openOverdue: num(deadline.openOverdue), openInTime: num(deadline.openInTime) },
+        resolvePairs: resolvePairs.map((r) => ({ registeredOn: r.registeredOn, resolvedOn: r.resolvedOn, count: num(r.count) })),
+        callOutcomes: callOutcomes.map((o) => ({ outcome: o.outcome, reason: o.reason, count: num(o.count) })),
+        wait,
+        talk,
+        callsByHour: callsByHour.map((r) => ({ hour: num(r.hour), outcome: r.outcome, count: num(r.count) })),
+        callsByWeekday: callsByWeekday.map((r) => ({ weekday: num(r.weekday), outcome: r.outcome, count: num(r.count) })),
+        callsByDay: callsByDay.map((r) => ({ day: r.day, count: num(r.count) })),
+        specialists: specialists.map((s) => ({ id: s.id, fullName: s.fullName, registered: num(s.registered), resolved: num(s.resolved), answered: num(s.answered), talkSeconds: num(s.talkSeconds) }))
+      }
     },
 
     userById: async (id: number): Promise<{ id: number, fullName: string, role: string } | undefined> =>

@@ -4,14 +4,18 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { ReportsRepository } from '../db/reports.repository.js'
 import { CONTENT_TYPES, journalFileName, monthlyJournal, type MonthlyJournalDeps } from '../services/monthly-journal.js'
-import { currentUser } from './auth.js'
+import { currentUser, requireRole } from './auth.js'
 import { httpError } from './errors.js'
+import type { WorkCalendar } from '../calendar/index.js'
+import { buildStatistics, type Statistics } from '../reports/statistics.js'
+import { periodDays, previousPeriod, type Period } from '../reports/period.js'
+import { statisticsXlsx } from '../reports/statistics-xlsx.js'
 
 export interface ReportsRoutesOptions {
   reports: ReportsRepository
   centerName: string
-  /** The center's zone, from the calendar in force. */
-  zone: () => string
+  /** The calendar in force (its zone is the center's). */
+  calendar: () => WorkCalendar
   clock: () => Date
 }
 
@@ -25,8 +29,60 @@ const JournalQuery = Type.Object({
   specialistId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647, description: 'one specialist\'s journal: the entries he registered' }))
 }, { additionalProperties: false })
 
+const IsoDay = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'yyyy-MM-dd, a day in the center\'s zone' })
+const PeriodQuery = Type.Object({
+  from: IsoDay,
+  to: IsoDay,
+  format: Type.Union([Type.Literal('json'), Type.Literal('xlsx')], { default: 'json' })
+}, { additionalProperties: false })
+
+const MAX_PERIOD_DAYS = 3 * 366
+
+/** A valid period of real days, from ≤ to, at most three years. */
+export function checkPeriod (q: { from: string, to: string }): Period {
+  for (const d of [q.from, q.to]) {
+    const [y, m, day] = d.split('-').map(Number) as [number, number, number]
+    const t = new Date(Date.UTC(y, m - 1, day))
+    if (t.getUTCFullYear() !== y || t.getUTCMonth() !== m - 1 || t.getUTCDate() !== day || y < 2000 || y > 2200) throw httpError(400, 'INVALID_DATE', `not a valid date: ${d}`)
+  }
+  if (q.from > q.to) throw httpError(400, 'INVALID_PERIOD', '"from" must not be after "to"')
+  const p = { from: q.from, to: q.to }
+  if (periodDays(p) > MAX_PERIOD_DAYS) throw httpError(400, 'PERIOD_TOO_LONG', `a period of at most ${MAX_PERIOD_DAYS} days`)
+  return p
+}
+
 export const reportsRoutes: FastifyPluginAsyncTypebox<ReportsRoutesOptions> = async (app, opts) => {
-  const deps: MonthlyJournalDeps = { reports: opts.reports, centerName: opts.centerName, zone: opts.zone, clock: opts.clock }
+  const zone = (): string => opts.calendar().schedule.zone
+  const deps: MonthlyJournalDeps = { reports: opts.reports, centerName: opts.centerName, zone, clock: opts.clock }
+  const readers = requireRole('head', 'auditor')
+
+  /** A period's statistics and those of the period before it. */
+  const statistics = async (p: Period): Promise<{ current: Statistics, previous: Statistics }> => {
+    const cal = opts.calendar()
+    const prev = previousPeriod(p)
+    const now = opts.clock()
+    const [a, b] = await Promise.all([opts.reports.statistics(p, cal.schedule.zone, now), opts.reports.statistics(prev, cal.schedule.zone, now)])
+    return { current: buildStatistics(a, p, cal), previous: buildStatistics(b, prev, cal) }
+  }
+
+  app.get('/api/reports/statistics', {
+    preHandler: readers,
+    schema: {
+      tags: ['reports'],
+      summary: 'Statistics of requests and calls for a period, with the period before it (?format=xlsx for a workbook)',
+      querystring: PeriodQuery
+    }
+  }, async (req, reply) => {
+    const p = checkPeriod(req.query)
+    const s = await statistics(p)
+    if (req.query.format === 'xlsx') {
+      return await reply.type(CONTENT_TYPES.xlsx)
+        .header('content-disposition', `attachment; filename="statistics-${p.from}-${p.to}.xlsx"`)
+        .header('cache-control', 'private, no-store')
+        .send(await statisticsXlsx(s.current, s.previous))
+    }
+    return s
+  })
 
   app.get('/api/reports/journal', {
     schema: {

@@ -89,3 +89,60 @@ export async function seedMonth (db: Db, users: { ivanova: number, smirnov: numb
   // a draft of the month: not registered, not in the journal
   await db.insertInto('journal_entry').values({ channel: 'phone', description: 'ЧЕРНОВИК без номера', created_by: users.ivanova }).execute()
 }
+
+export interface SeedCall {
+  at: string // local 'yyyy-MM-ddTHH:mm'
+  outcome: 'answered' | 'no-answer' | 'busy' | 'abandoned' | 'rejected'
+  reason?: 'lunch' | 'weekend' | 'holiday' | 'before-hours' | 'after-hours'
+  wait?: number
+  talk?: number
+  by?: 'ivanova' | 'smirnov'
+}
+
+export const CALLS: SeedCall[] = [
+  { at: '2026-11-02T09:15', outcome: 'answered', wait: 10, talk: 120, by: 'ivanova' },
+  { at: '2026-11-02T10:40', outcome: 'answered', wait: 20, talk: 300, by: 'ivanova' },
+  { at: '2026-11-03T11:05', outcome: 'answered', wait: 5, talk: 60, by: 'smirnov' },
+  { at: '2026-11-03T14:20', outcome: 'no-answer', wait: 40 },
+  { at: '2026-11-05T12:45', outcome: 'rejected', reason: 'lunch' },
+  { at: '2026-11-05T18:10', outcome: 'rejected', reason: 'after-hours' },
+  { at: '2026-11-07T11:00', outcome: 'rejected', reason: 'weekend' },
+  { at: '2026-11-04T10:00', outcome: 'rejected', reason: 'holiday' },
+  { at: '2026-11-06T08:30', outcome: 'rejected', reason: 'before-hours' },
+  { at: '2026-11-09T15:00', outcome: 'abandoned', wait: 25 },
+  { at: '2026-11-10T09:05', outcome: 'answered', wait: 8, talk: 200, by: 'smirnov' },
+  { at: '2026-11-10T16:30', outcome: 'busy', wait: 3 },
+  { at: '2026-11-12T13:40', outcome: 'answered', wait: 12, talk: 90, by: 'ivanova' },
+  { at: '2026-11-13T15:55', outcome: 'answered', wait: 30, talk: 240, by: 'ivanova' }
+]
+/** October's one call (the period before) and one of December (never in November). */
+export const NEIGHBOUR_CALLS: SeedCall[] = [
+  { at: '2026-10-30T10:00', outcome: 'answered', wait: 4, talk: 100, by: 'ivanova' },
+  { at: '2026-12-01T10:00', outcome: 'no-answer', wait: 15 }
+]
+
+export async function seedCalls (db: Db, users: { ivanova: number, smirnov: number }, calls: SeedCall[] = [...CALLS, ...NEIGHBOUR_CALLS]): Promise<void> {
+  let n = 0
+  for (const c of calls) {
+    const arrived = new Date(`${c.at}:00+05:00`)
+    const answered = c.outcome === 'answered' ? new Date(arrived.getTime() + c.wait! * 1000) : null
+    const ended = c.outcome === 'rejected' ? new Date(arrived.getTime() + 12_000)
+      : answered !== null ? new Date(answered.getTime() + c.talk! * 1000) : new Date(arrived.getTime() + c.wait! * 1000)
+    await db.insertInto('call').values({
+      linked_id: `seed-${++n}.0`,
+      caller_number: `79123450${String(n).padStart(3, '0')}`,
+      dialled: '73452290256',
+      state: 'ended',
+      arrived_at: arrived,
+      answered_at: answered,
+      ended_at: ended,
+      answered_by_extension: c.by === undefined ? null : c.by === 'ivanova' ? '101' : '102',
+      answered_by_user_id: c.by === undefined ? null : users[c.by],
+      outcome: c.outcome,
+      reject_reason: c.reason ?? null,
+      decision: c.reason ?? 'open',
+      caller_hung_up: c.outcome === 'abandoned',
+      legs: '{}'
+    }).execute()
+  }
+}
