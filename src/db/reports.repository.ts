@@ -157,6 +157,9 @@ export function reportsRepository (db: Db) {
       }
     },
 
+    specialists: async (): Promise<Array<{ id: number, fullName: string, active: boolean }>> =>
+      await db.selectFrom('app_user').select(['id', 'full_name as fullName', 'active']).where('role', '=', 'specialist').orderBy('full_name').execute(),
+
     userById: async (id: number): Promise<{ id: number, fullName: string, role: string } | undefined> =>
       await db.selectFrom('app_user').select(['id', 'full_name as fullName', 'role']).where('id', '=', id).executeTakeFirst()
   }

@@ -65,6 +65,15 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<ReportsRoutesOptions> = as
     return { current: buildStatistics(a, p, cal), previous: buildStatistics(b, prev, cal) }
   }
 
+  app.get('/api/reports/specialists', {
+    preHandler: readers,
+    schema: {
+      tags: ['reports'],
+      summary: 'The specialists whose journals can be printed',
+      response: { 200: Type.Object({ items: Type.Array(Type.Object({ id: Type.Integer(), fullName: Type.String(), active: Type.Boolean() })) }) }
+    }
+  }, async () => ({ items: await opts.reports.specialists() }))
+
   app.get('/api/reports/statistics', {
     preHandler: readers,
     schema: {
