@@ -35,6 +35,7 @@ import { callsRoutes } from './http/calls.routes.js'
 import { callsRepository } from './db/calls.repository.js'
 import { reportsRoutes } from './http/reports.routes.js'
 import { reportsRepository } from './db/reports.repository.js'
+import { archiveRepository } from './db/archive.repository.js'
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -110,7 +111,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   await app.register(entriesRoutes, { journal, clock, publish: async (type, entry) => await push.publish(type, { entry }) })
   await app.register(organizationsRoutes, { organizations: organizationsRepository(db), clock })
   await app.register(callsRoutes, { calls: callsRepository(db), recordingsDir: config.recordingsDir, timeZone: config.timeZone })
-  await app.register(reportsRoutes, { reports: reportsRepository(db), centerName: config.centerName, calendar: () => calendar.current(), clock })
+  await app.register(reportsRoutes, { reports: reportsRepository(db), centerName: config.centerName, calendar: () => calendar.current(), clock, archive: archiveRepository(db) })
   await app.register(webRoutes, { root: PROJECT_ROOT })
 
   return app

@@ -14,6 +14,9 @@ import { LeaderElection } from './cluster/leader.js'
 import { startTelephony, type Telephony } from './pipeline.js'
 import { sharedAmiStatus, type AmiLinkStatus } from './cluster/ami-status.js'
 import { clusterRepository } from './db/cluster.repository.js'
+import { scheduleMonthlyArchive } from './services/journal-archive.js'
+import { reportsRepository } from './db/reports.repository.js'
+import { archiveRepository } from './db/archive.repository.js'
 
 async function main (): Promise<void> {
   let config: Config
@@ -78,6 +81,9 @@ async function main (): Promise<void> {
     })
   }
 
+  // the 5th-of-the-month journal (reg. appendix): once per month whichever instance comes first
+  const archiveSchedule = scheduleMonthlyArchive({ reports: reportsRepository(database.db), archive: archiveRepository(database.db), centerName: config.centerName, zone: () => calendar.current().schedule.zone, clock, log: app.log.child({ module: 'archive' }) })
+
   let closing = false
   const shutdown = async (signal: string): Promise<void> => {
     if (closing) return
@@ -87,6 +93,7 @@ async function main (): Promise<void> {
     force.unref()
     try {
       sharedAmi?.close()
+      archiveSchedule.stop()
       await leader?.close()
       await telephony?.stop()
       await calendarSync.close()

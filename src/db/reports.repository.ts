@@ -70,6 +70,16 @@ export function reportsRepository (db: Db) {
       }
     },
 
+    /** How many entries the month's journal has. */
+    journalCount: async (q: JournalQuery): Promise<number> => {
+      const { first, last } = monthDays(q)
+      const r = await db.selectFrom('journal_entry').select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('number', 'is not', null).where('registered_on', '>=', first).where('registered_on', '<=', last)
+        .$if(q.specialistId !== undefined, (qb) => qb.where('registered_by', '=', q.specialistId!))
+        .executeTakeFirstOrThrow()
+      return Number(r.n)
+    },
+
     /** Who registered the month's entries (they sign the center's journal), by name. */
     journalSigners: async (q: JournalQuery): Promise<Array<{ id: number, fullName: string }>> => {
       const { first, last } = monthDays(q)

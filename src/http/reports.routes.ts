@@ -10,6 +10,8 @@ import type { WorkCalendar } from '../calendar/index.js'
 import { buildStatistics, type Statistics } from '../reports/statistics.js'
 import { periodDays, previousPeriod, type Period } from '../reports/period.js'
 import { statisticsXlsx } from '../reports/statistics-xlsx.js'
+import type { ArchiveRepository } from '../db/archive.repository.js'
+import { archiveRoutes } from './archive.routes.js'
 
 export interface ReportsRoutesOptions {
   reports: ReportsRepository
@@ -17,6 +19,7 @@ export interface ReportsRoutesOptions {
   /** The calendar in force (its zone is the center's). */
   calendar: () => WorkCalendar
   clock: () => Date
+  archive: ArchiveRepository
 }
 
 export const Year = Type.Integer({ minimum: 2000, maximum: 2200 })
@@ -64,6 +67,15 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<ReportsRoutesOptions> = as
     const [a, b] = await Promise.all([opts.reports.statistics(p, cal.schedule.zone, now), opts.reports.statistics(prev, cal.schedule.zone, now)])
     return { current: buildStatistics(a, p, cal), previous: buildStatistics(b, prev, cal) }
   }
+
+  await app.register(archiveRoutes, {
+    deps: { ...deps, archive: opts.archive },
+    archive: opts.archive,
+    yearStatistics: async (year) => {
+      const s = await statistics({ from: `${year}-01-01`, to: `${year}-12-31` })
+      return await statisticsXlsx(s.current, s.previous)
+    }
+  })
 
   app.get('/api/reports/specialists', {
     preHandler: readers,

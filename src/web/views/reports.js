@@ -7,6 +7,7 @@ import { navigate } from '../lib/store.js'
 import { date, isoDay } from '../lib/format.js'
 import { CHANNELS, MODULES, STATUSES, TYPES, REJECT_REASONS } from '../lib/labels.js'
 import { ChartBox } from '../lib/chart.js'
+import { ArchiveView } from './reports-archive.js'
 
 const MONTHS = ['январь', 'февраль', 'март', 'апрель', 'май', 'июнь', 'июль', 'август', 'сентябрь', 'октябрь', 'ноябрь', 'декабрь']
 const WEEKDAYS = ['Пн', 'Вт', 'Ср', 'Чт', 'Пт', 'Сб', 'Вс']
@@ -32,12 +33,14 @@ export function ReportsView ({ me, path }) {
   let body
   if (!readers(me) || sub === '') body = html`<${JournalDownload} me=${me} />`
   else if (sub === 'statistics') body = html`<${StatisticsView} path=${path} />`
+  else if (sub === 'archive') body = html`<${ArchiveView} me=${me} lastMonth=${lastMonth()} />`
   else body = html`<p class="empty">Страница не найдена.</p>`
   return html`<section class="reports">
     <div class="toolbar"><h1>Отчёты</h1>
       ${readers(me) && html`<nav class="subnav">
         ${tab('/reports', '', 'Журнал за месяц')}
         ${tab('/reports/statistics', 'statistics', 'Статистика')}
+        ${tab('/reports/archive', 'archive', 'Архив')}
       </nav>`}
     </div>
     ${body}

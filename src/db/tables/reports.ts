@@ -1,0 +1,21 @@
+// Kysely types of migrations/0020_report_archive.sql.
+import type { ColumnType, Generated } from 'kysely'
+
+export interface ReportArchiveTable {
+  id: Generated<number>
+  year: number
+  month: number
+  version: number
+  origin: 'schedule' | 'request'
+  pdf: ColumnType<Buffer, Buffer, never>
+  pdf_sha256: string
+  xlsx: ColumnType<Buffer, Buffer, never>
+  xlsx_sha256: string
+  entries: number
+  created_at: ColumnType<Date, Date | undefined, never>
+  created_by: number | null
+}
+
+export interface ReportsTables {
+  report_archive: ReportArchiveTable
+}
