@@ -7,6 +7,7 @@ import type { JournalRow } from '../reports/journal.js'
 import { monthDays, type Month } from '../reports/dates.js'
 import type { RawStatistics, Quantiles } from '../reports/statistics.js'
 import { periodBounds, type Period } from '../reports/period.js'
+import type { ComplianceFacts } from '../reports/compliance.js'
 
 export interface JournalQuery extends Month {
   /** Only the entries this user registered. */
@@ -164,6 +165,55 @@ export function reportsRepository (db: Db) {
         callsByWeekday: callsByWeekday.map((r) => ({ weekday: num(r.weekday), outcome: r.outcome, count: num(r.count) })),
         callsByDay: callsByDay.map((r) => ({ day: r.day, count: num(r.count) })),
         specialists: specialists.map((s) => ({ id: s.id, fullName: s.fullName, registered: num(s.registered), resolved: num(s.resolved), answered: num(s.answered), talkSeconds: num(s.talkSeconds) }))
+      }
+    },
+
+    /** What the working-hours compliance report is built from. */
+    complianceFacts: async (p: Period, zone: string): Promise<ComplianceFacts> => {
+      const { start, end } = periodBounds(p, zone)
+      const [unanswered, rejected, registrations, resolvedLate, presence] = await Promise.all([
+        sql<{ id: number, arrived_at: Date, caller_number: string | null, outcome: ComplianceFacts['unanswered'][number]['outcome'], wait: number | null, registered_at: Date | null, registered_by: string | null, next_at: Date | null, next_by: string | null }>`
+          select c.id, c.arrived_at, c.caller_number, c.outcome,
+                 round(extract(epoch from coalesce(c.ended_at, c.arrived_at) - c.arrived_at))::int as wait,
+                 e.registered_at, ru.full_name as registered_by, nx.answered_at as next_at, nu.full_name as next_by
+            from call c
+            left join journal_entry e on e.id = c.entry_id and e.number is not null
+            left join app_user ru on ru.id = e.registered_by
+            left join lateral (
+              select n.answered_at, n.answered_by_user_id from call n
+               where c.caller_number is not null and n.caller_number = c.caller_number
+                 and n.arrived_at > c.arrived_at and n.outcome = 'answered'
+               order by n.arrived_at limit 1) nx on true
+            left join app_user nu on nu.id = nx.answered_by_user_id
+           where c.arrived_at >= ${start} and c.arrived_at < ${end}
+             and c.outcome in ('no-answer', 'busy', 'failed', 'abandoned')
+           order by c.arrived_at`.execute(db),
+        db.selectFrom('call').select(['id', 'arrived_at', 'caller_number', 'reject_reason'])
+          .where('arrived_at', '>=', start).where('arrived_at', '<', end).where('outcome', '=', 'rejected').orderBy('arrived_at').execute(),
+        db.selectFrom('journal_entry as e').leftJoin('app_user as u', 'u.id', 'e.registered_by')
+          .select(['e.id', 'e.year', 'e.number', 'e.channel', 'e.registered_at', 'e.created_at', 'u.full_name',
+            (eb) => eb.selectFrom('call as c').select((x) => x.fn.min('c.arrived_at').as('a')).whereRef('c.entry_id', '=', 'e.id').as('call_at')])
+          .where('e.number', 'is not', null).where('e.annulled_at', 'is', null)
+          .where('e.registered_on', '>=', p.from).where('e.registered_on', '<=', p.to)
+          .orderBy('e.number').execute(),
+        db.selectFrom('journal_entry as e').leftJoin('app_user as u', 'u.id', 'e.resolved_by')
+          .select(['e.id', 'e.year', 'e.number', 'e.due_at', 'e.resolved_at', 'u.full_name'])
+          .where('e.number', 'is not', null).where('e.annulled_at', 'is', null)
+          .where('e.resolved_at', '>=', start).where('e.resolved_at', '<', end)
+          .where(sql<boolean>`e.resolved_at > e.due_at`)
+          .orderBy('e.resolved_at').execute(),
+        db.selectFrom('presence_interval as i').innerJoin('app_user as u', 'u.id', 'i.user_id')
+          .select(['i.user_id', 'i.from_at', 'i.to_at'])
+          .where('u.role', '=', 'specialist')
+          .where('i.from_at', '<', end).where((eb) => eb.or([eb('i.to_at', 'is', null), eb('i.to_at', '>', start)]))
+          .orderBy('i.from_at').execute()
+      ])
+      return {
+        unanswered: unanswered.rows.map((r) => ({ id: Number(r.id), arrivedAt: r.arrived_at, callerNumber: r.caller_number, outcome: r.outcome, waitSeconds: r.wait === null ? null : Number(r.wait), registeredAt: r.registered_at, registeredBy: r.registered_by, nextAnsweredAt: r.next_at, nextAnsweredBy: r.next_by })),
+        rejected: rejected.map((r) => ({ id: Number(r.id), arrivedAt: r.arrived_at, callerNumber: r.caller_number, reason: r.reject_reason })),
+        registrations: registrations.map((r) => ({ id: r.id, year: r.year!, number: r.number!, channel: r.channel, arrivedAt: (r.call_at as Date | null) ?? r.created_at, registeredAt: r.registered_at ?? r.created_at, registeredBy: r.full_name })),
+        resolvedLate: resolvedLate.map((r) => ({ id: r.id, year: r.year!, number: r.number!, dueAt: r.due_at!, resolvedAt: r.resolved_at!, resolvedBy: r.full_name })),
+        presence: presence.map((r) => ({ userId: r.user_id, from: r.from_at, to: r.to_at }))
       }
     },
 

@@ -12,6 +12,11 @@ import { periodDays, previousPeriod, type Period } from '../reports/period.js'
 import { statisticsXlsx } from '../reports/statistics-xlsx.js'
 import type { ArchiveRepository } from '../db/archive.repository.js'
 import { archiveRoutes } from './archive.routes.js'
+import { buildCompliance } from '../reports/compliance.js'
+import { complianceTables, complianceTitle } from '../reports/compliance-tables.js'
+import { tablesPdf } from '../reports/table-pdf.js'
+import { tablesXlsx } from '../reports/tables-xlsx.js'
+import { officeDateTime } from '../reports/dates.js'
 
 export interface ReportsRoutesOptions {
   reports: ReportsRepository
@@ -75,6 +80,38 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<ReportsRoutesOptions> = as
       const s = await statistics({ from: `${year}-01-01`, to: `${year}-12-31` })
       return await statisticsXlsx(s.current, s.previous)
     }
+  })
+
+  app.get('/api/reports/compliance', {
+    preHandler: readers,
+    schema: {
+      tags: ['reports'],
+      summary: 'Working-hours compliance for a period: unanswered calls in hours, calls out of hours, late registrations (reg. 3.3), late resolutions, time with no specialist on line',
+      querystring: Type.Object({
+        from: IsoDay,
+        to: IsoDay,
+        format: Type.Union([Type.Literal('json'), Type.Literal('pdf'), Type.Literal('xlsx')], { default: 'json' })
+      }, { additionalProperties: false })
+    }
+  }, async (req, reply) => {
+    const p = checkPeriod(req.query)
+    const cal = opts.calendar()
+    const zone = cal.schedule.zone
+    const now = opts.clock()
+    const compliance = buildCompliance(await opts.reports.complianceFacts(p, zone), p, cal, now)
+    const tables = complianceTables(compliance, zone)
+    const title = complianceTitle(compliance)
+    const subtitle = `Ситуационный центр ${opts.centerName}. Сформирован ${officeDateTime(now, zone)}`
+    const name = `compliance-${p.from}-${p.to}`
+    if (req.query.format === 'pdf') {
+      return await reply.type(CONTENT_TYPES.pdf).header('content-disposition', `attachment; filename="${name}.pdf"`).header('cache-control', 'private, no-store')
+        .send(tablesPdf({ title, subtitle, tables }))
+    }
+    if (req.query.format === 'xlsx') {
+      return await reply.type(CONTENT_TYPES.xlsx).header('content-disposition', `attachment; filename="${name}.xlsx"`).header('cache-control', 'private, no-store')
+        .send(await tablesXlsx({ title, subtitle, tables, sheetNames: ['Без ответа', 'Вне графика', 'Регистрация', 'Решены после срока', 'Без специалиста'] }))
+    }
+    return { title, compliance, tables }
   })
 
   app.get('/api/reports/specialists', {

@@ -29,3 +29,23 @@ export const DEADLINE_LABELS = {
 } as const
 
 export const WEEKDAYS_RU = ['Пн', 'Вт', 'Ср', 'Чт', 'Пт', 'Сб', 'Вс'] as const
+
+export const OUTCOME_LABELS: Readonly<Record<string, string>> = {
+  answered: 'Принят',
+  abandoned: 'Абонент не дождался',
+  'no-answer': 'Без ответа',
+  busy: 'Занято',
+  rejected: 'Отклонён (нерабочее время)',
+  failed: 'Сбой'
+}
+
+/** 45 с, 12 мин, 1 ч 05 мин, 2 дн. 3 ч */
+export function durationRu (seconds: number): string {
+  const s = Math.max(0, Math.round(seconds))
+  if (s < 60) return `${s} с`
+  const m = Math.round(s / 60)
+  if (m < 60) return `${m} мин`
+  const h = Math.floor(m / 60)
+  if (h < 24) return `${h} ч ${String(m % 60).padStart(2, '0')} мин`
+  return `${Math.floor(h / 24)} дн. ${h % 24} ч`
+}

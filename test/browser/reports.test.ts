@@ -78,8 +78,19 @@ if (CHROMIUM === undefined) {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('journal-pdf').click()])
     t.equal(download.suggestedFilename(), 'journal-2026-11.pdf', 'the PDF downloads')
 
+    // compliance: the figures and tables of the period
+    await page.goto('/reports/compliance?from=2026-11-01&to=2026-11-30')
+    await page.getByTestId('comp-title').waitFor()
+    t.equal(await page.getByTestId('comp-title').textContent(), 'Соблюдение графика работы Ситуационного центра за период 01.11.2026 — 30.11.2026', 'the compliance report')
+    t.equal(await page.getByTestId('comp-unanswered-value').textContent(), '3 (перезвонили: 0)', 'unanswered in hours')
+    t.equal(await page.getByTestId('comp-outside-value').textContent(), '5', 'out of hours')
+    t.equal(await page.getByTestId('comp-late-res-value').textContent(), '2', 'resolved late')
+    t.match(await page.getByTestId('comp-table-1').textContent(), /Всего 5: обеденный перерыв: 1; выходной день: 1; праздничный день: 1; до начала работы: 1; после окончания работы: 1\./, 'by reason')
+    t.equal(await page.getByTestId('comp-pdf').getAttribute('href'), '/api/reports/compliance?from=2026-11-01&to=2026-11-30&format=pdf', 'its PDF')
+
     // the archive: November produced on request twice → two versions listed, the zip for the year
     await page.getByRole('link', { name: 'Архив' }).click()
+    await page.getByTestId('archive-year').waitFor()
     await page.getByTestId('archive-year').selectOption('2026')
     await page.getByTestId('archive-table').getByText('За 2026 год в архиве пока нет журналов').waitFor()
     await page.getByTestId('archive-month').selectOption('11')

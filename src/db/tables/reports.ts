@@ -18,4 +18,13 @@ export interface ReportArchiveTable {
 
 export interface ReportsTables {
   report_archive: ReportArchiveTable
+  presence_interval: PresenceIntervalTable
+}
+
+/** migrations/0021_presence_interval.sql */
+export interface PresenceIntervalTable {
+  id: Generated<number>
+  user_id: number
+  from_at: Date
+  to_at: Date | null
 }

@@ -8,6 +8,7 @@ import { date, isoDay } from '../lib/format.js'
 import { CHANNELS, MODULES, STATUSES, TYPES, REJECT_REASONS } from '../lib/labels.js'
 import { ChartBox } from '../lib/chart.js'
 import { ArchiveView } from './reports-archive.js'
+import { ComplianceView } from './reports-compliance.js'
 
 const MONTHS = ['январь', 'февраль', 'март', 'апрель', 'май', 'июнь', 'июль', 'август', 'сентябрь', 'октябрь', 'ноябрь', 'декабрь']
 const WEEKDAYS = ['Пн', 'Вт', 'Ср', 'Чт', 'Пт', 'Сб', 'Вс']
@@ -33,6 +34,7 @@ export function ReportsView ({ me, path }) {
   let body
   if (!readers(me) || sub === '') body = html`<${JournalDownload} me=${me} />`
   else if (sub === 'statistics') body = html`<${StatisticsView} path=${path} />`
+  else if (sub === 'compliance') body = html`<${ComplianceView} period=${readPeriod(path)} />`
   else if (sub === 'archive') body = html`<${ArchiveView} me=${me} lastMonth=${lastMonth()} />`
   else body = html`<p class="empty">Страница не найдена.</p>`
   return html`<section class="reports">
@@ -40,6 +42,7 @@ export function ReportsView ({ me, path }) {
       ${readers(me) && html`<nav class="subnav">
         ${tab('/reports', '', 'Журнал за месяц')}
         ${tab('/reports/statistics', 'statistics', 'Статистика')}
+        ${tab('/reports/compliance', 'compliance', 'Соблюдение графика')}
         ${tab('/reports/archive', 'archive', 'Архив')}
       </nav>`}
     </div>
