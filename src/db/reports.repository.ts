@@ -92,51 +92,47 @@ export function reportsRepository (db: Db) {
         .orderBy('u.full_name').execute()
     },
 
-    /** The aggregates of the statistics over a period (days of the zone, inclusive); `now` decides what is overdue. */
+    /**
+     * The aggregates of the statistics over a period (days of the zone, inclusive); `now` decides what
+     * is overdue. Four scans: entries and calls each grouped several ways at once (grouping sets),
+     * the time quantiles, and the per-specialist counts.
+     */
     statistics: async (p: Period, zone: string, now: Date): Promise<RawStatistics> => {
       const { start, end } = periodBounds(p, zone)
-      const entries = db.selectFrom('journal_entry as e')
-        .where('e.number', 'is not', null)
-        .where('e.registered_on', '>=', p.from).where('e.registered_on', '<=', p.to)
-      const live = entries.where('e.annulled_at', 'is', null)
-      const calls = db.selectFrom('call as c').where('c.arrived_at', '>=', start).where('c.arrived_at', '<', end)
-      const quantiles = async (expr: ReturnType<typeof sql<number>>, answeredOnly: boolean): Promise<Quantiles> => {
-        const r = await calls
-          .select([
-            sql<number | null>`percentile_cont(0.5) within group (order by ${expr})`.as('median'),
-            sql<number | null>`percentile_cont(0.9) within group (order by ${expr})`.as('p90')
-          ])
-          .$if(answeredOnly, (qb) => qb.where('c.answered_at', 'is not', null).where('c.ended_at', 'is not', null))
-          .$if(!answeredOnly, (qb) => qb.where('c.outcome', 'is not', null).where('c.outcome', '<>', 'rejected'))
-          .executeTakeFirstOrThrow()
-        const round = (v: number | null): number | null => v === null ? null : Math.round(Number(v) * 10) / 10
-        return { median: round(r.median), p90: round(r.p90) }
-      }
-      // grouped by position: the zone is a parameter, so the select's expression and a repeated one would differ
-      const localHour = sql<number>`extract(hour from c.arrived_at at time zone ${zone})::int`
-      const localDow = sql<number>`extract(isodow from c.arrived_at at time zone ${zone})::int`
-      const localDay = sql<string>`to_char(c.arrived_at at time zone ${zone}, 'YYYY-MM-DD')`
-      const [requestGroups, organizations, requestsByDay, deadline, resolvePairs, callOutcomes, wait, talk, callsByHour, callsByWeekday, callsByDay, specialists] = await Promise.all([
-        entries.select(['e.type', 'e.status', 'e.channel', 'e.module', sql<boolean>`e.annulled_at is not null`.as('annulled'), (eb) => eb.fn.countAll<number>().as('count')])
-          .groupBy(['e.type', 'e.status', 'e.channel', 'e.module', sql`e.annulled_at is not null`]).execute(),
-        live.select([sql<string>`coalesce(nullif(btrim(e.organization_name), ''), 'не указана')`.as('name'), (eb) => eb.fn.countAll<number>().as('count')])
-          .groupBy(sql`coalesce(nullif(btrim(e.organization_name), ''), 'не указана')`).orderBy('count', 'desc').orderBy('name').limit(15).execute(),
-        live.select([sql<string>`to_char(e.registered_on, 'YYYY-MM-DD')`.as('day'), (eb) => eb.fn.countAll<number>().as('count')])
-          .groupBy('e.registered_on').execute(),
-        live.select([
-          sql<number>`count(*) filter (where e.resolved_at is not null and e.resolved_at <= e.due_at)`.as('onTime'),
-          sql<number>`count(*) filter (where e.resolved_at is not null and e.resolved_at > e.due_at)`.as('late'),
-          sql<number>`count(*) filter (where e.resolved_at is null and e.due_at < ${now})`.as('openOverdue'),
-          sql<number>`count(*) filter (where e.resolved_at is null and (e.due_at is null or e.due_at >= ${now}))`.as('openInTime')
-        ]).executeTakeFirstOrThrow(),
-        live.select([sql<string>`to_char(e.registered_on, 'YYYY-MM-DD')`.as('registeredOn'), sql<string>`to_char(e.resolved_on, 'YYYY-MM-DD')`.as('resolvedOn'), (eb) => eb.fn.countAll<number>().as('count')])
-          .where('e.resolved_on', 'is not', null).groupBy(['e.registered_on', 'e.resolved_on']).execute(),
-        calls.select(['c.outcome', 'c.reject_reason as reason', (eb) => eb.fn.countAll<number>().as('count')]).groupBy(['c.outcome', 'c.reject_reason']).execute(),
-        quantiles(sql<number>`extract(epoch from coalesce(c.answered_at, c.ended_at) - c.arrived_at)`, false),
-        quantiles(sql<number>`extract(epoch from c.ended_at - c.answered_at)`, true),
-        calls.select([localHour.as('hour'), 'c.outcome', (eb) => eb.fn.countAll<number>().as('count')]).groupBy(sql`1, 2`).execute(),
-        calls.select([localDow.as('weekday'), 'c.outcome', (eb) => eb.fn.countAll<number>().as('count')]).groupBy(sql`1, 2`).execute(),
-        calls.select([localDay.as('day'), (eb) => eb.fn.countAll<number>().as('count')]).groupBy(sql`1`).execute(),
+      type EntryGroup = { kind: 'g' | 'o' | 'd' | 'r' | 't', type: RawStatistics['requestGroups'][number]['type'], status: RawStatistics['requestGroups'][number]['status'] | null, channel: RawStatistics['requestGroups'][number]['channel'] | null, module: RawStatistics['requestGroups'][number]['module'], annulled: boolean | null, org: string | null, day: string | null, resolved: string | null, n: number, on_time: number, late: number, open_overdue: number, open_in_time: number }
+      type CallGroup = { kind: 'o' | 'h' | 'w' | 'd', outcome: RawStatistics['callOutcomes'][number]['outcome'], reason: RawStatistics['callOutcomes'][number]['reason'], hour: number | null, dow: number | null, day: string | null, n: number }
+      const [entries, calls, quantiles, specialists] = await Promise.all([
+        sql<EntryGroup>`
+          select case when grouping(x.type) = 0 then 'g' when grouping(x.org) = 0 then 'o' when grouping(x.resolved_on) = 0 then 'r'
+                      when grouping(x.registered_on) = 0 then 'd' else 't' end as kind,
+                 x.type, x.status, x.channel, x.module, x.annulled, x.org,
+                 to_char(x.registered_on, 'YYYY-MM-DD') as day, to_char(x.resolved_on, 'YYYY-MM-DD') as resolved,
+                 count(*)::int as n,
+                 count(*) filter (where not x.annulled and x.resolved_at is not null and x.resolved_at <= x.due_at)::int as on_time,
+                 count(*) filter (where not x.annulled and x.resolved_at is not null and x.resolved_at > x.due_at)::int as late,
+                 count(*) filter (where not x.annulled and x.resolved_at is null and x.due_at < ${now})::int as open_overdue,
+                 count(*) filter (where not x.annulled and x.resolved_at is null and (x.due_at is null or x.due_at >= ${now}))::int as open_in_time
+            from (select e.type, e.status, e.channel, e.module, e.registered_on, e.resolved_on, e.resolved_at, e.due_at,
+                         e.annulled_at is not null as annulled, coalesce(nullif(btrim(e.organization_name), ''), 'не указана') as org
+                    from journal_entry e
+                   where e.number is not null and e.registered_on >= ${p.from} and e.registered_on <= ${p.to}) x
+           group by grouping sets ((x.type, x.status, x.channel, x.module, x.annulled), (x.org, x.annulled), (x.registered_on, x.annulled),
+                                   (x.registered_on, x.resolved_on, x.annulled), ())`.execute(db),
+        sql<CallGroup>`
+          select case when grouping(x.hour) = 0 then 'h' when grouping(x.dow) = 0 then 'w' when grouping(x.day) = 0 then 'd' else 'o' end as kind,
+                 x.outcome, x.reason, x.hour, x.dow, x.day, count(*)::int as n
+            from (select c.outcome, c.reject_reason as reason,
+                         extract(hour from c.arrived_at at time zone ${zone})::int as hour,
+                         extract(isodow from c.arrived_at at time zone ${zone})::int as dow,
+                         to_char(c.arrived_at at time zone ${zone}, 'YYYY-MM-DD') as day
+                    from call c where c.arrived_at >= ${start} and c.arrived_at < ${end}) x
+           group by grouping sets ((x.outcome, x.reason), (x.hour, x.outcome), (x.dow, x.outcome), (x.day))`.execute(db),
+        sql<{ wait_median: number | null, wait_p90: number | null, talk_median: number | null, talk_p90: number | null }>`
+          select percentile_cont(0.5) within group (order by x.wait) as wait_median, percentile_cont(0.9) within group (order by x.wait) as wait_p90,
+                 percentile_cont(0.5) within group (order by x.talk) as talk_median, percentile_cont(0.9) within group (order by x.talk) as talk_p90
+            from (select case when c.outcome is not null and c.outcome <> 'rejected' then extract(epoch from coalesce(c.answered_at, c.ended_at) - c.arrived_at) end as wait,
+                         case when c.answered_at is not null and c.ended_at is not null then extract(epoch from c.ended_at - c.answered_at) end as talk
+                    from call c where c.arrived_at >= ${start} and c.arrived_at < ${end}) x`.execute(db),
         db.selectFrom('app_user as u')
           .select(['u.id', 'u.full_name as fullName',
             (eb) => eb.selectFrom('journal_entry as e').select(eb.fn.countAll<number>().as('n')).whereRef('e.registered_by', '=', 'u.id')
@@ -152,18 +148,24 @@ export function reportsRepository (db: Db) {
           .orderBy('u.full_name').execute()
       ])
       const num = (v: unknown): number => Number(v ?? 0)
+      const round = (v: number | null): number | null => v === null ? null : Math.round(Number(v) * 10) / 10
+      const e = entries.rows
+      const live = (k: EntryGroup['kind']): EntryGroup[] => e.filter((r) => r.kind === k && r.annulled === false)
+      const total = e.find((r) => r.kind === 't')
+      const q = quantiles.rows[0]
+      const c = (k: CallGroup['kind']): CallGroup[] => calls.rows.filter((r) => r.kind === k)
       return {
-        requestGroups: requestGroups.map((g) => ({ type: g.type, status: g.status!, channel: g.channel, module: g.module, annulled: g.annulled, count: num(g.count) })),
-        organizations: organizations.map((o) => ({ name: o.name, count: num(o.count) })),
-        requestsByDay: requestsByDay.map((r) => ({ day: r.day, count: num(r.count) })),
-        deadline: { onTime: num(deadline.onTime), late: num(deadline.late), openOverdue: num(deadline.openOverdue), openInTime: num(deadline.openInTime) },
-        resolvePairs: resolvePairs.map((r) => ({ registeredOn: r.registeredOn, resolvedOn: r.resolvedOn, count: num(r.count) })),
-        callOutcomes: callOutcomes.map((o) => ({ outcome: o.outcome, reason: o.reason, count: num(o.count) })),
-        wait,
-        talk,
-        callsByHour: callsByHour.map((r) => ({ hour: num(r.hour), outcome: r.outcome, count: num(r.count) })),
-        callsByWeekday: callsByWeekday.map((r) => ({ weekday: num(r.weekday), outcome: r.outcome, count: num(r.count) })),
-        callsByDay: callsByDay.map((r) => ({ day: r.day, count: num(r.count) })),
+        requestGroups: e.filter((r) => r.kind === 'g').map((g) => ({ type: g.type, status: g.status!, channel: g.channel!, module: g.module, annulled: g.annulled === true, count: num(g.n) })),
+        organizations: live('o').map((o) => ({ name: o.org!, count: num(o.n) })).sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).slice(0, 15),
+        requestsByDay: live('d').map((r) => ({ day: r.day!, count: num(r.n) })),
+        deadline: { onTime: num(total?.on_time), late: num(total?.late), openOverdue: num(total?.open_overdue), openInTime: num(total?.open_in_time) },
+        resolvePairs: live('r').filter((r) => r.resolved !== null).map((r) => ({ registeredOn: r.day!, resolvedOn: r.resolved!, count: num(r.n) })),
+        callOutcomes: c('o').map((o) => ({ outcome: o.outcome, reason: o.reason, count: num(o.n) })),
+        wait: { median: round(q?.wait_median ?? null), p90: round(q?.wait_p90 ?? null) },
+        talk: { median: round(q?.talk_median ?? null), p90: round(q?.talk_p90 ?? null) },
+        callsByHour: c('h').map((r) => ({ hour: num(r.hour), outcome: r.outcome, count: num(r.n) })),
+        callsByWeekday: c('w').map((r) => ({ weekday: num(r.dow), outcome: r.outcome, count: num(r.n) })),
+        callsByDay: c('d').map((r) => ({ day: r.day!, count: num(r.n) })),
         specialists: specialists.map((s) => ({ id: s.id, fullName: s.fullName, registered: num(s.registered), resolved: num(s.resolved), answered: num(s.answered), talkSeconds: num(s.talkSeconds) }))
       }
     },

@@ -41,16 +41,18 @@ export function journalPdf (input: JournalPdfInput): Readable {
 }
 
 async function render (doc: PDFKit.PDFDocument, input: JournalPdfInput): Promise<void> {
-  const widthCache = new Map<string, number>()
-  const measure = (font: 'regular' | 'bold', size: number) => (s: string): number => {
-    const key = `${font}${size}|${s}`
-    let w = widthCache.get(key)
-    if (w === undefined) {
-      w = doc.font(font).fontSize(size).widthOfString(s)
-      if (widthCache.size > 50_000) widthCache.clear()
-      widthCache.set(key, w)
+  // widths of words per face and size, measured once (a month repeats its words a lot)
+  const measure = (font: 'regular' | 'bold', size: number) => {
+    const cache = new Map<string, number>()
+    return (s: string): number => {
+      let w = cache.get(s)
+      if (w === undefined) {
+        w = doc.font(font).fontSize(size).widthOfString(s)
+        if (cache.size > 50_000) cache.clear()
+        cache.set(s, w)
+      }
+      return w
     }
-    return w
   }
   const body = measure('regular', BODY.size)
   const headCells = COLUMNS.map((c, i) => ({ lines: wrapText(c.label, WIDTHS[i]! - 2 * PAD, measure('bold', HEAD.size)) }))

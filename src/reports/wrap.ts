@@ -4,14 +4,21 @@
 
 export type MeasureWidth = (text: string) => number
 
+/**
+ * A line's width is the sum of its words' and spaces' widths (so each word is measured once, and a
+ * caller's cache works); kerning across a space is below a hundredth of a point in the fonts used.
+ */
 export function wrapText (text: string, width: number, measure: MeasureWidth): string[] {
   const lines: string[] = []
+  const space = measure(' ')
   for (const paragraph of text.replace(/\r\n?/g, '\n').split('\n')) {
     const words = paragraph.split(/[ \t]+/).filter((w) => w !== '')
     let line = ''
+    let lineWidth = 0
     for (const word of words) {
-      const candidate = line === '' ? word : `${line} ${word}`
-      if (measure(candidate) <= width) { line = candidate; continue }
+      const w = measure(word)
+      const candidate = line === '' ? w : lineWidth + space + w
+      if (candidate <= width) { line = line === '' ? word : `${line} ${word}`; lineWidth = candidate; continue }
       if (line !== '') lines.push(line)
       line = ''
       // a word wider than the column: as many characters per line as fit
@@ -23,6 +30,7 @@ export function wrapText (text: string, width: number, measure: MeasureWidth): s
         rest = rest.slice(n)
       }
       line = rest
+      lineWidth = measure(rest)
     }
     lines.push(line)
   }
