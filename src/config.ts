@@ -94,6 +94,9 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
     problems.push('BOOTSTRAP_ADMIN_PASSWORD: at least 6 characters')
   }
 
+  const centerName = str('CENTER_NAME', 'внедрения и сопровождения АИС ЭДО в Тюменской области')
+  if (centerName.length > 200) problems.push('CENTER_NAME: at most 200 characters (it continues the printed journal\'s heading)')
+
   const dataDir = str('DATA_DIR', './data')
   const config: Config = {
     port: int('PORT', 3000, 0, 65535),
@@ -106,7 +109,7 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
     bootstrapAdminPassword,
     logLevel: logLevel as Config['logLevel'],
     timeZone,
-    centerName: str('CENTER_NAME', 'внедрения и сопровождения АИС ЭДО в Тюменской области'),
+    centerName,
     cookieSecure: bool('COOKIE_SECURE', false),
     sessionTtlHours: int('SESSION_TTL_HOURS', 12, 1, 24 * 30),
     loginRateLimit: int('LOGIN_RATE_LIMIT', 10, 1, 10000)
