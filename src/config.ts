@@ -1,5 +1,7 @@
 // The only reader of process.env: every setting is parsed and checked once, at start,
 // so a wrong value stops the service with a message that names the variable.
+import { isIP } from 'node:net'
+import { passwordProblem } from './util/password-policy.js'
 
 export interface AmiEndpoint {
   host: string
@@ -26,8 +28,12 @@ export interface Config {
   /** Secure flag on the session cookie: on behind HTTPS */
   cookieSecure: boolean
   sessionTtlHours: number
-  /** log-in attempts allowed per minute for one address and user name */
+  /** failed log-ins allowed per minute for one address and user name (the other budgets derive from it) */
   loginRateLimit: number
+  /** addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed; empty → none */
+  trustProxy: string[]
+  /** origins whose pages may write and open the websocket; empty → the host the request was sent to */
+  allowedOrigins: string[]
 }
 
 export class ConfigError extends Error {
@@ -90,9 +96,8 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
   if (!isValidZone(timeZone)) problems.push(`TIME_ZONE=${JSON.stringify(timeZone)}: not an IANA time zone`)
 
   const bootstrapAdminPassword = optional('BOOTSTRAP_ADMIN_PASSWORD')
-  if (bootstrapAdminPassword !== undefined && bootstrapAdminPassword.length < 6) {
-    problems.push('BOOTSTRAP_ADMIN_PASSWORD: at least 6 characters')
-  }
+  const weak = bootstrapAdminPassword === undefined ? undefined : passwordProblem(bootstrapAdminPassword, 'admin')
+  if (weak !== undefined) problems.push(`BOOTSTRAP_ADMIN_PASSWORD: the password must be ${weak}`)
 
   const centerName = str('CENTER_NAME', 'внедрения и сопровождения АИС ЭДО в Тюменской области')
   if (centerName.length > 200) problems.push('CENTER_NAME: at most 200 characters (it continues the printed journal\'s heading)')
@@ -112,10 +117,47 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
     centerName,
     cookieSecure: bool('COOKIE_SECURE', false),
     sessionTtlHours: int('SESSION_TTL_HOURS', 12, 1, 24 * 30),
-    loginRateLimit: int('LOGIN_RATE_LIMIT', 10, 1, 10000)
+    loginRateLimit: int('LOGIN_RATE_LIMIT', 10, 1, 10000),
+    trustProxy: parseTrustProxy(optional('TRUST_PROXY'), problems),
+    allowedOrigins: parseOrigins(optional('ALLOWED_ORIGINS'), problems)
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return config
+}
+
+// off, or a list of proxies: "true" (believe any client's header) would let anyone choose their address
+function parseTrustProxy (raw: string | undefined, problems: string[]): string[] {
+  if (raw === undefined || /^(0|false|no|off)$/i.test(raw)) return []
+  const list = raw.split(',').map((s) => s.trim()).filter((s) => s !== '')
+  const bad = list.filter((s) => !isAddressOrRange(s))
+  if (bad.length > 0 || list.length === 0) {
+    problems.push(`TRUST_PROXY=${JSON.stringify(raw)}: expected false or the proxies' addresses, comma-separated (10.0.0.5, 10.0.0.0/24, ::1)`)
+    return []
+  }
+  return list
+}
+
+function parseOrigins (raw: string | undefined, problems: string[]): string[] {
+  if (raw === undefined) return []
+  const origins: string[] = []
+  for (const item of raw.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+    let url: URL | undefined
+    try { url = new URL(item) } catch {}
+    if (url === undefined || !/^https?:$/.test(url.protocol) || url.origin !== item.replace(/\/$/, '')) {
+      problems.push(`ALLOWED_ORIGINS: ${JSON.stringify(item)} is not an origin like https://journal.example.ru or http://10.0.0.5:3000`)
+    } else origins.push(url.origin)
+  }
+  return origins
+}
+
+function isAddressOrRange (s: string): boolean {
+  const [address, bits, ...rest] = s.split('/')
+  if (address === undefined || rest.length > 0) return false
+  const family = isIP(address)
+  if (family === 0) return false
+  if (bits === undefined) return true
+  const n = Number(bits)
+  return /^\d{1,3}$/.test(bits) && n <= (family === 4 ? 32 : 128)
 }
 
 export function parseAmiUrl (url: string): AmiEndpoint | undefined {
@@ -142,4 +184,39 @@ function isValidZone (zone: string): boolean {
   } catch {
     return false
   }
+}
+
+/** `npm run demo`'s own settings (the service's come from loadConfig). */
+export interface DemoSettings {
+  /** the demo users' password (DEMO_PASSWORD) */
+  password: string
+  /** pause between replayed scenarios (DEMO_PAUSE_MS) */
+  pauseMs: number
+  /** replay speed, 1 = the recorded timing (DEMO_SPEED) */
+  speed: number
+  /** the simulated PBX's AMI port, 0 = any free one (DEMO_AMI_PORT) */
+  amiPort: number
+  /** DATA_DIR when given; unset → a fresh temporary folder */
+  dataDir: string | undefined
+}
+
+export function loadDemoConfig (env: Record<string, string | undefined>): { config: Config, demo: DemoSettings } {
+  const config = loadConfig({ ...env, DATABASE_URL: undefined, AMI_URL: undefined, HELPDESK_DID: '73452290256' })
+  const problems: string[] = []
+  const num = (name: string, fallback: number, ok: (n: number) => boolean): number => {
+    const raw = env[name]?.trim()
+    if (raw === undefined || raw === '') return fallback
+    const n = Number(raw)
+    if (!Number.isFinite(n) || !ok(n)) { problems.push(`${name}=${JSON.stringify(raw)}: out of range`); return fallback }
+    return n
+  }
+  const demo: DemoSettings = {
+    password: env.DEMO_PASSWORD?.trim() || 'demo-password',
+    pauseMs: num('DEMO_PAUSE_MS', 6000, (n) => n >= 0),
+    speed: num('DEMO_SPEED', 1, (n) => n > 0),
+    amiPort: num('DEMO_AMI_PORT', 0, (n) => Number.isInteger(n) && n >= 0 && n <= 65535),
+    dataDir: env.DATA_DIR?.trim() || undefined
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  return { config, demo }
 }

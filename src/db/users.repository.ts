@@ -43,7 +43,7 @@ function toUser (row: { id: number, username: string, full_name: string, role: R
   return { id: row.id, username: row.username, fullName: row.full_name, role: row.role, extension: row.extension, active: row.active, createdAt: row.created_at }
 }
 
-export const tokenHash = (token: string): string => createHash('sha256').update(token).digest('base64url')
+const tokenHash = (token: string): string => createHash('sha256').update(token).digest('base64url')
 
 export function usersRepository (db: Db) {
   return {
@@ -98,6 +98,10 @@ export function usersRepository (db: Db) {
       }).where('id', '=', id).returning(userColumns).executeTakeFirst()
       return row === undefined ? undefined : toUser(row)
     },
+
+    /** Whether the user has logged in from this address since then (the log-in throttle trusts such an address). */
+    hasLoggedInFrom: async (userId: number, ip: string, since: Date): Promise<boolean> =>
+      (await db.selectFrom('user_session').select('id').where('user_id', '=', userId).where('ip', '=', ip).where('created_at', '>=', since).limit(1).executeTakeFirst()) !== undefined,
 
     startSession: async (userId: number, now: Date, ttlMs: number, meta: { userAgent?: string, ip?: string }): Promise<{ token: string, csrfToken: string, expiresAt: Date }> => {
       const token = randomBytes(32).toString('base64url')

@@ -10,6 +10,7 @@ export interface HealthRoutesOptions { db: Db, amiStatus: () => AmiStatus }
 
 export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app, { db, amiStatus }) => {
   app.get('/health', {
+    config: { access: 'public' },
     schema: {
       tags: ['health'],
       response: {
