@@ -125,7 +125,8 @@ t.test('compliance PDF and XLSX: the same tables', { skip: HAS_POPPLER ? false :
   t.same(wb.worksheets.map((w) => w.name), ['Без ответа', 'Вне графика', 'Регистрация', 'Решены после срока', 'Без специалиста'], 'a sheet per table')
   const reg = wb.getWorksheet('Регистрация')!
   t.same([reg.getCell('A5').value, reg.getCell('A6').value, reg.getCell('A7').value], ['2026-231', '2026-233', null], 'the late registrations')
-  t.equal(reg.getCell('D5').value, '13.11.2026 16:00', 'due by Friday\'s closing')
+  t.same(reg.getCell('D5').value, new Date(Date.UTC(2026, 10, 13, 16, 0)), 'due by Friday\'s closing: a date cell in center time')
+  t.equal(reg.getCell('D5').numFmt, 'dd.mm.yyyy hh:mm', 'shown as an office writes it')
 })
 
 t.test('presence history: kept from the push hub\'s presence rows', async (t) => {
