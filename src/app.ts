@@ -29,6 +29,9 @@ import { calendarRoutes } from './http/calendar.routes.js'
 import { entriesRoutes } from './http/entries.routes.js'
 import { organizationsRoutes } from './http/organizations.routes.js'
 import { callsRoutes } from './http/calls.routes.js'
+import { reportsRoutes } from './http/reports.routes.js'
+import { reportsRepository } from './db/reports.repository.js'
+import { archiveRepository } from './db/archive.repository.js'
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -89,5 +92,6 @@ export async function mountRoutes (app: FastifyInstance, deps: HttpDeps): Promis
   await app.register(entriesRoutes, { journal: deps.journal, clock, zone: () => deps.calendar.current().schedule.zone, publish: async (type, entry) => await push.publish(type, { entry }) })
   await app.register(organizationsRoutes, { organizations: deps.organizations, clock })
   await app.register(callsRoutes, { calls: deps.calls, recordingsDir: config.recordingsDir, timeZone: config.timeZone })
+  await app.register(reportsRoutes, { reports: reportsRepository(deps.db), archive: archiveRepository(deps.db), centerName: config.centerName, calendar: () => deps.calendar.current(), clock })
   await app.register(webRoutes, { root: PROJECT_ROOT })
 }

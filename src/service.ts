@@ -25,6 +25,9 @@ import { LeaderElection, type LeaderOptions } from './cluster/leader.js'
 import { sharedAmiStatus, type AmiLinkStatus } from './cluster/ami-status.js'
 import { createTelephony, type Telephony, type TelephonyDeps } from './telephony/telephony.js'
 import type { Listener } from './push/listener.js'
+import { scheduleMonthlyArchive, type ArchiveSchedule } from './services/journal-archive.js'
+import { reportsRepository } from './db/reports.repository.js'
+import { archiveRepository } from './db/archive.repository.js'
 
 export interface ServiceDeps {
   database: Database
@@ -119,8 +122,10 @@ export async function createService (config: Config, deps: ServiceDeps): Promise
 
   const stopDueDates = keepDueDatesInStep(calendar, journal, app.log)
   let calendarSync: Listener | undefined
+  let archive: ArchiveSchedule | undefined
   let started = false
   app.addHook('onClose', async () => {
+    archive?.stop()
     sharedAmi?.close()
     await leader?.close()
     await telephony.close()
@@ -141,6 +146,8 @@ export async function createService (config: Config, deps: ServiceDeps): Promise
       started = true
       // a calendar edit made through another instance reaches this one (NOTIFY hdj_calendar)
       calendarSync = await followCalendarChanges({ database, calendar, log: log('calendar') })
+      // the 5th-of-the-month journal (reg. appendix): archived once a month, whichever instance comes first
+      archive = scheduleMonthlyArchive({ reports: reportsRepository(db), archive: archiveRepository(db), centerName: config.centerName, zone: () => calendar.current().schedule.zone, clock, log: log('archive') })
       // AMI: one consumer per PostgreSQL (advisory-lock leader); with PGlite this instance is it
       if (leader === undefined) telephony.start()
       else {

@@ -5,5 +5,6 @@ import type { ClusterTables } from './tables/cluster.js'
 import type { CallsTables } from './tables/calls.js'
 import type { JournalTables } from './tables/journal.js'
 import type { PushTables } from './tables/push.js'
+import type { ReportsTables } from './tables/reports.js'
 
-export interface DB extends AuthTables, CalendarTables, ClusterTables, CallsTables, JournalTables, PushTables {}
+export interface DB extends AuthTables, CalendarTables, ClusterTables, CallsTables, JournalTables, PushTables, ReportsTables {}

@@ -14,6 +14,7 @@ import { CallsView } from './views/calls.js'
 import { UsersView } from './views/users.js'
 import { CalendarView } from './views/calendar.js'
 import { CallPopups, trackCalls } from './views/popup.js'
+import { ReportsView } from './views/reports.js'
 
 window.__live = live // for the browser tests and for support staff in the console
 trackCalls(live)
@@ -65,6 +66,7 @@ function routeOf (path) {
   if (p === '/calls') return { view: 'calls' }
   if (p === '/users') return { view: 'users' }
   if (p === '/calendar') return { view: 'calendar' }
+  if (p === '/reports' || p.startsWith('/reports/')) return { view: 'reports' }
   if (p === '/login') return { view: 'login' }
   return { view: 'notfound' }
 }
@@ -118,6 +120,7 @@ function Header ({ me, view }) {
     <nav>
       ${tab('/journal', 'journal', 'Журнал')}
       ${tab('/calls', 'calls', 'Звонки')}
+      ${tab('/reports', 'reports', 'Отчёты')}
       ${isHead(me) && tab('/users', 'users', 'Пользователи')}
       ${isHead(me) && tab('/calendar', 'calendar', 'Календарь')}
     </nav>
@@ -158,6 +161,7 @@ function App () {
     case 'journal': body = html`<${JournalView} me=${me} path=${path} />`; break
     case 'entry': body = html`<${EntryView} me=${me} id=${route.id} key=${route.id} />`; break
     case 'calls': body = html`<${CallsView} me=${me} path=${path} />`; break
+    case 'reports': body = html`<${ReportsView} me=${me} path=${path} />`; break
     case 'users': body = isHead(me) ? html`<${UsersView} me=${me} />` : html`<p class="empty">Раздел доступен руководителю.</p>`; break
     case 'calendar': body = isHead(me) ? html`<${CalendarView} me=${me} />` : html`<p class="empty">Раздел доступен руководителю.</p>`; break
     default: body = html`<p class="empty">Страница не найдена. <a href="/journal">К журналу</a></p>`
