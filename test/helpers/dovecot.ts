@@ -1,7 +1,7 @@
 // A real IMAP server for the mail tests: Debian's Dovecot started by the test from a config in a
 // temporary folder, on loopback ports, with plain IMAP and IMAPS (a self-signed certificate made
-// here with openssl). As root the server runs as `nobody` (Dovecot refuses mail users below uid
-// 100 and root); otherwise as the current user. Messages are delivered with IMAP APPEND.
+// here with openssl). Started by root (CI), the whole server runs as `nobody` (Dovecot refuses
+// mail users below uid 100); otherwise as the current user. Messages are delivered with IMAP APPEND.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import net from 'node:net'
@@ -125,6 +125,7 @@ namespace inbox {
 }
 ${opts.noIdle === true ? 'imap_capability = IMAP4rev1 LITERAL+ SASL-IR LOGIN-REFERRALS ID ENABLE SORT THREAD=REFERENCES MULTIAPPEND UNSELECT CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED I18NLEVEL=1 CONDSTORE QRESYNC ESEARCH SPECIAL-USE MOVE' : ''}
 service imap-login {
+  chroot =
   inet_listener imap {
     address = 127.0.0.1
     port = ${port}
@@ -143,7 +144,8 @@ service auth {
 `
   fs.writeFileSync(path.join(dir, 'dovecot.conf'), conf)
   if (asRoot) execFileSync('chown', ['-R', `${uid}:${gid}`, dir])
-  const proc = spawn(DOVECOT, ['-F', '-c', path.join(dir, 'dovecot.conf')], { stdio: ['ignore', 'ignore', 'pipe'] })
+  // never as root: the master and every process it starts run as the mail user
+  const proc = spawn(DOVECOT, ['-F', '-c', path.join(dir, 'dovecot.conf')], { stdio: ['ignore', 'ignore', 'pipe'], ...(asRoot ? { uid, gid } : {}) })
   let stderr = ''
   proc.stderr?.on('data', (d: Buffer) => { stderr += d.toString() })
   try {
