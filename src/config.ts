@@ -1,5 +1,6 @@
 // The only reader of process.env: every setting is parsed and checked once, at start,
 // so a wrong value stops the service with a message that names the variable.
+import { loadMailConfig, type MailConfig } from './mail/config.js'
 
 export interface AmiEndpoint {
   host: string
@@ -26,6 +27,8 @@ export interface Config {
   sessionTtlHours: number
   /** log-in attempts allowed per minute for one address and user name */
   loginRateLimit: number
+  /** the e-mail channel (IMAP_URL, SMTP_URL, MAIL_FROM …); mail.imap undefined → no mailbox */
+  mail: MailConfig
 }
 
 export class ConfigError extends Error {
@@ -106,7 +109,8 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
     timeZone,
     cookieSecure: bool('COOKIE_SECURE', false),
     sessionTtlHours: int('SESSION_TTL_HOURS', 12, 1, 24 * 30),
-    loginRateLimit: int('LOGIN_RATE_LIMIT', 10, 1, 10000)
+    loginRateLimit: int('LOGIN_RATE_LIMIT', 10, 1, 10000),
+    mail: loadMailConfig(env, problems)
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return config

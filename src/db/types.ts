@@ -4,6 +4,7 @@ import type { CalendarTables } from './tables/calendar.js'
 import type { ClusterTables } from './tables/cluster.js'
 import type { CallsTables } from './tables/calls.js'
 import type { JournalTables } from './tables/journal.js'
+import type { MailTables } from './tables/mail.js'
 import type { PushTables } from './tables/push.js'
 
-export interface DB extends AuthTables, CalendarTables, ClusterTables, CallsTables, JournalTables, PushTables {}
+export interface DB extends AuthTables, CalendarTables, ClusterTables, CallsTables, JournalTables, MailTables, PushTables {}

@@ -136,6 +136,10 @@ service imap-login {
     ssl = yes
   }
 }
+# an unprivileged master cannot chroot its helpers
+service anvil {
+  chroot =
+}
 service auth {
   unix_listener auth-userdb {
     mode = 0666
