@@ -31,6 +31,8 @@ export interface Dovecot {
   client: () => Promise<ImapFlow>
   /** Stops the server and removes its folder. */
   stop: () => Promise<void>
+  /** Cuts the user's IMAP sessions from the server's side (doveadm kick), as a provider's restart would. */
+  kick: () => void
   /** Deletes and re-creates a mailbox: the server gives it a new UIDVALIDITY. */
   recreate: (mailbox: string) => Promise<void>
 }
@@ -197,6 +199,7 @@ service auth {
     },
     client,
     stop,
+    kick: () => { execFileSync('/usr/bin/doveadm', ['-c', path.join(dir, 'dovecot.conf'), 'kick', user], { stdio: 'ignore', ...(asRoot ? { uid, gid } : {}) }) },
     recreate: async (mailbox) => {
       const c = await client()
       try {
