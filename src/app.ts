@@ -33,6 +33,9 @@ import { organizationsRoutes } from './http/organizations.routes.js'
 import { keepDueDatesInStep } from './services/journal-deadlines.js'
 import { callsRoutes } from './http/calls.routes.js'
 import { callsRepository } from './db/calls.repository.js'
+import { mailRepository } from './db/mail.repository.js'
+import { mailRoutes } from './http/mail.routes.js'
+import { withMailReplies } from './mail/outbox.js'
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -46,6 +49,10 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger']
   /** The realtime hub; created (and closed with the app) when not given. */
   push?: PushHub
+  /** The mailbox link for /health (the mail channel's status()). */
+  mailStatus?: () => AmiStatus
+  /** A reply was queued: the mail channel sends it now (main.ts wires its queued()). */
+  mailQueued?: () => void
 }
 
 declare module 'fastify' {
@@ -84,7 +91,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   const sessionTtlMs = config.sessionTtlHours * 3600_000
   installAuth(app, { users, clock, sessionTtlMs })
 
-  await app.register(healthRoutes, { db, amiStatus: deps.amiStatus ?? (() => 'disabled') })
+  await app.register(healthRoutes, { db, amiStatus: deps.amiStatus ?? (() => 'disabled'), mailStatus: deps.mailStatus ?? (() => 'disabled') })
   await app.register(authRoutes, { users, clock, sessionTtlMs, cookieSecure: config.cookieSecure, loginRateLimit: config.loginRateLimit })
   await app.register(usersRoutes, { users, clock })
   const push = deps.push ?? await startPushHub({
@@ -105,7 +112,16 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   push.identifyCallerWith(callerIdentifier({ byCallerNumber: journal.byCallerNumber, findByPhone: organizationsRepository(db).findByPhone }))
   const stopDueDates = keepDueDatesInStep(calendar, journal, app.log)
   app.addHook('onClose', async () => { stopDueDates() })
-  await app.register(entriesRoutes, { journal, clock, publish: async (type, entry) => await push.publish(type, { entry }) })
+  // with SMTP configured, resolving an e-mail request queues its reply in the same transaction (reg. 3.4.1)
+  const { smtp, from } = config.mail
+  const journalForRoutes = smtp === undefined || from === undefined
+    ? journal
+    : withMailReplies(journal, { db, journalOptions: { currentCalendar: () => calendar.current(), clock }, from, clock, onQueued: () => deps.mailQueued?.() })
+  await app.register(entriesRoutes, { journal: journalForRoutes, clock, publish: async (type, entry) => await push.publish(type, { entry }) })
+  await app.register(mailRoutes, {
+    mail: mailRepository(db), journal, clock, queued: () => deps.mailQueued?.(),
+    publish: async (entryId, mailId) => await push.publish('mail.outbox', { entryId, mailId, state: 'queued' })
+  })
   await app.register(organizationsRoutes, { organizations: organizationsRepository(db), clock })
   await app.register(callsRoutes, { calls: callsRepository(db), recordingsDir: config.recordingsDir, timeZone: config.timeZone })
   await app.register(webRoutes, { root: PROJECT_ROOT })

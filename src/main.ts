@@ -14,6 +14,7 @@ import { LeaderElection } from './cluster/leader.js'
 import { startTelephony, type Telephony } from './pipeline.js'
 import { sharedAmiStatus, type AmiLinkStatus } from './cluster/ami-status.js'
 import { clusterRepository } from './db/cluster.repository.js'
+import { startMailChannel, type MailChannel } from './mail/channel.js'
 
 async function main (): Promise<void> {
   let config: Config
@@ -50,15 +51,20 @@ async function main (): Promise<void> {
   let sharedAmi: ReturnType<typeof sharedAmiStatus> | undefined
   const ownAmi = (): AmiLinkStatus => telephony?.status() ?? (config.ami === undefined ? 'disabled' : 'disconnected')
   const amiStatus = (): AmiLinkStatus => sharedAmi?.status() ?? ownAmi()
-  const app = await buildApp({ config, database, clock, calendar, amiStatus })
+  let mail: MailChannel | undefined
+  let sharedMail: ReturnType<typeof sharedAmiStatus> | undefined
+  const ownMail = (): AmiLinkStatus => mail?.status() ?? (config.mail.imap === undefined ? 'disabled' : 'disconnected')
+  const mailStatus = (): AmiLinkStatus => sharedMail?.status() ?? ownMail()
+  const app = await buildApp({ config, database, clock, calendar, amiStatus, mailStatus, mailQueued: () => { mail?.queued() } })
   app.log.info({ db: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined, migrations: applied }, 'database ready')
   if (await bootstrapAdmin(database, config.bootstrapAdminPassword)) app.log.info('created user admin (role head) from BOOTSTRAP_ADMIN_PASSWORD')
   if ((await usersRepository(database.db).count()) === 0) app.log.warn('no users yet: set BOOTSTRAP_ADMIN_PASSWORD and restart to create user admin')
   // a calendar edit made through another instance reaches this one (NOTIFY hdj_calendar)
   const calendarSync = await followCalendarChanges({ database, calendar, log: app.log.child({ module: 'calendar' }) })
 
-  // AMI: one consumer per PostgreSQL (advisory-lock leader); with PGlite this instance is it
-  const leader = config.ami === undefined ? undefined : new LeaderElection({ database, log: app.log.child({ module: 'leader' }) })
+  // AMI and the mailbox: one consumer per PostgreSQL (advisory-lock leader); with PGlite this instance is it
+  const mailOn = config.mail.imap !== undefined || config.mail.smtp !== undefined
+  const leader = config.ami === undefined && !mailOn ? undefined : new LeaderElection({ database, log: app.log.child({ module: 'leader' }) })
   telephony = startTelephony({
     endpoint: config.ami,
     helpdeskDid: config.helpdeskDid,
@@ -67,15 +73,33 @@ async function main (): Promise<void> {
     publishCall: async (m) => await app.push.publishCall(m),
     clock,
     log: app.log.child({ module: 'ami' }),
-    leader
+    leader: config.ami === undefined ? undefined : leader
+  })
+  // e-mail: the leader reads the mailbox and sends the replies (src/mail/)
+  mail = startMailChannel({
+    config: config.mail,
+    database,
+    journalOptions: { currentCalendar: () => calendar.current(), clock },
+    clock,
+    log: app.log.child({ module: 'mail' }),
+    leader,
+    publish: app.push.publish
   })
   await leader?.start()
   // a standby instance's /health reports the leader's AMI link, not its own absent one
   if (leader !== undefined) {
-    sharedAmi = sharedAmiStatus({
-      cluster: clusterRepository(database.db), isLeader: () => leader.isLeader, own: ownAmi, clock,
-      onError: (err) => { app.log.warn({ err }, 'shared AMI status not refreshed') }
-    })
+    if (config.ami !== undefined) {
+      sharedAmi = sharedAmiStatus({
+        cluster: clusterRepository(database.db), isLeader: () => leader.isLeader, own: ownAmi, clock,
+        onError: (err) => { app.log.warn({ err }, 'shared AMI status not refreshed') }
+      })
+    }
+    if (config.mail.imap !== undefined) {
+      sharedMail = sharedAmiStatus({
+        cluster: clusterRepository(database.db), key: 'mail', isLeader: () => leader.isLeader, own: ownMail, clock,
+        onError: (err) => { app.log.warn({ err }, 'shared mail status not refreshed') }
+      })
+    }
   }
 
   let closing = false
@@ -87,8 +111,10 @@ async function main (): Promise<void> {
     force.unref()
     try {
       sharedAmi?.close()
+      sharedMail?.close()
       await leader?.close()
       await telephony?.stop()
+      await mail?.stop()
       await calendarSync.close()
       await app.close()
     } finally {

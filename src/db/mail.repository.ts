@@ -166,6 +166,12 @@ export function mailRepository (db: Executor) {
       return r === undefined ? undefined : { id: r.id, filename: r.filename, contentType: r.content_type, size: r.size, content: buf(r.content), entryId: r.entry_id }
     },
 
+    /** The whole source of a kept message. */
+    source: async (id: number) => {
+      const r = await db.selectFrom('mail_message').select(['raw', 'entry_id']).where('id', '=', id).executeTakeFirst()
+      return r === undefined ? undefined : { raw: buf(r.raw), entryId: r.entry_id }
+    },
+
     /** Incoming mail with no entry: machine mail, our own, malformed (kept aside), newest first. */
     aside: async (limit: number) => await db.selectFrom('mail_message')
       .select(['id', 'kind', 'from_address', 'subject', 'received_at', 'note'])
