@@ -5,20 +5,19 @@ import { fileURLToPath } from 'node:url'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import cookie from '@fastify/cookie'
 import websocket from '@fastify/websocket'
-import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from './config.js'
 import type { Database } from './db/database.js'
 import { usersRepository } from './db/users.repository.js'
-import { installErrorHandler } from './http/errors.js'
+import { answerMalformedRequest, installErrorHandler } from './http/errors.js'
 import { installAuth } from './http/auth.js'
-import { installValidation } from './http/validation.js'
+import { installValidation, refuseNulCharacters } from './http/validation.js'
 import { authRoutes } from './http/auth.routes.js'
 import { usersRoutes } from './http/users.routes.js'
 import { healthRoutes, type AmiStatus } from './http/health.routes.js'
-import { wsRoutes } from './http/ws.routes.js'
+import { refuseStrayUpgrades, wsRoutes } from './http/ws.routes.js'
 import { startPushHub, type PushHub } from './push/hub.js'
 import { callerIdentifier } from './push/identify.js'
 import { webRoutes } from './http/web.routes.js'
@@ -69,15 +68,18 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   const db = database.db
   const app = Fastify({
     logger: deps.logger ?? { level: config.logLevel, redact: LOG_REDACT },
-    trustProxy: true,
-    bodyLimit: 1024 * 1024
+    // X-Forwarded-For is believed only from the configured proxies (none by default): req.ip is the real peer
+    trustProxy: config.trustProxy.length === 0 ? false : config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    clientErrorHandler: answerMalformedRequest
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   installErrorHandler(app)
   installValidation(app)
+  refuseNulCharacters(app)
   await app.register(cookie)
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } })
-  await app.register(rateLimit, { global: false })
+  refuseStrayUpgrades(app)
   await app.register(swagger, {
     openapi: {
       info: { title: 'Журнал специалиста Ситуационного центра — API', version: '1' },

@@ -1,5 +1,7 @@
 // The only reader of process.env: every setting is parsed and checked once, at start,
 // so a wrong value stops the service with a message that names the variable.
+import { isIP } from 'node:net'
+import { passwordProblem } from './auth/password-policy.js'
 import { loadMailConfig, type MailConfig } from './mail/config.js'
 
 export interface AmiEndpoint {
@@ -25,8 +27,10 @@ export interface Config {
   /** Secure flag on the session cookie: on behind HTTPS */
   cookieSecure: boolean
   sessionTtlHours: number
-  /** log-in attempts allowed per minute for one address and user name */
+  /** failed log-ins allowed per minute for one address and user name (the other budgets derive from it) */
   loginRateLimit: number
+  /** addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed; empty → none */
+  trustProxy: string[]
   /** the e-mail channel (IMAP_URL, SMTP_URL, MAIL_FROM …); mail.imap undefined → no mailbox */
   mail: MailConfig
 }
@@ -91,9 +95,8 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
   if (!isValidZone(timeZone)) problems.push(`TIME_ZONE=${JSON.stringify(timeZone)}: not an IANA time zone`)
 
   const bootstrapAdminPassword = optional('BOOTSTRAP_ADMIN_PASSWORD')
-  if (bootstrapAdminPassword !== undefined && bootstrapAdminPassword.length < 6) {
-    problems.push('BOOTSTRAP_ADMIN_PASSWORD: at least 6 characters')
-  }
+  const weak = bootstrapAdminPassword === undefined ? undefined : passwordProblem(bootstrapAdminPassword, 'admin')
+  if (weak !== undefined) problems.push(`BOOTSTRAP_ADMIN_PASSWORD: the password must be ${weak}`)
 
   const dataDir = str('DATA_DIR', './data')
   const config: Config = {
@@ -110,10 +113,33 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
     cookieSecure: bool('COOKIE_SECURE', false),
     sessionTtlHours: int('SESSION_TTL_HOURS', 12, 1, 24 * 30),
     loginRateLimit: int('LOGIN_RATE_LIMIT', 10, 1, 10000),
+    trustProxy: parseTrustProxy(optional('TRUST_PROXY'), problems),
     mail: loadMailConfig(env, problems)
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return config
+}
+
+// off, or a list of proxies: "true" (believe any client's header) would let anyone choose their address
+function parseTrustProxy (raw: string | undefined, problems: string[]): string[] {
+  if (raw === undefined || /^(0|false|no|off)$/i.test(raw)) return []
+  const list = raw.split(',').map((s) => s.trim()).filter((s) => s !== '')
+  const bad = list.filter((s) => !isAddressOrRange(s))
+  if (bad.length > 0 || list.length === 0) {
+    problems.push(`TRUST_PROXY=${JSON.stringify(raw)}: expected false or the proxies' addresses, comma-separated (10.0.0.5, 10.0.0.0/24, ::1)`)
+    return []
+  }
+  return list
+}
+
+function isAddressOrRange (s: string): boolean {
+  const [address, bits, ...rest] = s.split('/')
+  if (address === undefined || rest.length > 0) return false
+  const family = isIP(address)
+  if (family === 0) return false
+  if (bits === undefined) return true
+  const n = Number(bits)
+  return /^\d{1,3}$/.test(bits) && n <= (family === 4 ? 32 : 128)
 }
 
 export function parseAmiUrl (url: string): AmiEndpoint | undefined {

@@ -28,7 +28,9 @@ t.test('config: every wrong value is named in one error', async (t) => {
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL="loud"/],
     [{ TIME_ZONE: 'Asia/Tyumen-City' }, /TIME_ZONE/],
     [{ COOKIE_SECURE: 'maybe' }, /COOKIE_SECURE="maybe": expected true or false/],
-    [{ BOOTSTRAP_ADMIN_PASSWORD: '123' }, /BOOTSTRAP_ADMIN_PASSWORD: at least 6/]
+    [{ BOOTSTRAP_ADMIN_PASSWORD: '123' }, /BOOTSTRAP_ADMIN_PASSWORD: the password must be at least 8/],
+    [{ BOOTSTRAP_ADMIN_PASSWORD: 'secret' }, /BOOTSTRAP_ADMIN_PASSWORD: the password must be at least 8/],
+    [{ BOOTSTRAP_ADMIN_PASSWORD: '12345678' }, /BOOTSTRAP_ADMIN_PASSWORD: the password must be not a run/]
   ]
   for (const [env, re] of cases) {
     t.throws(() => loadConfig(env), re, `${Object.keys(env)[0]} is refused with a message`)
@@ -41,4 +43,24 @@ t.test('config: every wrong value is named in one error', async (t) => {
     t.equal((err as ConfigError).problems.length, 2, 'listing both problems at once')
   }
   t.notMatch(String((() => { try { loadConfig({ AMI_URL: 'ami://u:topsecret@', PORT: 'x' }) } catch (e) { return (e as Error).message } })()), /topsecret/, 'a secret is never echoed')
+})
+
+t.test('config: TRUST_PROXY is off by default and a list of proxies when on', async (t) => {
+  const table: Array<[string | undefined, string[] | RegExp]> = [
+    [undefined, []],
+    ['false', []],
+    ['10.0.0.5', ['10.0.0.5']],
+    ['10.0.0.5, 10.0.1.0/24,::1', ['10.0.0.5', '10.0.1.0/24', '::1']],
+    ['fd00::/8', ['fd00::/8']],
+    ['true', /TRUST_PROXY="true": expected false or the proxies' addresses/],
+    ['*', /TRUST_PROXY/],
+    ['10.0.0.0/33', /TRUST_PROXY/],
+    ['proxy.local', /TRUST_PROXY/],
+    ['10.0.0.5/8/1', /TRUST_PROXY/]
+  ]
+  for (const [raw, expected] of table) {
+    const env = raw === undefined ? {} : { TRUST_PROXY: raw }
+    if (Array.isArray(expected)) t.same(loadConfig(env).trustProxy, expected, `${raw ?? 'unset'} → [${expected.join(', ')}]`)
+    else t.throws(() => loadConfig(env), expected, `${raw} is refused with a message`)
+  }
 })

@@ -99,6 +99,10 @@ export function usersRepository (db: Db) {
       return row === undefined ? undefined : toUser(row)
     },
 
+    /** Whether the user has logged in from this address since then (the log-in throttle trusts such an address). */
+    hasLoggedInFrom: async (userId: number, ip: string, since: Date): Promise<boolean> =>
+      (await db.selectFrom('user_session').select('id').where('user_id', '=', userId).where('ip', '=', ip).where('created_at', '>=', since).limit(1).executeTakeFirst()) !== undefined,
+
     startSession: async (userId: number, now: Date, ttlMs: number, meta: { userAgent?: string, ip?: string }): Promise<{ token: string, csrfToken: string, expiresAt: Date }> => {
       const token = randomBytes(32).toString('base64url')
       const csrfToken = randomBytes(24).toString('base64url')

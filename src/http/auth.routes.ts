@@ -3,9 +3,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { UsersRepository } from '../db/users.repository.js'
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../auth/passwords.js'
-import { CSRF_COOKIE, SESSION_COOKIE, currentUser } from './auth.js'
+import { CSRF_COOKIE, SESSION_COOKIE, assertStrongPassword, currentUser } from './auth.js'
 import { httpError } from './errors.js'
 import { Password, UserSchema } from './schemas.js'
+import { loginThrottle, loginThrottleLimits } from '../auth/login-throttle.js'
 
 export interface AuthRoutesOptions {
   users: UsersRepository
@@ -15,43 +16,57 @@ export interface AuthRoutesOptions {
   loginRateLimit: number
 }
 
+// an address the user logged in from within this time is theirs: a guesser elsewhere cannot lock them out there
+const KNOWN_ADDRESS_MS = 90 * 24 * 3600_000
+
 const SessionAnswer = Type.Object({ user: UserSchema, csrfToken: Type.String() })
 
 export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, opts) => {
   const { users, clock } = opts
   const cookieBase = { path: '/', sameSite: 'strict' as const, secure: opts.cookieSecure }
 
+  const throttle = loginThrottle(loginThrottleLimits(opts.loginRateLimit))
+
   app.post('/api/auth/login', {
+    config: { access: 'public' },
     schema: {
       tags: ['auth'],
       summary: 'Log in: sets the session cookie and answers the CSRF token for writes',
+      description: 'Failed attempts are limited per address and user name, per address, and per user name from addresses it never logged in from (429 TOO_MANY_LOGIN_ATTEMPTS with Retry-After).',
       body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 100 }), password: Type.String({ minLength: 1, maxLength: 200 }) }),
       response: { 200: SessionAnswer }
-    },
-    config: {
-      rateLimit: {
-        max: opts.loginRateLimit,
-        timeWindow: '1 minute',
-        keyGenerator: (req) => `${req.ip}|${String((req.body as { username?: unknown } | undefined)?.username ?? '').toLowerCase()}`
-      }
     }
   }, async (req, reply) => {
     const username = req.body.username.trim().toLowerCase()
     const found = await users.credentials(username)
+    const now = clock()
+    // the same query whether the user exists or not: the answer time does not tell
+    const knownAddress = await users.hasLoggedInFrom(found?.user.id ?? -1, req.ip, new Date(now.getTime() - KNOWN_ADDRESS_MS))
+    const attempt = { address: req.ip, username, knownAddress }
+    const verdict = throttle.check(attempt, now.getTime())
+    if (!verdict.allowed) {
+      const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000))
+      req.log.warn({ username, ip: req.ip, limit: verdict.reason }, 'log-in throttled')
+      void reply.header('retry-after', String(seconds))
+      throw httpError(429, 'TOO_MANY_LOGIN_ATTEMPTS', `too many failed log-in attempts; try again in ${seconds} s`, { retryAfterSeconds: seconds })
+    }
     const ok = await verifyPassword(found?.passwordHash ?? DUMMY_HASH, req.body.password)
     if (found === undefined || !ok || !found.user.active) {
-      req.log.warn({ username }, 'log-in refused')
+      throttle.failed(attempt, clock().getTime())
+      req.log.warn({ username, ip: req.ip }, 'log-in refused')
       throw httpError(401, 'INVALID_CREDENTIALS', 'wrong user name or password')
     }
-    const session = await users.startSession(found.user.id, clock(), opts.sessionTtlMs, { userAgent: req.headers['user-agent'], ip: req.ip })
+    throttle.succeeded(attempt)
+    const session = await users.startSession(found.user.id, now, opts.sessionTtlMs, { userAgent: req.headers['user-agent'], ip: req.ip })
     const maxAge = Math.floor(opts.sessionTtlMs / 1000)
     reply.setCookie(SESSION_COOKIE, session.token, { ...cookieBase, httpOnly: true, maxAge })
     reply.setCookie(CSRF_COOKIE, session.csrfToken, { ...cookieBase, httpOnly: false, maxAge })
-    req.log.info({ userId: found.user.id, username }, 'logged in')
+    req.log.info({ userId: found.user.id, username, ip: req.ip }, 'logged in')
     return { user: found.user, csrfToken: session.csrfToken }
   })
 
   app.post('/api/auth/logout', {
+    config: { auditorMayWrite: true },
     schema: { tags: ['auth'], summary: 'Log out: revokes this session', response: { 204: Type.Null() } }
   }, async (req, reply) => {
     if (req.sessionToken !== null) await users.revokeSession(req.sessionToken, clock())
@@ -64,6 +79,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
   }, async (req) => ({ user: currentUser(req), csrfToken: req.csrfToken ?? '' }))
 
   app.post('/api/auth/password', {
+    config: { auditorMayWrite: true },
     schema: {
       tags: ['auth'],
       summary: 'Change my password (ends my other sessions)',
@@ -76,6 +92,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     if (found === undefined || !(await verifyPassword(found.passwordHash, req.body.currentPassword))) {
       throw httpError(403, 'INVALID_CREDENTIALS', 'the current password is wrong')
     }
+    assertStrongPassword(req.body.newPassword, me.username)
     const now = clock()
     await users.update(me.id, { passwordHash: await hashPassword(req.body.newPassword) }, now)
     await users.revokeAllSessions(me.id, now)

@@ -1,9 +1,10 @@
-// Who is calling: a server-side session behind an HttpOnly cookie. Every /api/ route but
-// log-in needs one; writes also need the session's CSRF token in the x-csrf-token header
+// Who is calling: a server-side session behind an HttpOnly cookie. Every route needs one but those
+// that declare themselves public (log-in, /health, the UI's files); writes also need the session's CSRF token in the x-csrf-token header
 // (a page reads it from the csrf cookie, a script from the log-in answer); auditors only read.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { User, UsersRepository, Role } from '../db/users.repository.js'
 import { httpError } from './errors.js'
+import { passwordProblem } from '../auth/password-policy.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -17,20 +18,48 @@ export const SESSION_COOKIE = 'sid'
 export const CSRF_COOKIE = 'csrf'
 export const CSRF_HEADER = 'x-csrf-token'
 
-const PUBLIC_ROUTES = new Set(['POST /api/auth/login'])
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** 'public': the route answers without a session (log-in, /health, the UI's static files). Every other route needs one. */
+    access?: 'public'
+    /** a write the auditor may still do: it concerns only the auditor's own session */
+    auditorMayWrite?: boolean
+    /** the UI's catch-all route: public, but never for a path that names the API */
+    uiFallback?: boolean
+  }
+}
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
-// writes an auditor may still do: they concern only the auditor's own session
-const AUDITOR_WRITES = new Set(['POST /api/auth/logout', 'POST /api/auth/password'])
+
+// Only to refuse more, never to grant: a path the UI fallback caught that, decoded and in any case,
+// still names the API or the socket (/API/x, //api/x, /api%2Fx) is treated as an API path.
+const API_LIKE = /^\/+(api|ws)(\/|$)/i
+
+/** The path of a URL as the router reads it (percent-decoded; left as it is when it does not decode). */
+export function decodedPath (url: string): string {
+  const path = url.split('?')[0] ?? ''
+  try {
+    return decodeURIComponent(path)
+  } catch {
+    return path
+  }
+}
+
+/**
+ * Whether a request needs a session, decided on the route the router chose, never on the URL string
+ * (the router decodes %61 and the like, so a string check and the router disagree). A route is public
+ * only when it says so; a request no route matched is treated as private.
+ */
+export function needsSession (req: FastifyRequest): boolean {
+  const config: FastifyContextConfig = req.is404 ? {} : req.routeOptions.config
+  if (config.access !== 'public') return true
+  return config.uiFallback === true && API_LIKE.test(decodedPath(req.url))
+}
 
 export interface AuthOptions {
   users: UsersRepository
   clock: () => Date
   sessionTtlMs: number
-}
-
-export function needsSession (method: string, path: string): boolean {
-  if (PUBLIC_ROUTES.has(`${method} ${path}`)) return false
-  return path.startsWith('/api/') || path === '/api' || path === '/ws'
 }
 
 export function installAuth (app: FastifyInstance, opts: AuthOptions): void {
@@ -39,19 +68,18 @@ export function installAuth (app: FastifyInstance, opts: AuthOptions): void {
   app.decorateRequest('csrfToken', null)
 
   app.addHook('onRequest', async (req: FastifyRequest) => {
-    const path = req.url.split('?')[0] ?? ''
-    if (!needsSession(req.method, path)) return
+    if (!needsSession(req)) return
     const token = req.cookies[SESSION_COOKIE]
     const session = token === undefined || token === '' ? undefined : await opts.users.touchSession(token, opts.clock(), opts.sessionTtlMs)
     if (session === undefined) throw httpError(401, 'UNAUTHENTICATED', 'log in first: no valid session')
     req.user = session.user
     req.sessionToken = token ?? null
     req.csrfToken = session.csrfToken
-    if (SAFE_METHODS.has(req.method) || path === '/ws') return
+    if (SAFE_METHODS.has(req.method)) return
     if (req.headers[CSRF_HEADER] !== session.csrfToken) {
       throw httpError(403, 'CSRF_TOKEN_MISMATCH', `send the session's CSRF token in the ${CSRF_HEADER} header (it is in the log-in answer and in the ${CSRF_COOKIE} cookie)`)
     }
-    if (session.user.role === 'auditor' && !AUDITOR_WRITES.has(`${req.method} ${path}`)) {
+    if (session.user.role === 'auditor' && req.routeOptions.config.auditorMayWrite !== true) {
       throw httpError(403, 'READ_ONLY_ROLE', 'the auditor role can only read')
     }
   })
@@ -69,4 +97,10 @@ export function requireRole (...roles: Role[]) {
 export function currentUser (req: FastifyRequest): User {
   if (req.user === null) throw httpError(401, 'UNAUTHENTICATED', 'log in first: no valid session')
   return req.user
+}
+
+/** A new password must pass the policy (src/auth/password-policy.ts): 400 WEAK_PASSWORD naming why. */
+export function assertStrongPassword (password: string, username: string): void {
+  const problem = passwordProblem(password, username)
+  if (problem !== undefined) throw httpError(400, 'WEAK_PASSWORD', `the password must be ${problem}`)
 }

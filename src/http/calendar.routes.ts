@@ -18,7 +18,10 @@ const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null
 const HHMM = Type.String({ pattern: '^\\d{2}:\\d{2}$', description: 'HH:mm, local time of the center' })
 const SpanSchema = Type.Object({ from: HHMM, to: HHMM }, { additionalProperties: false })
 const DateParam = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' })
-const YearNumber = Type.Integer({ minimum: 1990, maximum: 2200 })
+// the years the calendar reasons about: outside them a date is a typo, not a day to compute with
+const FIRST_YEAR = 1990
+const LAST_YEAR = 2200
+const YearNumber = Type.Integer({ minimum: FIRST_YEAR, maximum: LAST_YEAR })
 const InstantQuery = Type.String({ minLength: 1, maxLength: 64, description: 'ISO 8601 instant, e.g. 2026-12-01T12:45:00+05:00 (no offset: the center zone)' })
 
 const ScheduleStatus = Type.Object({
@@ -78,6 +81,7 @@ export function parseInstant (text: string, zone: string, name: string): DateTim
   let t: DateTime
   try { t = DateTime.fromISO(iso, { zone, setZone: true }) } catch { throw invalid } // luxon throws when Settings.throwOnInvalid is on
   if (!t.isValid) throw invalid
+  if (t.year < FIRST_YEAR || t.year > LAST_YEAR) throw httpError(400, 'INVALID_INSTANT', `${name}: "${text}" is outside the years ${FIRST_YEAR}–${LAST_YEAR}`)
   return t
 }
 
@@ -86,6 +90,7 @@ function parseDate (text: string): IsoDate {
   let d: DateTime
   try { d = DateTime.fromISO(text, { zone: 'UTC' }) } catch { throw invalid }
   if (!d.isValid || d.toISODate() !== text) throw invalid
+  if (d.year < FIRST_YEAR || d.year > LAST_YEAR) throw httpError(400, 'INVALID_DATE', `"${text}" is outside the years ${FIRST_YEAR}–${LAST_YEAR}`)
   return text
 }
 

@@ -2,6 +2,7 @@
 // Expected failures are thrown with httpError; anything else is a 500 whose text is hidden.
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
 
 export class HttpError extends Error {
   constructor (readonly statusCode: number, readonly code: string, message: string, readonly details?: unknown) {
@@ -57,4 +58,20 @@ export function installErrorHandler (app: FastifyInstance): void {
   app.setNotFoundHandler((req, reply) => {
     reply.code(404).send({ statusCode: 404, code: 'ROUTE_NOT_FOUND', error: 'Not Found', message: `no route ${req.method} ${req.url.split('?')[0]}` })
   })
+}
+
+/**
+ * A request Node's HTTP parser refused before Fastify saw it (raw UTF-8 in the URL, a broken header
+ * line, headers too large): answered in the API's error shape instead of Node's bare "Client Error".
+ */
+export function answerMalformedRequest (this: FastifyInstance, err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return
+  const [status, code, message] = err.code === 'HPE_HEADER_OVERFLOW'
+    ? [431, 'HEADERS_TOO_LARGE', 'the request headers are too large']
+    : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'REQUEST_TIMEOUT', 'the request was not received in time']
+      : [400, 'MALFORMED_REQUEST', 'the request is not valid HTTP; characters outside ASCII in the URL must be percent-encoded (curl -G --data-urlencode \'q=…\')']
+  this.log.info({ code, parserError: err.code }, message)
+  const body = JSON.stringify({ statusCode: status, code, error: STATUS_CODES[status], message })
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
 }

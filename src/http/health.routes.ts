@@ -12,6 +12,7 @@ const Link = Type.Union([Type.Literal('disabled'), Type.Literal('connected'), Ty
 
 export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app, { db, amiStatus, mailStatus = () => 'disabled' }) => {
   app.get('/health', {
+    config: { access: 'public' },
     schema: {
       tags: ['health'],
       response: {

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { UsersRepository } from '../db/users.repository.js'
 import { hashPassword } from '../auth/passwords.js'
+import { assertStrongPassword } from './auth.js'
 import { currentUser, requireRole } from './auth.js'
 import { httpError, notFound } from './errors.js'
 import { ExtensionSchema, IdParams, Password, RoleSchema, UserSchema, Username } from './schemas.js'
@@ -38,6 +39,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
     }
   }, async (req, reply) => {
     const b = req.body
+    assertStrongPassword(b.password, b.username)
     await assertExtensionFree(b.extension ?? null, undefined)
     const user = await users.create({ username: b.username, fullName: b.fullName.trim(), passwordHash: await hashPassword(b.password), role: b.role, extension: b.extension ?? null })
       .catch((err: { code?: string }) => {
@@ -73,6 +75,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
       const heads = (await users.list()).filter((u) => u.role === 'head' && u.active)
       if (heads.length <= 1) throw httpError(409, 'LAST_HEAD', 'the center needs at least one active head')
     }
+    if (b.password !== undefined) assertStrongPassword(b.password, target.username)
     if (b.extension !== undefined) await assertExtensionFree(b.extension, target.id)
     const now = clock()
     const updated = await users.update(target.id, {

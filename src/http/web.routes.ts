@@ -1,16 +1,17 @@
 // The specialists' web UI: plain ES modules from src/web/ plus Preact+htm from node_modules, served
 // as they are (no build step, no CDN). Static files need no session; every /api/ call they make does.
-// Any other GET that is not an API path answers index.html, so the SPA's own routes survive a reload.
+// Any other GET that is not an API path (in any spelling) answers index.html, so the SPA's own routes survive a reload.
 import path from 'node:path'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fastifyStatic from '@fastify/static'
+import { decodedPath } from './auth.js'
 
 export interface WebRoutesOptions {
   /** the project root (PROJECT_ROOT of app.ts): src/web and node_modules are found from it */
   root: string
 }
 
-const NOT_SPA = /^\/(api|ws|health|vendor)(\/|$)/
+const NOT_SPA = /^\/+(api|ws|health|vendor)(\/|$)/i
 
 // The page loads only its own files and talks only to its own origin (the journal holds personal data)
 const CSP = "default-src 'self'; img-src 'self' data:; media-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -18,6 +19,8 @@ const CSP = "default-src 'self'; img-src 'self' data:; media-src 'self'; connect
 export async function webRoutes (app: FastifyInstance, opts: WebRoutesOptions): Promise<void> {
   const webDir = path.join(opts.root, 'src', 'web')
   const preactDir = path.join(opts.root, 'node_modules', 'htm', 'preact')
+  // every route of this plugin (the static files' too) is public: the log-in page is one of them
+  app.addHook('onRoute', (route) => { route.config = { ...route.config, access: 'public' } })
 
   await app.register(fastifyStatic, {
     root: webDir,
@@ -34,7 +37,7 @@ export async function webRoutes (app: FastifyInstance, opts: WebRoutesOptions): 
     await reply.header('cache-control', 'public, max-age=86400').sendFile('standalone.module.js', preactDir))
 
   const spa = async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
-    const p = req.url.split('?')[0] ?? '/'
+    const p = decodedPath(req.url)
     if (NOT_SPA.test(p) || path.extname(p) !== '') return await reply.callNotFound() as unknown as FastifyReply
     return await reply
       .header('cache-control', 'no-cache')
@@ -45,5 +48,6 @@ export async function webRoutes (app: FastifyInstance, opts: WebRoutesOptions): 
       .sendFile('index.html', webDir)
   }
   app.get('/', { schema: { hide: true } }, spa)
-  app.get('/*', { schema: { hide: true } }, spa)
+  app.get('/*', { schema: { hide: true }, config: { uiFallback: true } }, spa)
 }
+

@@ -16,7 +16,7 @@ export interface WsClient {
 }
 
 /**
- * The upgrade request of injectWS has no socket; with trustProxy the app reads req.ip from
+ * The upgrade request of injectWS has no socket; the app reads req.ip from
  * req.socket.remoteAddress, so give it one (a real server always has it).
  */
 export function upgradeContext (headers: Record<string, string> = {}): never {

@@ -62,11 +62,64 @@ t.test('auth: bad log-in payloads are 400 with a message', async (t) => {
 
 t.test('auth: log-in attempts are rate limited', async (t) => {
   const { app } = await testApp(t, { env: { LOGIN_RATE_LIMIT: '3' } })
+  const answers = []
+  for (let i = 0; i < 5; i++) answers.push(await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'ivanova', password: 'wrong' } }))
+  t.same(answers.map((a) => a.statusCode), [401, 401, 401, 429, 429], 'the fourth attempt within a minute gets 429')
+  t.equal(answers[3]?.json().code, 'TOO_MANY_LOGIN_ATTEMPTS', 'with a code of its own')
+  t.match(answers[3]?.headers['retry-after'], /^\d+$/, 'and says when to try again')
+  const right = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'ivanova', password: TEST_PASSWORD } })
+  t.equal(right.statusCode, 429, 'while limited, even the right password is not tried (no oracle for a guesser)')
+})
+
+t.test('auth: the limit is per user name and per address: three names from one address', async (t) => {
+  const { app } = await testApp(t, { env: { LOGIN_RATE_LIMIT: '3' } })
+  const login = async (username: string, password: string, remoteAddress = '10.1.1.1'): Promise<number> =>
+    (await app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress, payload: { username, password } })).statusCode
+  for (let i = 0; i < 3; i++) await login('ivanova', 'wrong')
+  t.equal(await login('ivanova', 'wrong'), 429, 'one name is limited after its three failures')
+  t.equal(await login('petrov', 'wrong'), 401, 'a second name from the same address is still tried')
+  t.equal(await login('petrov', TEST_PASSWORD), 200, 'and logs in: a colleague behind the same NAT is not locked out')
+  t.equal(await login('sidorova', TEST_PASSWORD), 200, 'a third as well')
+  t.equal(await login('ivanova', 'wrong', '10.1.1.2'), 401, 'the limited name from another address is still tried')
+  // a guesser spraying names from one address: five times the per-name budget, whatever the names
+  const sprayed: number[] = []
+  for (let i = 0; i < 16; i++) sprayed.push(await login(`user${i}`, 'wrong', '10.9.9.9'))
+  t.same(sprayed.slice(0, 15), Array(15).fill(401), 'fifteen names are tried from one address')
+  t.equal(sprayed[15], 429, 'the sixteenth is limited: the address has spent its budget')
+})
+
+t.test('auth: X-Forwarded-For changes nothing unless it comes from a configured proxy', async (t) => {
+  const { app, db } = await testApp(t, { env: { LOGIN_RATE_LIMIT: '3' } })
   const codes: number[] = []
-  for (let i = 0; i < 5; i++) {
-    codes.push((await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'ivanova', password: 'wrong' } })).statusCode)
+  for (let i = 0; i < 6; i++) {
+    codes.push((await app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.2.2.2', headers: { 'x-forwarded-for': `198.51.100.${i + 1}` }, payload: { username: 'petrov', password: 'wrong' } })).statusCode)
   }
-  t.same(codes, [401, 401, 401, 429, 429], 'the fourth attempt within a minute gets 429')
+  t.same(codes, [401, 401, 401, 429, 429, 429], 'a fresh forged address each time is still one address')
+  // the lock-out attempt: failures sent "from" the admin's own address are counted against the sender
+  for (let i = 0; i < 11; i++) await app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.6.6.6', headers: { 'x-forwarded-for': '127.0.0.1' }, payload: { username: 'ivanova', password: 'wrong' } })
+  const real = await app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '127.0.0.1', payload: { username: 'ivanova', password: TEST_PASSWORD } })
+  t.equal(real.statusCode, 200, 'the real user at 127.0.0.1 logs in')
+  const forged = await app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.3.3.3', headers: { 'x-forwarded-for': '203.0.113.9' }, payload: { username: 'sidorova', password: TEST_PASSWORD } })
+  t.equal(forged.statusCode, 200, 'a log-in with a forged header succeeds')
+  const row = await db.selectFrom('user_session as s').innerJoin('app_user as u', 'u.id', 's.user_id').select('s.ip').where('u.username', '=', 'sidorova').executeTakeFirstOrThrow()
+  t.equal(row.ip, '10.3.3.3', 'and the session records the real address, not the forged one')
+})
+
+t.test('auth: behind a configured proxy, guesses spread over many addresses slow the name down but never lock its user out', async (t) => {
+  const { app, db } = await testApp(t, { env: { LOGIN_RATE_LIMIT: '3', TRUST_PROXY: '127.0.0.1' } })
+  const viaProxy = async (client: string, password: string, username = 'ivanova'): Promise<number> =>
+    (await app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': client }, payload: { username, password } })).statusCode
+  t.equal(await viaProxy('198.51.100.7', TEST_PASSWORD), 200, 'the user logs in from her office')
+  const row = await db.selectFrom('user_session').select('ip').executeTakeFirstOrThrow()
+  t.equal(row.ip, '198.51.100.7', 'the session records the client address the proxy forwarded')
+  const guesses: number[] = []
+  for (let i = 1; i <= 10; i++) guesses.push(await viaProxy(`203.0.113.${i}`, 'wrong'))
+  t.same(guesses, [401, 401, 401, 401, 401, 401, 429, 429, 429, 429], 'after six failures from new addresses the name is slowed down')
+  t.equal(await viaProxy('203.0.113.77', TEST_PASSWORD), 429, 'even with the right password from an address never seen')
+  t.equal(await viaProxy('198.51.100.7', TEST_PASSWORD), 200, 'but she still logs in from her own address')
+  t.equal(await viaProxy('203.0.113.50', 'wrong', 'petrov'), 401, 'and other names are untouched')
+  const direct = await app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.4.4.4', headers: { 'x-forwarded-for': '198.51.100.7' }, payload: { username: 'ivanova', password: TEST_PASSWORD } })
+  t.equal(direct.statusCode, 429, 'a client that is not the proxy cannot borrow her address with the header')
 })
 
 t.test('auth: the auditor only reads', async (t) => {
