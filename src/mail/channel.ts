@@ -6,10 +6,9 @@ import type { Database } from '../db/database.js'
 import { mailRepository } from '../db/mail.repository.js'
 import type { JournalRepositoryOptions } from '../db/journal.repository.js'
 import type { LeaderElection } from '../cluster/leader.js'
-import { entryView } from '../http/entries.routes.js'
 import type { Publish } from '../push/hub.js'
-import type { MailConfig } from './config.js'
-import { MailboxReader, tlsOptions, type ImapEndpoint, type ImapLogger } from './imap.js'
+import type { ImapEndpoint, MailConfig } from '../config.js'
+import { MailboxReader, tlsOptions, type ImapLogger } from './imap.js'
 import { createIntake, type Intake, type MailAnnouncement } from './intake.js'
 import { journalMailPort } from './journal-port.js'
 import { OutboxSender } from './outbox.js'
@@ -69,7 +68,8 @@ export function startMailChannel (deps: MailChannelDeps): MailChannel {
   const announce = async (a: MailAnnouncement): Promise<void> => {
     if (deps.publish === undefined || a.outcome.entry === null || a.outcome.mailId === null) return
     await deps.publish('mail.received', {
-      entry: JSON.parse(JSON.stringify(entryView(a.outcome.entry, clock()))) as { id: number },
+      // the journal's entry as the intake has it (like a call's draft); GET /api/entries/:id has the full view
+      entry: JSON.parse(JSON.stringify(a.outcome.entry)) as { id: number },
       mail: {
         id: a.outcome.mailId, kind: a.outcome.kind, fromAddress: a.from.address, fromName: a.from.name, subject: a.subject,
         receivedAt: a.receivedAt.toISOString(), created: a.outcome.created, resumed: a.outcome.resumed

@@ -6,19 +6,7 @@ import net from 'node:net'
 import { ImapFlow } from 'imapflow'
 import type { FetchedMessage } from './intake.js'
 import type { MailboxCursor } from '../db/mail.repository.js'
-
-export interface ImapEndpoint {
-  host: string
-  port: number
-  /** TLS from the start (imaps:); otherwise STARTTLS when offered */
-  secure: boolean
-  user: string
-  password: string
-  mailbox: string
-  /** PEM certificates to trust (IMAP_TLS_CA_FILE) */
-  ca?: Buffer[]
-  rejectUnauthorized: boolean
-}
+import type { ImapEndpoint } from '../config.js'
 
 export interface ImapLogger {
   debug: (obj: object, msg: string) => void

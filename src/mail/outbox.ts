@@ -11,7 +11,7 @@ import { journalRepository, type JournalRepository, type JournalRepositoryOption
 import { mailRepository, type MailRepository, type OutboxJob } from '../db/mail.repository.js'
 import { formatNumber, type Entry, type Status } from '../journal/index.js'
 import { replyHeaders } from './rules.js'
-import type { SmtpEndpoint } from './config.js'
+import type { SmtpEndpoint } from '../config.js'
 
 export interface ReplyParts {
   kind: 'answer' | 'question'

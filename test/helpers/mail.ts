@@ -1,6 +1,6 @@
 // The mail channel on a test database against the test Dovecot (and SMTP sink), with a clock in
 // the test's week and short waits.
-import { loadMailConfig, type MailConfig } from '../../src/mail/config.js'
+import { loadConfig, type MailConfig } from '../../src/config.js'
 import { startMailChannel, type MailChannel, type MailChannelDeps } from '../../src/mail/channel.js'
 import { defaultCalendar } from '../../src/calendar/index.js'
 import type { Database } from '../../src/db/database.js'
@@ -13,9 +13,7 @@ export const log = process.env.TEST_LOG === '1' ? loud : quiet
 interface Teardown { teardown: (fn: () => unknown) => void }
 
 export function mailConfig (env: Record<string, string>, over: Partial<MailConfig> = {}): MailConfig {
-  const problems: string[] = []
-  const c = loadMailConfig({ MAIL_FROM: 'Ситуационный центр <aisedo@pioner72.ru>', MAIL_BACKFILL_DAYS: '7', ...env }, problems)
-  if (problems.length > 0) throw new Error(problems.join('; '))
+  const c = loadConfig({ MAIL_FROM: 'Ситуационный центр <aisedo@pioner72.ru>', MAIL_BACKFILL_DAYS: '7', ...env }).mail
   return { ...c, maxAttachmentBytes: 2048, ...over }
 }
 
