@@ -1,4 +1,5 @@
-// The e-mail channel on screen: a popup when a message opens a draft (websocket `mail.received`),
+// The e-mail channel on screen: a popup when a message opens a draft or answers an entry
+// (websocket `mail.received`),
 // and an entry's correspondence in order — incoming and outgoing, each reply's delivery state,
 // attachments as downloads. Mail is someone else's content: it is shown as text only (never as
 // HTML), and files are downloaded, never opened in the page.
@@ -28,11 +29,16 @@ const RECENT_MS = 10 * 60_000
 
 export function trackMail (liveConn) {
   liveConn.on('mail.received', (m) => {
-    if (m.mail?.created !== true || m.entry?.id === undefined) return
+    // a new draft, or a person's message on an existing entry (machine mail pops nothing up)
+    if (m.entry?.id === undefined || (m.mail?.created !== true && m.mail?.kind !== 'reply')) return
     // a replay after a reconnect brings back only what is still fresh
     if (m.replay === true && Date.now() - new Date(m.mail.receivedAt).getTime() > RECENT_MS) return
     if (mails.has(m.mail.id)) return
-    mails.set(m.mail.id, { id: m.mail.id, entryId: m.entry.id, from: m.mail.fromName ?? m.mail.fromAddress ?? '', address: m.mail.fromAddress, subject: m.mail.subject, receivedAt: m.mail.receivedAt, dismissed: false })
+    const n = m.entry.year && m.entry.number ? `${m.entry.year}-${m.entry.number}` : null
+    mails.set(m.mail.id, {
+      id: m.mail.id, entryId: m.entry.id, from: m.mail.fromName ?? m.mail.fromAddress ?? '', address: m.mail.fromAddress, subject: m.mail.subject,
+      receivedAt: m.mail.receivedAt, dismissed: false, created: m.mail.created === true, number: n, resumed: m.mail.resumed === true
+    })
     changed()
     if (m.replay !== true) notify?.('Новое письмо', `${m.mail.fromName ?? m.mail.fromAddress ?? ''}: ${m.mail.subject}`)
   })
@@ -49,11 +55,12 @@ export function MailPopups ({ me }) {
   if (list.length === 0 || me?.role === 'auditor') return null
   return html`<div class="popups mail-popups" aria-live="polite">${list.map((p) => html`
     <section class="popup mail" role="dialog" aria-label="Новое письмо" data-testid="mail-popup" data-entry-id=${p.entryId}>
-      <header><strong>Новое письмо</strong><span class="pill off">${dateTime(p.receivedAt)}</span>
+      <header><strong>${p.created ? 'Новое письмо' : `Письмо по обращению${p.number ? ` № ${p.number}` : ''}`}</strong><span class="pill off">${dateTime(p.receivedAt)}</span>
         <button class="close" title="Скрыть" aria-label="Скрыть" onClick=${() => dismiss(p.id)}>×</button></header>
       <div class="caller"><b>${p.from}</b>${p.address && p.address !== p.from ? html` <span class="muted">${p.address}</span>` : ''}</div>
       <div class="subject">${p.subject || '(без темы)'}</div>
-      <footer><button class="primary" data-testid="open-mail-draft" onClick=${() => { dismiss(p.id); navigate(`/entries/${p.entryId}`) }}>Открыть черновик</button></footer>
+      ${p.resumed && html`<div class="small">Сведения получены: запрос снова «В работе», срок идёт.</div>`}
+      <footer><button class="primary" data-testid="open-mail-draft" onClick=${() => { dismiss(p.id); navigate(`/entries/${p.entryId}`) }}>${p.created ? 'Открыть черновик' : 'Открыть запись'}</button></footer>
     </section>`)}</div>`
 }
 
