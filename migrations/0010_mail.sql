@@ -22,6 +22,8 @@ create table mail_message (
   -- malformed: kept aside; answer / question: ours (reg. 3.4.1 resolution, «Обратная связь»)
   kind text not null check (kind in ('request', 'reply', 'auto-reply', 'bounce', 'own', 'malformed', 'answer', 'question')),
   entry_id integer references journal_entry (id),
+  -- a new request about a closed or annulled entry: its draft refers to that entry
+  refers_to integer references journal_entry (id),
   mailbox text,
   uid_validity bigint,
   uid bigint,

@@ -1,8 +1,8 @@
 // The only reader of process.env: every setting is parsed and checked once, at start,
 // so a wrong value stops the service with a message that names the variable.
 import { isIP } from 'node:net'
-import { passwordProblem } from './auth/password-policy.js'
 import fs from 'node:fs'
+import { passwordProblem } from './util/password-policy.js'
 
 export interface AmiEndpoint {
   host: string
@@ -31,6 +31,8 @@ export interface Config {
   loginRateLimit: number
   /** addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed; empty → none */
   trustProxy: string[]
+  /** origins whose pages may write and open the websocket; empty → the host the request was sent to */
+  allowedOrigins: string[]
   /** the e-mail channel (IMAP_URL, SMTP_URL, MAIL_FROM …); mail.imap undefined → no mailbox */
   mail: MailConfig
 }
@@ -114,6 +116,7 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
     sessionTtlHours: int('SESSION_TTL_HOURS', 12, 1, 24 * 30),
     loginRateLimit: int('LOGIN_RATE_LIMIT', 10, 1, 10000),
     trustProxy: parseTrustProxy(optional('TRUST_PROXY'), problems),
+    allowedOrigins: parseOrigins(optional('ALLOWED_ORIGINS'), problems),
     mail: loadMailConfig(env, problems)
   }
   if (problems.length > 0) throw new ConfigError(problems)
@@ -130,6 +133,19 @@ function parseTrustProxy (raw: string | undefined, problems: string[]): string[]
     return []
   }
   return list
+}
+
+function parseOrigins (raw: string | undefined, problems: string[]): string[] {
+  if (raw === undefined) return []
+  const origins: string[] = []
+  for (const item of raw.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+    let url: URL | undefined
+    try { url = new URL(item) } catch {}
+    if (url === undefined || !/^https?:$/.test(url.protocol) || url.origin !== item.replace(/\/$/, '')) {
+      problems.push(`ALLOWED_ORIGINS: ${JSON.stringify(item)} is not an origin like https://journal.example.ru or http://10.0.0.5:3000`)
+    } else origins.push(url.origin)
+  }
+  return origins
 }
 
 function isAddressOrRange (s: string): boolean {
@@ -166,6 +182,41 @@ function isValidZone (zone: string): boolean {
   } catch {
     return false
   }
+}
+
+/** `npm run demo`'s own settings (the service's come from loadConfig). */
+export interface DemoSettings {
+  /** the demo users' password (DEMO_PASSWORD) */
+  password: string
+  /** pause between replayed scenarios (DEMO_PAUSE_MS) */
+  pauseMs: number
+  /** replay speed, 1 = the recorded timing (DEMO_SPEED) */
+  speed: number
+  /** the simulated PBX's AMI port, 0 = any free one (DEMO_AMI_PORT) */
+  amiPort: number
+  /** DATA_DIR when given; unset → a fresh temporary folder */
+  dataDir: string | undefined
+}
+
+export function loadDemoConfig (env: Record<string, string | undefined>): { config: Config, demo: DemoSettings } {
+  const config = loadConfig({ ...env, DATABASE_URL: undefined, AMI_URL: undefined, HELPDESK_DID: '73452290256' })
+  const problems: string[] = []
+  const num = (name: string, fallback: number, ok: (n: number) => boolean): number => {
+    const raw = env[name]?.trim()
+    if (raw === undefined || raw === '') return fallback
+    const n = Number(raw)
+    if (!Number.isFinite(n) || !ok(n)) { problems.push(`${name}=${JSON.stringify(raw)}: out of range`); return fallback }
+    return n
+  }
+  const demo: DemoSettings = {
+    password: env.DEMO_PASSWORD?.trim() || 'demo-password',
+    pauseMs: num('DEMO_PAUSE_MS', 6000, (n) => n >= 0),
+    speed: num('DEMO_SPEED', 1, (n) => n > 0),
+    amiPort: num('DEMO_AMI_PORT', 0, (n) => Number.isInteger(n) && n >= 0 && n <= 65535),
+    dataDir: env.DATA_DIR?.trim() || undefined
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  return { config, demo }
 }
 
 // ── the e-mail channel: IMAP_URL for the mailbox, SMTP_URL and MAIL_FROM for replies, the TLS trust a

@@ -1,49 +1,28 @@
 // The AMI side as main.ts starts it, seen through /health and the call log API.
 import t, { type Test } from 'tap'
-import { startTelephony } from '../src/pipeline.js'
-import { parseAmiUrl } from '../src/config.js'
-import { defaultCalendar } from '../src/calendar/index.js'
 import { testApp } from './helpers/app.js'
 import { simulator, memoryLogger, waitFor } from './helpers/ami.js'
-import { testDatabase } from './helpers/db.js'
-import type { Database } from '../src/db/database.js'
 
-const calendar = { current: defaultCalendar, onChange: () => () => {} }
-
-function telephony (t: Test, database: Database, url: string | undefined, reconcileEveryMs?: number) {
+/** The service as main.ts starts it, with AMI_URL when given. */
+async function service (t: Test, url: string | undefined, reconcileEveryMs?: number) {
   const log = memoryLogger()
-  const tel = startTelephony({
-    reconcileEveryMs,
-    endpoint: url === undefined ? undefined : parseAmiUrl(url),
-    helpdeskDid: '73452290256',
-    database,
-    calendar,
-    clock: () => new Date(),
-    log,
-    client: { minBackoffMs: 5000 }
-  })
-  t.teardown(async () => { await tel.stop() })
-  return { tel, log }
+  const ta = await testApp(t, { env: url === undefined ? {} : { AMI_URL: url }, telephony: { log, reconcileEveryMs, client: { minBackoffMs: 5000 } } })
+  return { ...ta, tel: ta.service.telephony, log }
 }
 
 t.test('telephony: /health says disabled without AMI_URL, connected with it, disconnected on wrong credentials', async (t) => {
   const sim = await simulator(t)
-  const database = await testDatabase(t)
 
-  const none = telephony(t, database, undefined)
-  let current = none.tel.status
-  const { app } = await testApp(t, { database, amiStatus: () => current() })
-  t.equal((await app.inject({ url: '/health' })).json().ami, 'disabled', 'no AMI_URL: disabled')
+  const none = await service(t, undefined)
+  t.equal((await none.app.inject({ url: '/health' })).json().ami, 'disabled', 'no AMI_URL: disabled')
 
-  const good = telephony(t, database, sim.url())
-  current = good.tel.status
+  const good = await service(t, sim.url())
   await waitFor('connected', () => good.tel.status() === 'connected')
-  t.equal((await app.inject({ url: '/health' })).json().ami, 'connected', 'right credentials: connected')
+  t.equal((await good.app.inject({ url: '/health' })).json().ami, 'connected', 'right credentials: connected')
 
-  const bad = telephony(t, database, sim.url('wrong'))
-  current = bad.tel.status
+  const bad = await service(t, sim.url('wrong'))
   await waitFor('refused', () => bad.tel.client?.status.state === 'disconnected' && bad.tel.client.status.reason === 'auth-failed')
-  const health = (await app.inject({ url: '/health' })).json()
+  const health = (await bad.app.inject({ url: '/health' })).json()
   t.equal(health.ami, 'disconnected', 'wrong credentials: disconnected')
   t.equal(health.status, 'ok', 'the service itself stays healthy')
   t.ok(bad.log.lines.some((l) => l.level === 'error' && /AMI login failed/.test(l.msg)), 'a clear log line')
@@ -51,9 +30,7 @@ t.test('telephony: /health says disabled without AMI_URL, connected with it, dis
 
 t.test('telephony: a replayed scenario reaches the call log API', async (t) => {
   const sim = await simulator(t)
-  const database = await testDatabase(t)
-  const { tel } = telephony(t, database, sim.url())
-  const { app, as } = await testApp(t, { database, amiStatus: tel.status })
+  const { app, as, tel } = await service(t, sim.url())
   await sim.play('two-concurrent-calls')
   await waitFor('ended', () => [...(tel.pipeline?.tracked().values() ?? [])].filter((c) => c.state === 'ended').length === 2)
   await tel.pipeline?.idle()
@@ -67,8 +44,7 @@ t.test('telephony: a replayed scenario reaches the call log API', async (t) => {
 
 t.test('telephony: a periodic reconcile catches what the events missed without a reconnect', async (t) => {
   const sim = await simulator(t)
-  const database = await testDatabase(t)
-  const { tel } = telephony(t, database, sim.url(), 200)
+  const { tel } = await service(t, sim.url(), 200)
   await waitFor('connected', () => tel.status() === 'connected')
   await tel.pipeline?.idle()
   sim.channels = [{ Channel: 'PJSIP/trunk-00000001', Uniqueid: '1795869100.1', Linkedid: '1795869100.1', CallerIDNum: '+79001234567', ChannelStateDesc: 'Ring', Context: 'from-trunk', Exten: '73452290256', Seconds: 2, variables: { HD_STATUS: 'open' } }]

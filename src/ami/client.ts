@@ -1,7 +1,8 @@
 // The AMI connection: asterisk-manager is used only as socket and parser (one fresh instance
 // per connection), and everything it gets wrong is done here: login errors, reconnect with
 // exponential backoff and jitter, Ping keep-alive, unique ActionIDs, actions as promises with
-// timeouts, EventList collection, tolerant parsing. See research/dependencies.md §2.
+// timeouts, EventList collection, tolerant parsing (asterisk-manager 0.2.0 swallows login errors,
+// loses callbacks on a dropped socket and reuses ActionIDs).
 import { EventEmitter } from 'node:events'
 import { randomBytes } from 'node:crypto'
 import AsteriskManager, { type Manager, type RawAmiMessage } from 'asterisk-manager'

@@ -4,7 +4,7 @@
 // https://docs.asterisk.org/Asterisk_22_Documentation/API_Documentation/AMI_Events/
 import path from 'node:path'
 import { DateTime } from 'luxon'
-import type { CallEvent, LegResult } from '../calls/call.js'
+import { DECISIONS, type CallEvent, type Decision, type LegResult } from '../calls/call.js'
 import type { AmiMessage } from './message.js'
 
 export interface NormalizeOptions {
@@ -29,8 +29,8 @@ export function normalize (msg: AmiMessage, at: Date, opts: NormalizeOptions = {
     case 'VarSet': {
       if (linkedId === undefined || h.value === undefined) return undefined
       if (h.variable === DECISION_VARIABLE) {
-        const status = h.value.trim().toLowerCase()
-        return status === '' ? undefined : { type: 'decided', linkedId, status, at }
+        const status = decisionOf(h.value)
+        return status === null ? undefined : { type: 'decided', linkedId, status, at }
       }
       if (h.variable === RECORDING_VARIABLE) {
         const file = path.posix.basename(h.value.trim())
@@ -54,7 +54,7 @@ export function normalize (msg: AmiMessage, at: Date, opts: NormalizeOptions = {
     case 'Hangup': {
       if (linkedId === undefined || h.uniqueid === undefined) return undefined
       const cause = h.cause === undefined || !/^\d+$/.test(h.cause) ? null : Number(h.cause)
-      return { type: 'hungup', linkedId, channelId: h.uniqueid, cause, causeText: nonEmpty(h['cause-txt']), at }
+      return { type: 'hungup', linkedId, channelId: h.uniqueid, cause, causeText: nonEmpty(h['cause-txt']), busy: cause === CAUSE_USER_BUSY, at }
     }
     case 'Cdr': {
       // cdr_manager: no Linkedid; UniqueID is the inbound channel's, i.e. the call's Linkedid
@@ -78,6 +78,19 @@ export function normalize (msg: AmiMessage, at: Date, opts: NormalizeOptions = {
   }
 }
 
+/** Q.850 cause 17, "User busy" (https://docs.asterisk.org/Configuration/Miscellaneous/Hangup-Cause-Mappings/). */
+const CAUSE_USER_BUSY = 17
+
+/**
+ * HD_STATUS as the dialplan sets it (dialplan/extensions.conf: open, lunch, weekend, holiday,
+ * before-hours, after-hours, closed) → our Decision; a value the service does not know is closed.
+ */
+function decisionOf (raw: string | undefined): Decision | null {
+  const v = (raw ?? '').trim().toLowerCase()
+  if (v === '') return null
+  return (DECISIONS as readonly string[]).includes(v) ? v as Decision : 'closed'
+}
+
 const DIAL_STATUS: Record<string, Exclude<LegResult, 'ringing'>> = {
   ANSWER: 'answered',
   BUSY: 'busy',
@@ -97,7 +110,7 @@ const CDR_DISPOSITION: Record<string, 'answered' | 'no-answer' | 'busy' | 'faile
 }
 
 /** Events whose arrival says nothing to the call tracking; not worth a debug line each. */
-export const NOISE_EVENTS = new Set([
+const NOISE_EVENTS = new Set([
   'Newexten', 'VarSet', 'DeviceStateChange', 'QueueMemberStatus', 'NewConnectedLine', 'NewCallerid', 'Newstate',
   'DialState', 'RTCPSent', 'RTCPReceived', 'BridgeCreate', 'BridgeEnter', 'BridgeLeave', 'BridgeDestroy',
   'MixMonitorStart', 'MixMonitorStop', 'FullyBooted', 'SuccessfulAuth', 'ChallengeSent', 'QueueCallerJoin',
@@ -129,7 +142,7 @@ function nonEmpty (v: string | undefined): string | null {
  * The specialist's extension from a channel name: `PJSIP/101-00000001` → '101',
  * `Local/101@specialists-00000003;1` → '101'; else the channel's caller id number.
  */
-export function extensionOf (channel: string | undefined, callerIdNum: string | undefined): string | null {
+function extensionOf (channel: string | undefined, callerIdNum: string | undefined): string | null {
   if (channel !== undefined) {
     const m = /^[A-Za-z0-9]+\/([^@/;-]+)(?:@[^;]*)?-[0-9a-f]+(?:;\d)?$/.exec(channel)
     if (m !== null) return m[1]!
@@ -173,7 +186,7 @@ export function aliveCalls (
     const bridge = first.headers.bridgeid ?? ''
     const peer = bridge === '' ? undefined : channels.find((c) => c !== first && c.headers.bridgeid === bridge)
     const vars = variables.get(linkedId) ?? {}
-    const decision = vars[DECISION_VARIABLE]?.trim().toLowerCase()
+    const decision = decisionOf(vars[DECISION_VARIABLE])
     const recording = vars[RECORDING_VARIABLE]?.trim()
     out.push({
       type: 'alive',
@@ -182,7 +195,7 @@ export function aliveCalls (
       dialled: first.headers.exten ?? '',
       upSeconds: durationSeconds(first.headers.duration),
       talkingWith: peer === undefined ? null : extensionOf(peer.headers.channel, peer.headers.calleridnum),
-      decision: decision === undefined || decision === '' ? null : decision,
+      decision,
       recordingFile: recording === undefined || recording === '' ? null : path.posix.basename(recording),
       at
     })

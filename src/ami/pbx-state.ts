@@ -6,8 +6,9 @@
 import { DateTime } from 'luxon'
 import { scheduleState, stateUntil, type WorkCalendar } from '../calendar/index.js'
 import type { AmiClient, AmiLogger } from './client.js'
+import { serialQueue } from '../util/serial-queue.js'
 
-export const ASTDB_FAMILY = 'helpdesk'
+const ASTDB_FAMILY = 'helpdesk'
 
 export interface PbxState {
   state: 'open' | 'lunch' | 'before-hours' | 'after-hours' | 'weekend' | 'holiday'
@@ -45,7 +46,7 @@ export function startPbxStateWriter (deps: PbxStateWriterDeps): PbxStateWriter {
   let timer: NodeJS.Timeout | undefined
   let stopped = false
   let last: PbxState | undefined
-  let running: Promise<PbxState | undefined> | undefined
+  const writes = serialQueue()
 
   const schedule = (ms: number): void => {
     clearTimeout(timer)
@@ -75,12 +76,7 @@ export function startPbxStateWriter (deps: PbxStateWriterDeps): PbxStateWriter {
   }
 
   // one write at a time; a request during a write runs after it
-  const push = async (): Promise<PbxState | undefined> => {
-    const previous = running ?? Promise.resolve(undefined)
-    const next = previous.then(write, write)
-    running = next
-    return await next
-  }
+  const push = async (): Promise<PbxState | undefined> => await writes.run(write)
 
   ami.on('connected', () => { void push() })
   const unsubscribe = deps.calendar.onChange(() => { void push() })

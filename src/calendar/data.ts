@@ -19,7 +19,7 @@ export interface ScheduleJson {
   shortenedBy: number
 }
 
-/** One year of the official production calendar, as in shared/calendar (see its README). */
+/** One year of the official production calendar, as in src/calendar/data (see its README). */
 export interface OfficialYearData {
   country: string
   year: number

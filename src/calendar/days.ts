@@ -53,7 +53,7 @@ function resolveDay (date: IsoDate, cal: WorkCalendar): Day {
 }
 
 /** The hours split around lunch; a lunch outside the hours changes nothing. */
-export function withoutLunch (hours: Span, lunch: Span | null): Span[] {
+function withoutLunch (hours: Span, lunch: Span | null): Span[] {
   if (!lunch || lunch.to <= hours.from || lunch.from >= hours.to) return [hours]
   return [{ from: hours.from, to: lunch.from }, { from: lunch.to, to: hours.to }].filter(s => s.from < s.to)
 }
@@ -77,7 +77,7 @@ export function addDays (date: IsoDate, days: number): IsoDate {
 }
 
 /** An instant at a local minute of a date (wall time, so DST-safe). */
-export function atMinute (date: IsoDate, minute: number, cal: WorkCalendar): DateTime {
+function atMinute (date: IsoDate, minute: number, cal: WorkCalendar): DateTime {
   const midnight = localDate(date, cal)
   if (minute >= 1440) return midnight.plus({ days: 1 })
   return midnight.set({ hour: Math.floor(minute / 60), minute: minute % 60 })

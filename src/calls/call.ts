@@ -2,9 +2,12 @@
 // ami/normalize.ts translates Asterisk events into CallEvent; step.ts folds them into a Call.
 // Pure data: no I/O, no clock; every instant arrives inside an event.
 
-/** The dialplan's decision for the call (the last HD_STATUS it set), or a service-side reason. */
+/** Why the PBX turned a call away (the dialplan's decision), in our words; 'closed' covers any other. */
 export const REJECT_REASONS = ['lunch', 'weekend', 'holiday', 'before-hours', 'after-hours', 'closed'] as const
 export type RejectReason = typeof REJECT_REASONS[number]
+/** The PBX's decision for a call: let it ring the specialists, or turn it away for a reason. */
+export const DECISIONS = ['open', ...REJECT_REASONS] as const
+export type Decision = typeof DECISIONS[number]
 
 export const CALL_OUTCOMES = ['answered', 'abandoned', 'no-answer', 'busy', 'rejected', 'failed'] as const
 export type CallOutcome = typeof CALL_OUTCOMES[number]
@@ -29,7 +32,7 @@ export interface Call {
   answeredBy: string | null
   /** Extension holding the call after a blind transfer, when it differs from answeredBy. */
   transferredTo: string | null
-  /** The dialplan's last HD_STATUS value (open, lunch, closed, weekend, holiday, before-hours, after-hours). */
+  /** The PBX's last decision for the call ('open' or a reject reason; see Decision). */
   decision: string | null
   /** Recording file name (no directory), as the dialplan's MixMonitor announced it. */
   recordingFile: string | null
@@ -48,7 +51,7 @@ export interface Call {
 export type CallEvent =
   /** The call's first channel appeared (Asterisk Newchannel with Uniqueid = Linkedid). */
   | { type: 'started', linkedId: string, callerNumber: string | null, dialled: string, at: Date }
-  /** The dialplan set its decision variable (HD_STATUS). */
+  /** The dialplan decided whether the call may ring (a Decision; anything else counts as closed). */
   | { type: 'decided', linkedId: string, status: string, at: Date }
   /** The dialplan started recording into this file (basename only). */
   | { type: 'recording', linkedId: string, file: string, at: Date }
@@ -58,8 +61,11 @@ export type CallEvent =
   | { type: 'dial-ended', linkedId: string, legId: string, extension: string | null, result: Exclude<LegResult, 'ringing'>, at: Date }
   /** A hang-up was requested on a channel of the call: by the remote side (caller's BYE/CANCEL) or by the PBX. */
   | { type: 'hangup-requested', linkedId: string, channelId: string, by: 'remote' | 'pbx', at: Date }
-  /** A channel of the call is gone. The call ends with its first channel. */
-  | { type: 'hungup', linkedId: string, channelId: string, cause: number | null, causeText: string | null, at: Date }
+  /**
+   * A channel of the call is gone. The call ends with its first channel. `cause` is the telephony
+   * cause code as the PBX gave it (kept for the call log); `busy`: the PBX said the called side was busy.
+   */
+  | { type: 'hungup', linkedId: string, channelId: string, cause: number | null, causeText: string | null, busy?: boolean, at: Date }
   /** Asterisk's own record of the call (UTC start/answer/end), one per dialled leg. */
   | { type: 'cdr', linkedId: string, extension: string | null, disposition: 'answered' | 'no-answer' | 'busy' | 'failed', startedAt: Date | null, answeredAt: Date | null, endedAt: Date | null, at: Date }
   /** Reconciliation: the call is alive on the PBX now (learned from a channel list, not live events). */
@@ -67,12 +73,35 @@ export type CallEvent =
   /** Reconciliation: the PBX no longer has the call; its end was missed. */
   | { type: 'lost', linkedId: string, at: Date }
 
+/**
+ * What the call tracking is to do after a step. The names are the popups' message types; each says
+ * what happened, so whoever performs it never works it out again from the call:
+ */
 export type CallEffect =
+  /** rang: the phones ring, a draft is to be opened and the call announced */
   | { type: 'call.ringing', call: Call }
-  | { type: 'call.answered', call: Call }
+  /**
+   * answered (transferred: false) or transferred (true: a blind transfer reached another phone):
+   * `holder` (an extension; null when the PBX did not say which) has the call now; the draft follows them
+   */
+  | { type: 'call.answered', call: Call, holder: string | null, transferred: boolean }
+  /** ended: the call is over (missed when isMissed(call)) */
   | { type: 'call.ended', call: Call }
   /** Something worth persisting changed (no notification). */
   | { type: 'call.updated', call: Call }
+
+/** The extension holding the call now: who took a blind transfer, else who answered. */
+export function holder (call: Pick<Call, 'transferredTo' | 'answeredBy'>): string | null {
+  return call.transferredTo ?? call.answeredBy
+}
+
+/** Outcomes of a call that rang in working hours and that nobody answered: to be called back. */
+export const MISSED_OUTCOMES = ['abandoned', 'no-answer', 'busy', 'failed'] as const satisfies readonly CallOutcome[]
+
+/** Missed: it rang in hours and nobody answered (a call turned away outside hours is not missed). */
+export function isMissed (call: Pick<Call, 'outcome'>): boolean {
+  return call.outcome !== null && (MISSED_OUTCOMES as readonly string[]).includes(call.outcome)
+}
 
 export interface StepOptions {
   /** HELPDESK_DID: calls to other numbers are ignored. */

@@ -2,7 +2,7 @@
 // the calls keyed by linkedId, passes the current one in and performs the returned effects.
 // Replayed or duplicated events leave the call as it is, so replays and reconnects are safe.
 import {
-  REJECT_REASONS, sameNumber,
+  REJECT_REASONS, holder, sameNumber,
   type Call, type CallEffect, type CallEvent, type CallOutcome, type RejectReason, type StepOptions
 } from './call.js'
 
@@ -39,21 +39,20 @@ export function step (call: Call | undefined, ev: CallEvent, opts: StepOptions):
       if (ev.result !== 'answered') return updated(next)
       if (call.answeredAt === null) {
         const answered: Call = { ...next, state: 'talking', answeredAt: ev.at, answeredBy: extension }
-        return { call: answered, effects: [{ type: 'call.answered', call: answered }] }
+        return { call: answered, effects: [{ type: 'call.answered', call: answered, holder: extension, transferred: false }] }
       }
       // answered again while already answered: a blind transfer reached another phone. The call
       // is announced as answered once more, so the popup and the draft follow the new holder.
-      const holder = call.transferredTo ?? call.answeredBy
-      if (extension === null || extension === holder) return updated(next)
+      if (extension === null || extension === holder(call)) return updated(next)
       const transferred: Call = { ...next, transferredTo: extension }
-      return { call: transferred, effects: [{ type: 'call.answered', call: transferred }] }
+      return { call: transferred, effects: [{ type: 'call.answered', call: transferred, holder: extension, transferred: true }] }
     }
     case 'hangup-requested':
       if (ev.channelId !== call.linkedId || ev.by !== 'remote' || call.callerHungUp) return unchanged(call)
       return updated({ ...call, callerHungUp: true })
     case 'hungup':
       if (ev.channelId !== call.linkedId) return unchanged(call) // a phone's leg; the call lives on
-      return end({ ...call, hangupCause: ev.cause, hangupCauseText: ev.causeText }, ev.at, false)
+      return end({ ...call, hangupCause: ev.cause, hangupCauseText: ev.causeText }, ev.at, false, ev.busy === true)
     case 'cdr':
       return crossCheck(call, ev)
     case 'alive': {
@@ -62,7 +61,7 @@ export function step (call: Call | undefined, ev: CallEvent, opts: StepOptions):
       if (next.recordingFile === null && ev.recordingFile !== null) next.recordingFile = ev.recordingFile
       if (ev.talkingWith !== null && next.answeredAt === null) {
         next = { ...next, state: 'talking', answeredAt: ev.at, answeredBy: ev.talkingWith, approximate: true }
-        return { call: next, effects: [{ type: 'call.answered', call: next }] }
+        return { call: next, effects: [{ type: 'call.answered', call: next, holder: ev.talkingWith, transferred: false }] }
       }
       return updated(next)
     }
@@ -109,13 +108,13 @@ function start (ev: CallEvent, opts: StepOptions): StepResult {
   const effects: CallEffect[] = [{ type: 'call.ringing', call: ringing }]
   if (ev.talkingWith === null) return { call: ringing, effects }
   const talking: Call = { ...ringing, state: 'talking', answeredAt: ev.at, answeredBy: ev.talkingWith }
-  effects.push({ type: 'call.answered', call: talking })
+  effects.push({ type: 'call.answered', call: talking, holder: ev.talkingWith, transferred: false })
   return { call: talking, effects }
 }
 
-function end (call: Call, at: Date, approximate: boolean): StepResult {
+function end (call: Call, at: Date, approximate: boolean, busy = false): StepResult {
   const ended: Call = { ...call, state: 'ended', endedAt: at, approximate: call.approximate || approximate }
-  const { outcome, rejectReason } = classify(ended)
+  const { outcome, rejectReason } = classify(ended, busy)
   const done: Call = { ...ended, outcome, rejectReason }
   return { call: done, effects: [{ type: 'call.ended', call: done }] }
 }
@@ -132,14 +131,17 @@ function crossCheck (call: Call, ev: Extract<CallEvent, { type: 'cdr' }>): StepR
     if (next.state !== 'ended') next = { ...next, state: 'talking' }
   }
   if (next.state === 'ended' && next !== call) {
-    const { outcome, rejectReason } = classify(next)
+    const { outcome, rejectReason } = classify(next, call.outcome === 'busy')
     next = { ...next, outcome, rejectReason }
   }
   return next === call ? unchanged(call) : updated(next)
 }
 
-/** The outcome follows what the PBX did: its decision first, then what happened on the phones. */
-export function classify (call: Call): { outcome: CallOutcome, rejectReason: RejectReason | null } {
+/**
+ * The outcome follows what the PBX did: its decision first, then what happened on the phones.
+ * `busy`: the PBX ended the call saying the called side was busy (without ringing a phone).
+ */
+export function classify (call: Call, busy = false): { outcome: CallOutcome, rejectReason: RejectReason | null } {
   if (call.decision !== null && call.decision !== 'open') {
     const reason = (REJECT_REASONS as readonly string[]).includes(call.decision) ? call.decision as RejectReason : 'closed'
     return { outcome: 'rejected', rejectReason: reason }
@@ -148,7 +150,7 @@ export function classify (call: Call): { outcome: CallOutcome, rejectReason: Rej
   if (call.callerHungUp) return { outcome: 'abandoned', rejectReason: null }
   const results = Object.values(call.legs).map((l) => l.result)
   if (results.length === 0) {
-    if (call.hangupCause === 17) return { outcome: 'busy', rejectReason: null }
+    if (busy) return { outcome: 'busy', rejectReason: null }
     // the PBX ended it without ringing anyone (no phone reachable, dialplan error) or we lost track of it
     return { outcome: call.approximate ? 'no-answer' : 'failed', rejectReason: null }
   }

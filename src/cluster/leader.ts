@@ -4,9 +4,10 @@
 // takes over. The embedded database (PGlite) has a single instance: it is always the leader.
 import pg from 'pg'
 import type { Database } from '../db/database.js'
+import { serialQueue } from '../util/serial-queue.js'
 
 /** Any constant shared by every instance of the service (another than the migration lock). */
-export const LEADER_LOCK_KEY = 7345229026
+const LEADER_LOCK_KEY = 7345229026
 
 export interface LeaderLogger {
   info: (obj: object, msg: string) => void
@@ -34,7 +35,7 @@ export class LeaderElection {
   private timer: NodeJS.Timeout | undefined
   private check: NodeJS.Timeout | undefined
   /** start/stop hooks run one after another, never overlapping. */
-  private transitions: Promise<void> = Promise.resolve()
+  private readonly transitions = serialQueue()
   private readonly key: number
   private readonly retryMs: number
   private readonly checkMs: number
@@ -64,7 +65,7 @@ export class LeaderElection {
   }
 
   /** Waits for the hooks started so far (tests). */
-  async settled (): Promise<void> { await this.transitions }
+  async settled (): Promise<void> { await this.transitions.idle() }
 
   /** Gives up leadership (stop hooks run first), releases the lock, stops campaigning. */
   async close (): Promise<void> {
@@ -73,7 +74,7 @@ export class LeaderElection {
     if (this.timer !== undefined) clearTimeout(this.timer)
     if (this.check !== undefined) clearInterval(this.check)
     if (this.leader) this.become(false, 'closing')
-    await this.transitions
+    await this.transitions.idle()
     const c = this.client
     this.client = undefined
     if (c !== undefined) {
@@ -166,7 +167,7 @@ export class LeaderElection {
 
   private transition (start: boolean, hooks: Array<{ start: Hook, stop: Hook }>): void {
     const list = start ? [...hooks] : [...hooks].reverse()
-    this.transitions = this.transitions.then(async () => {
+    void this.transitions.run(async () => {
       for (const h of list) {
         try {
           await (start ? h.start() : h.stop())
@@ -176,10 +177,4 @@ export class LeaderElection {
       }
     })
   }
-}
-
-export async function startLeaderElection (opts: LeaderOptions): Promise<LeaderElection> {
-  const election = new LeaderElection(opts)
-  await election.start()
-  return election
 }

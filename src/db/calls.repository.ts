@@ -3,7 +3,7 @@
 import type { Insertable, Selectable } from 'kysely'
 import type { Db } from './database.js'
 import type { CallTable } from './tables/calls.js'
-import { talkSeconds, waitSeconds, type Call, type CallOutcome, type RejectReason } from '../calls/call.js'
+import { MISSED_OUTCOMES, isMissed, talkSeconds, waitSeconds, type Call, type CallOutcome, type RejectReason } from '../calls/call.js'
 
 export interface StoredCall {
   id: number
@@ -29,6 +29,8 @@ export interface CallLogItem {
   talkSeconds: number | null
   hangupCause: number | null
   hangupCauseText: string | null
+  /** isMissed(call): to be called back */
+  missed: boolean
   hasRecording: boolean
   entryId: number | null
   approximate: boolean
@@ -38,6 +40,8 @@ export interface CallLogQuery {
   from?: Date
   to?: Date
   outcome?: CallOutcome
+  /** true: the missed calls only (isMissed); false: all but those */
+  missed?: boolean
   /** the call(s) of one journal entry */
   entryId?: number
   limit?: number
@@ -76,7 +80,7 @@ function toStored (row: Row): StoredCall {
 /** Only a bare file name reaches the table (the check constraint says the same). */
 const SAFE_FILE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
 
-function columns (call: Call): Insertable<CallTable> {
+function columns (call: Call, now: Date): Insertable<CallTable> {
   return {
     linked_id: call.linkedId,
     caller_number: call.callerNumber,
@@ -96,7 +100,7 @@ function columns (call: Call): Insertable<CallTable> {
     caller_hung_up: call.callerHungUp,
     legs: JSON.stringify(call.legs),
     approximate: call.approximate,
-    updated_at: new Date()
+    updated_at: now
   }
 }
 
@@ -105,12 +109,15 @@ export function callsRepository (db: Db) {
     .$if(q.from !== undefined, (qb) => qb.where('call.arrived_at', '>=', q.from!))
     .$if(q.to !== undefined, (qb) => qb.where('call.arrived_at', '<', q.to!))
     .$if(q.outcome !== undefined, (qb) => qb.where('call.outcome', '=', q.outcome!))
+    // the SQL form of isMissed(): the outcome is one of MISSED_OUTCOMES
+    .$if(q.missed === true, (qb) => qb.where('call.outcome', 'in', [...MISSED_OUTCOMES]))
+    .$if(q.missed === false, (qb) => qb.where((eb) => eb.or([eb('call.outcome', 'is', null), eb('call.outcome', 'not in', [...MISSED_OUTCOMES])])))
     .$if(q.entryId !== undefined, (qb) => qb.where('call.entry_id', '=', q.entryId!))
 
   return {
-    /** Insert or update by linked_id; an ended row is never reopened by a late or replayed event. */
-    save: async (call: Call): Promise<StoredCall> => {
-      const values = columns(call)
+    /** Insert or update by linked_id; an ended row is never reopened by a late or replayed event. `now`: updated_at. */
+    save: async (call: Call, now: Date): Promise<StoredCall> => {
+      const values = columns(call, now)
       const row = await db.insertInto('call').values(values)
         .onConflict((oc) => oc.column('linked_id').doUpdateSet((eb) => ({
           caller_number: eb.ref('excluded.caller_number'),
@@ -161,14 +168,14 @@ export function callsRepository (db: Db) {
     },
 
     /** Links the draft; false when the call already has one (the first link wins). */
-    linkEntry: async (linkedId: string, entryId: number): Promise<boolean> => {
-      const r = await db.updateTable('call').set({ entry_id: entryId, updated_at: new Date() })
+    linkEntry: async (linkedId: string, entryId: number, now: Date): Promise<boolean> => {
+      const r = await db.updateTable('call').set({ entry_id: entryId, updated_at: now })
         .where('linked_id', '=', linkedId).where('entry_id', 'is', null).executeTakeFirst()
       return Number(r.numUpdatedRows) === 1
     },
 
-    setAnsweredBy: async (linkedId: string, userId: number | null): Promise<void> => {
-      await db.updateTable('call').set({ answered_by_user_id: userId, updated_at: new Date() }).where('linked_id', '=', linkedId).execute()
+    setAnsweredBy: async (linkedId: string, userId: number | null, now: Date): Promise<void> => {
+      await db.updateTable('call').set({ answered_by_user_id: userId, updated_at: now }).where('linked_id', '=', linkedId).execute()
     },
 
     /** How many calls the query matches (for paging). */
@@ -203,6 +210,7 @@ export function callsRepository (db: Db) {
           talkSeconds: talkSeconds(call),
           hangupCause: call.hangupCause,
           hangupCauseText: call.hangupCauseText,
+          missed: isMissed(call),
           hasRecording: call.recordingFile !== null && call.answeredAt !== null,
           entryId: row.entry_id === null ? null : Number(row.entry_id),
           approximate: call.approximate

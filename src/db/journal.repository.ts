@@ -1,36 +1,19 @@
-// Journal entries in PostgreSQL. Every change runs in one transaction: the entry is locked, a pure
-// rule of src/journal decides, and the decision is written with its history lines; registration
-// takes the year's next number from a counter row in that same transaction (no gaps, no duplicates).
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
+// Journal entries in PostgreSQL, and nothing else: rows in, domain objects out. The rules (which
+// change is allowed, the due dates) are decided in src/services/journal.service.ts with the pure
+// rules of src/journal; this module writes a decision (the year's next number from a counter row,
+// the columns, the pause, the extension and the history lines) inside the service's transaction.
+import { sql, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely'
 import type { Db } from './database.js'
 import type { DB } from './types.js'
 import type { JournalEntryTable } from './tables/journal.js'
-import { defaultCalendar, type IsoDate, type WorkCalendar } from '../calendar/index.js'
+import type { IsoDate } from '../calendar/index.js'
 import {
-  annul, assign, changeStatus, computeDue, displayPhone, extendDeadline, normalizePhone, recordAgreement, register, toJsonValue, updateFields,
-  type AgreementState, type Channel, type Decision, type Entry, type EntryExtension, type EntryFields, type EntryPause,
-  type EntrySet, type EntryType, type HistoryItem, type Module, type Refusal, type Status
+  displayPhone, normalizePhone, toJsonValue,
+  type Channel, type Decision, type Entry, type EntryExtension, type EntryFields, type EntryPause,
+  type EntrySet, type EntryType, type HistoryItem, type Module, type Status
 } from '../journal/index.js'
 
 type Executor = Kysely<DB> | Transaction<DB>
-
-export interface JournalRepositoryOptions {
-  /** The working calendar in force (the calendar service's current(), or the default calendar). */
-  currentCalendar?: () => WorkCalendar
-  clock?: () => Date
-}
-
-/** Who acts and when; `at` defaults to the clock. */
-export interface Actor { by: number | null, at?: Date }
-
-export interface NewDraft extends EntryFields {
-  channel: Channel
-  /** The call's Linkedid, for the history (the call table links the call to the entry). */
-  callId?: string
-}
-
-export type NotFound = { ok: false, code: 'ENTRY_NOT_FOUND', message: string }
-export type Outcome = { ok: true, entry: Entry } | Refusal | NotFound
 
 export interface HistoryRecord {
   id: number
@@ -115,44 +98,43 @@ function toEntry (r: Omit<EntryRow, 'search'>, pauses: EntryPause[], extensions:
   }
 }
 
-/** The columns of a decision's `set`. */
-function toRow (s: EntrySet): Record<string, unknown> {
-  const row: Record<string, unknown> = {}
-  const put = (column: string, v: unknown): void => { if (v !== undefined) row[column] = v }
-  put('type', s.type)
-  put('description', s.description)
-  put('organization_id', s.organizationId)
-  put('organization_name', s.organizationName)
-  put('contact_id', s.contactId)
-  put('contact_text', s.contactText)
-  put('additional_info', s.additionalInfo)
-  put('note', s.note)
-  put('channel', s.channel)
-  put('module', s.module)
-  put('caller_number', s.callerNumber)
-  put('caller_email', s.callerEmail)
-  put('assigned_to', s.assignedTo)
-  put('reference_id', s.referenceId)
-  put('registered_on', s.registeredOn)
-  put('year', s.year)
-  put('status', s.status)
-  put('resolved_on', s.resolvedOn)
-  put('resolution', s.resolution)
-  put('registered_at', s.registeredAt)
-  put('registered_by', s.registeredBy)
-  put('resolved_at', s.resolvedAt)
-  put('resolved_by', s.resolvedBy)
-  put('due_at', s.dueAt)
+/** The columns of a decision's `set` (absent fields stay as they are). */
+function toRow (s: EntrySet): Updateable<JournalEntryTable> {
+  const row: Updateable<JournalEntryTable> = {}
+  if (s.type !== undefined) row.type = s.type
+  if (s.description !== undefined) row.description = s.description
+  if (s.organizationId !== undefined) row.organization_id = s.organizationId
+  if (s.organizationName !== undefined) row.organization_name = s.organizationName
+  if (s.contactId !== undefined) row.contact_id = s.contactId
+  if (s.contactText !== undefined) row.contact_text = s.contactText
+  if (s.additionalInfo !== undefined) row.additional_info = s.additionalInfo
+  if (s.note !== undefined) row.note = s.note
+  if (s.channel !== undefined) row.channel = s.channel
+  if (s.module !== undefined) row.module = s.module
+  if (s.callerNumber !== undefined) row.caller_number = s.callerNumber
+  if (s.callerEmail !== undefined) row.caller_email = s.callerEmail
+  if (s.assignedTo !== undefined) row.assigned_to = s.assignedTo
+  if (s.referenceId !== undefined) row.reference_id = s.referenceId
+  if (s.registeredOn !== undefined) row.registered_on = s.registeredOn
+  if (s.year !== undefined) row.year = s.year
+  if (s.status !== undefined) row.status = s.status
+  if (s.resolvedOn !== undefined) row.resolved_on = s.resolvedOn
+  if (s.resolution !== undefined) row.resolution = s.resolution
+  if (s.registeredAt !== undefined) row.registered_at = s.registeredAt
+  if (s.registeredBy !== undefined) row.registered_by = s.registeredBy
+  if (s.resolvedAt !== undefined) row.resolved_at = s.resolvedAt
+  if (s.resolvedBy !== undefined) row.resolved_by = s.resolvedBy
+  if (s.dueAt !== undefined) row.due_at = s.dueAt
   if (s.agreement !== undefined) {
     const a = s.agreement
     Object.assign(row, {
       agreement_state: a?.state ?? null, agreement_by: a?.by ?? null, agreement_at: a?.at ?? null,
       agreement_comment: a?.comment ?? null, agreement_recorded_by: a?.recordedBy ?? null
-    })
+    } satisfies Updateable<JournalEntryTable>)
   }
   if (s.annulment !== undefined) {
     const a = s.annulment
-    Object.assign(row, { annulled_at: a?.at ?? null, annul_reason: a?.reason ?? null, annulled_by: a?.by ?? null })
+    Object.assign(row, { annulled_at: a?.at ?? null, annul_reason: a?.reason ?? null, annulled_by: a?.by ?? null } satisfies Updateable<JournalEntryTable>)
   }
   return row
 }
@@ -226,7 +208,7 @@ async function insertHistory (db: Executor, entryId: number, items: HistoryItem[
 }
 
 /** Writes a decision: the year's next number, the columns, the pause, the extension and the history. */
-async function write (trx: Transaction<DB>, e: Entry, d: Extract<Decision, { ok: true }>, by: number | null, at: Date): Promise<void> {
+async function write (trx: Executor, e: Entry, d: Extract<Decision, { ok: true }>, by: number | null, at: Date): Promise<void> {
   const row = toRow(d.set)
   const history = [...d.history]
   if (d.assignNumber === true) {
@@ -254,25 +236,9 @@ async function write (trx: Transaction<DB>, e: Entry, d: Extract<Decision, { ok:
   await insertHistory(trx, e.id, history, by, at)
 }
 
-export function journalRepository (db: Db | Transaction<DB>, opts: JournalRepositoryOptions = {}) {
-  const currentCalendar = opts.currentCalendar ?? defaultCalendar
-  const clock = opts.clock ?? (() => new Date())
-
-  /** Locks the entry, lets the rule decide and writes the decision, all in one transaction. */
-  const apply = async (id: number, actor: Actor, decide: (e: Entry, at: Date) => Decision): Promise<Outcome> => {
-    const at = actor.at ?? clock()
-    return await inTransaction(db, async (trx) => {
-      const e = await load(trx, id, true)
-      if (e === undefined) return { ok: false, code: 'ENTRY_NOT_FOUND', message: `journal entry ${id} not found` }
-      const d = decide(e, at)
-      if (!d.ok) return d
-      await write(trx, e, d, actor.by, at)
-      return { ok: true, entry: (await load(trx, id))! }
-    })
-  }
-
-  const filtered = (f: EntryFilter) => {
-    const phone = f.callerNumber === undefined ? undefined : normalizePhone(f.callerNumber)
+/** The reads and writes, on the pool or inside a transaction. */
+function entries (db: Executor) {
+  const filtered = (f: EntryFilter) => {    const phone = f.callerNumber === undefined ? undefined : normalizePhone(f.callerNumber)
     const annulled = f.annulled ?? false
     const overdueExpr = sql<boolean>`(due_at < ${f.now} and status in ('in_progress', 'to_developer') and annulled_at is null)`
     return db.selectFrom('journal_entry')
@@ -296,65 +262,34 @@ export function journalRepository (db: Db | Transaction<DB>, opts: JournalReposi
   }
 
   return {
-    /**
-     * A draft: no number, date or status yet. The AMI pipeline opens one per answered-or-missed call
-     * (`{ channel: 'phone', callerNumber, contactId?, organizationId?, assignedTo?, callId? }`); the
-     * organization's and contact's names are copied in by the caller of this function when known.
-     */
-    createDraft: async (d: NewDraft, actor: Actor = { by: null }): Promise<Entry> => {
-      const at = actor.at ?? clock()
-      return await inTransaction(db, async (trx) => {
-        const { callId, ...given } = d
-        const callerNumber = d.callerNumber === undefined || d.callerNumber === null ? null : normalizePhone(d.callerNumber)
-        const fields = await fillNames(trx, given)
-        // a bare draft: the number of the call or the address of the message is the contact information
-        const reachable = [callerNumber === null ? null : displayPhone(callerNumber), d.callerEmail?.trim() || null].filter((x) => x !== null)
-        if (fields.contactText === undefined && reachable.length > 0) fields.contactText = reachable.join(', ')
-        const row = toRow({ ...fields, callerNumber })
-        const { id } = await trx.insertInto('journal_entry')
-          .values({ ...row, channel: d.channel, created_at: at, updated_at: at, created_by: actor.by })
-          .returning('id').executeTakeFirstOrThrow()
-        const entry = (await load(trx, id))!
-        const shown = Object.fromEntries(Object.entries({ ...fields, callerNumber }).filter(([, v]) => v !== undefined && v !== null))
-        await insertHistory(trx, id, [{ action: 'created', field: null, old: null, new: { ...shown, ...(callId !== undefined ? { callId } : {}) } }], actor.by, at)
-        return entry
-      })
-    },
-
-    byId: async (id: number): Promise<Entry | undefined> => await load(db, id),
+    /** `lock`: FOR UPDATE, inside a transaction. */
+    byId: async (id: number, opts: { lock?: boolean } = {}): Promise<Entry | undefined> => await load(db, id, opts.lock === true),
 
     byNumber: async (year: number, number: number): Promise<Entry | undefined> => {
       const row = await db.selectFrom('journal_entry').select('id').where('year', '=', year).where('number', '=', number).executeTakeFirst()
       return row === undefined ? undefined : await load(db, row.id)
     },
 
-    apply,
+    /** The organization's and contact's names copied in when only their ids are given (the printed column). */
+    withNames: async (fields: EntryFields, before?: Entry): Promise<EntryFields> => await fillNames(db, fields, before),
 
-    update: async (id: number, fields: EntryFields, actor: Actor): Promise<Outcome> => {
-      const before = await load(db, id)
-      const filled = before === undefined ? fields : await fillNames(db, fields, before)
-      const callerNumber = fields.callerNumber === undefined || fields.callerNumber === null ? fields.callerNumber : normalizePhone(fields.callerNumber)
-      return await apply(id, actor, (e) => updateFields(e, { ...filled, ...(callerNumber !== undefined ? { callerNumber } : {}) }))
+    /** A new entry with its 'created' history line. */
+    insert: async (fields: EntrySet & { channel: Channel }, created: HistoryItem, by: number | null, at: Date): Promise<Entry> => {
+      const { id } = await db.insertInto('journal_entry')
+        .values({ ...toRow(fields), channel: fields.channel, created_at: at, updated_at: at, created_by: by })
+        .returning('id').executeTakeFirstOrThrow()
+      await insertHistory(db, id, [created], by, at)
+      return (await load(db, id))!
     },
 
-    register: async (id: number, actor: Actor): Promise<Outcome> =>
-      await apply(id, actor, (e, at) => register(e, { at, by: actor.by, cal: currentCalendar() })),
+    /** Writes a decision of the rules (inside a transaction, the entry locked). */
+    write: async (e: Entry, d: Extract<Decision, { ok: true }>, by: number | null, at: Date): Promise<void> => { await write(db, e, d, by, at) },
 
-    changeStatus: async (id: number, input: { to: Status, comment?: string | null }, actor: Actor): Promise<Outcome> =>
-      await apply(id, actor, (e, at) => changeStatus(e, { ...input, at, by: actor.by, cal: currentCalendar() })),
-
-    recordAgreement: async (id: number, input: { state: AgreementState, by?: string | null, comment?: string | null }, actor: Actor): Promise<Outcome> =>
-      await apply(id, actor, (e, at) => recordAgreement(e, { ...input, at, recordedBy: actor.by })),
-
-    extend: async (id: number, input: { dueOn: IsoDate, reason: string, agreedBy: string }, actor: Actor): Promise<Outcome> =>
-      await apply(id, actor, (e, at) => extendDeadline(e, { ...input, at, by: actor.by, cal: currentCalendar() })),
-
-    annul: async (id: number, reason: string, actor: Actor): Promise<Outcome> =>
-      await apply(id, actor, (e, at) => annul(e, { reason, at, by: actor.by })),
-
-    /** The specialist who answered the call takes the draft (the AMI pipeline). */
-    assign: async (entryId: number, userId: number | null, actor: Actor = { by: null }): Promise<Outcome> =>
-      await apply(entryId, actor, (e) => assign(e, userId)),
+    /** Ids of the registered entries whose clock may run (their due dates follow the calendar). */
+    openRegisteredIds: async (): Promise<number[]> =>
+      (await db.selectFrom('journal_entry').select('id')
+        .where('number', 'is not', null).where('annulled_at', 'is', null)
+        .where('status', 'in', ['in_progress', 'to_developer', 'feedback']).orderBy('id').execute()).map((r) => r.id),
 
     list: async (f: EntryFilter): Promise<{ items: Entry[], total: number }> => {
       const order = f.order ?? 'desc'
@@ -379,27 +314,6 @@ export function journalRepository (db: Db | Transaction<DB>, opts: JournalReposi
         .where('h.entry_id', '=', id).orderBy('h.id').execute())
         .map((r) => ({ id: r.id, at: r.at, userId: r.user_id, userName: r.full_name, action: r.action, field: r.field, old: r.old, new: r.new })),
 
-    /**
-     * After the head edits the calendar: the due date of every open registered entry is computed
-     * again; a changed one is written with a 'deadline' history line. Returns how many changed.
-     */
-    recomputeOpenDueDates: async (cal: WorkCalendar, actor: Actor = { by: null }): Promise<number> => {
-      const at = actor.at ?? clock()
-      const ids = (await db.selectFrom('journal_entry').select('id')
-        .where('number', 'is not', null).where('annulled_at', 'is', null)
-        .where('status', 'in', ['in_progress', 'to_developer', 'feedback']).orderBy('id').execute()).map((r) => r.id)
-      let changed = 0
-      for (const id of ids) {
-        await apply(id, { ...actor, at }, (e) => {
-          const due = e.status === 'resolved' || e.status === 'closed' || e.annulment !== null ? null : computeDue(e, cal)
-          if (due === null || (e.dueAt !== null && due.getTime() === e.dueAt.getTime())) return { ok: true, set: {}, history: [] }
-          changed++
-          return { ok: true, set: { dueAt: due }, history: [{ action: 'deadline', field: 'dueAt', old: toJsonValue(e.dueAt), new: toJsonValue(due) }] }
-        })
-      }
-      return changed
-    },
-
     /** Earlier entries from this number, newest first (the popup shows the caller's open requests). */
     byCallerNumber: async (number: string, limit = 20): Promise<Entry[]> => {
       const phone = normalizePhone(number)
@@ -407,7 +321,30 @@ export function journalRepository (db: Db | Transaction<DB>, opts: JournalReposi
       const rows = await db.selectFrom('journal_entry').select(entryColumns).where('caller_number', '=', phone)
         .where('annulled_at', 'is', null).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()
       return await withParts(db, rows)
+    },
+
+    /** Earlier entries from this e-mail address (any letter case), newest first. */
+    byCallerEmail: async (email: string, limit = 20): Promise<Entry[]> => {
+      const address = email.trim().toLowerCase()
+      if (address === '') return []
+      const rows = await db.selectFrom('journal_entry').select(entryColumns).where(sql<string>`lower(caller_email)`, '=', address)
+        .where('annulled_at', 'is', null).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()
+      return await withParts(db, rows)
     }
+  }
+}
+
+export type JournalEntries = ReturnType<typeof entries>
+
+export function journalRepository (db: Executor) {
+  return {
+    ...entries(db),
+    /**
+     * Runs fn in one transaction (joining the caller's when there is one) with the entries bound to
+     * it; `trx` is for the other repositories taking part (a channel's link, the call row).
+     */
+    transaction: async <T>(fn: (tx: JournalEntries, trx: Transaction<DB>) => Promise<T>): Promise<T> =>
+      await inTransaction(db, async (trx) => await fn(entries(trx), trx))
   }
 }
 

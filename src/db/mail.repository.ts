@@ -11,6 +11,8 @@ export interface MailboxCursor { mailbox: string, uidValidity: number, lastUid: 
 
 export interface NewIncoming {
   kind: MailMessageKind
+  /** a request about a closed or annulled entry */
+  refersTo?: number | null
   mailbox: string
   uidValidity: number
   uid: number
@@ -92,7 +94,7 @@ export function mailRepository (db: Executor) {
     /** Keeps an incoming message once: undefined when its key (or its UID) is stored already. */
     insertIncoming: async (m: NewIncoming): Promise<number | undefined> => {
       const row = await db.insertInto('mail_message').values({
-        direction: 'in', kind: m.kind, entry_id: null, mailbox: m.mailbox, uid_validity: m.uidValidity, uid: m.uid,
+        direction: 'in', kind: m.kind, entry_id: null, refers_to: m.refersTo ?? null, mailbox: m.mailbox, uid_validity: m.uidValidity, uid: m.uid,
         dedup_key: m.dedupKey, message_id: m.messageId, in_reply_to: m.inReplyTo, refs: m.references,
         from_address: m.fromAddress, from_name: m.fromName, to_addresses: m.to, subject: m.subject, body: m.body,
         sent_date: m.sentDate, received_at: m.receivedAt, size: m.size, raw: m.raw, raw_truncated: m.rawTruncated, note: m.note
@@ -106,11 +108,20 @@ export function mailRepository (db: Executor) {
       return row.id
     },
 
-    /** The entry a kept message belongs to (by its key: the draft opened for it, if any). */
-    entryOfKey: async (dedupKey: string): Promise<number | null | undefined> => {
-      const r = await db.selectFrom('mail_message').select('entry_id').where('direction', '=', 'in').where('dedup_key', '=', dedupKey).executeTakeFirst()
+    /** The shared intake's lock on a kept request: its draft's id, null when none yet, undefined when not kept. */
+    lockForDraft: async (dedupKey: string): Promise<number | null | undefined> => {
+      const r = await db.selectFrom('mail_message').select('entry_id').where('direction', '=', 'in').where('dedup_key', '=', dedupKey).forUpdate().executeTakeFirst()
       return r === undefined ? undefined : r.entry_id
     },
+
+    linkDraft: async (dedupKey: string, entryId: number): Promise<void> => {
+      await db.updateTable('mail_message').set({ entry_id: entryId }).where('direction', '=', 'in').where('dedup_key', '=', dedupKey).execute()
+    },
+
+    /** Requests kept without a draft yet (the process stopped between keeping and opening): opened on the next round. */
+    requestsWithoutDraft: async (limit: number) => await db.selectFrom('mail_message')
+      .select(['id', 'dedup_key', 'received_at', 'from_address', 'from_name', 'subject', 'body', 'refers_to'])
+      .where('direction', '=', 'in').where('kind', '=', 'request').where('entry_id', 'is', null).orderBy('id').limit(limit).execute(),
 
     setEntry: async (mailId: number, entryId: number): Promise<void> => {
       await db.updateTable('mail_message').set({ entry_id: entryId }).where('id', '=', mailId).execute()
@@ -125,12 +136,6 @@ export function mailRepository (db: Executor) {
       for (const r of rows) if (r.message_id !== null && r.entry_id !== null && !out.has(r.message_id)) out.set(r.message_id, r.entry_id)
       return out
     },
-
-    /** The latest earlier entry from this address (who wrote before: name, organization). */
-    latestEntryByEmail: async (address: string) => await db.selectFrom('journal_entry')
-      .select(['id', 'contact_id', 'contact_text', 'organization_id', 'organization_name'])
-      .where(sql<string>`lower(caller_email)`, '=', address.toLowerCase()).where('annulled_at', 'is', null)
-      .orderBy('created_at', 'desc').orderBy('id', 'desc').executeTakeFirst(),
 
     /** The message an answer replies to: the entry's latest incoming one from a person. */
     latestIncoming: async (entryId: number) => await db.selectFrom('mail_message')

@@ -67,15 +67,15 @@ function toContact (r: ContactRow): Contact {
 }
 
 /** Normalized, without duplicates or blanks. */
-export function normalizePhones (phones: readonly string[]): string[] {
+function normalizePhones (phones: readonly string[]): string[] {
   return [...new Set(phones.map(normalizePhone).filter((p): p is string => p !== null))]
 }
-export function normalizeEmails (emails: readonly string[]): string[] {
+function normalizeEmails (emails: readonly string[]): string[] {
   return [...new Set(emails.map((e) => e.trim().toLowerCase()).filter((e) => e !== ''))]
 }
 
 /** `%` and `_` are literal in a user's search text. */
-export const likePattern = (q: string): string => `%${q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+const likePattern = (q: string): string => `%${q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 
 export function organizationsRepository (db: Db) {
   const contacts = () => db.selectFrom('contact as c').leftJoin('organization as o', 'o.id', 'c.organization_id')
@@ -174,6 +174,14 @@ export function organizationsRepository (db: Db) {
       const phone = normalizePhone(number)
       if (phone === null) return []
       return (await contacts().where('c.phones', '@>', sql<string[]>`array[${phone}]::text[]`)
+        .orderBy('c.updated_at', 'desc').orderBy('c.id', 'desc').execute()).map(toContact)
+    },
+
+    /** Contacts with this address (stored lower-cased), the latest edited first. */
+    findByEmail: async (email: string): Promise<Contact[]> => {
+      const [address] = normalizeEmails([email])
+      if (address === undefined) return []
+      return (await contacts().where('c.emails', '@>', sql<string[]>`array[${address}]::text[]`)
         .orderBy('c.updated_at', 'desc').orderBy('c.id', 'desc').execute()).map(toContact)
     }
   }

@@ -43,7 +43,7 @@ function toUser (row: { id: number, username: string, full_name: string, role: R
   return { id: row.id, username: row.username, fullName: row.full_name, role: row.role, extension: row.extension, active: row.active, createdAt: row.created_at }
 }
 
-export const tokenHash = (token: string): string => createHash('sha256').update(token).digest('base64url')
+const tokenHash = (token: string): string => createHash('sha256').update(token).digest('base64url')
 
 export function usersRepository (db: Db) {
   return {

@@ -75,7 +75,7 @@ const DayEdit = Type.Object({
 }, { additionalProperties: false })
 
 /** ISO text → instant. Lenient where URLs are: a '+' of the offset decoded as a space is put back. */
-export function parseInstant (text: string, zone: string, name: string): DateTime {
+function parseInstant (text: string, zone: string, name: string): DateTime {
   const iso = text.trim().replace(/ (\d{2}(:?\d{2})?)$/, '+$1')
   const invalid = httpError(400, 'INVALID_INSTANT', `${name}: "${text}" is not an ISO 8601 instant (e.g. 2026-12-01T12:45:00+05:00)`)
   let t: DateTime

@@ -21,7 +21,7 @@ const Outcome = Type.Unsafe<CallOutcome>({ type: 'string', enum: [...CALL_OUTCOM
 const Reason = Type.Unsafe<RejectReason>({ type: 'string', enum: [...REJECT_REASONS] })
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
 
-export const CallLogItemSchema = Type.Object({
+const CallLogItemSchema = Type.Object({
   id: Type.Integer(),
   linkedId: Type.String(),
   callerNumber: Nullable(Type.String()),
@@ -37,6 +37,7 @@ export const CallLogItemSchema = Type.Object({
   talkSeconds: Nullable(Type.Integer()),
   hangupCause: Nullable(Type.Integer()),
   hangupCauseText: Nullable(Type.String()),
+  missed: Type.Boolean({ description: 'rang in working hours and nobody answered: to be called back' }),
   hasRecording: Type.Boolean(),
   entryId: Nullable(Type.Integer()),
   approximate: Type.Boolean({ description: 'instants reconstructed after a reconnect or restart' })
@@ -51,6 +52,7 @@ const CallLogQuery = Type.Object({
   from: Type.Optional(DateOrDateTime),
   to: Type.Optional(DateOrDateTime),
   outcome: Type.Optional(Outcome),
+  missed: Type.Optional(Type.Boolean({ description: 'true: only the missed calls (to call back); false: all but those' })),
   entryId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647, description: 'only the calls of this journal entry' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 1000 })),
   offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0 }))
@@ -83,7 +85,7 @@ export const callsRoutes: FastifyPluginAsyncTypebox<CallsRoutesOptions> = async 
     if (from !== undefined && to !== undefined && from.getTime() >= to.getTime()) {
       throw httpError(400, 'INVALID_PERIOD', '"from" must be before "to"')
     }
-    const query = { from, to, outcome: req.query.outcome, entryId: req.query.entryId }
+    const query = { from, to, outcome: req.query.outcome, missed: req.query.missed, entryId: req.query.entryId }
     const limit = req.query.limit ?? 1000
     const offset = req.query.offset ?? 0
     const [items, total] = await Promise.all([calls.list({ ...query, limit, offset }), calls.count(query)])

@@ -3,7 +3,8 @@
 // becomes a 4xx here with the rule's stable code.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type, type Static } from 'typebox'
-import type { EntrySort, JournalRepository, Outcome } from '../db/journal.repository.js'
+import type { EntrySort } from '../db/journal.repository.js'
+import type { JournalService, Outcome } from '../services/journal.service.js'
 import {
   AGREEMENT_LABELS, AGREEMENT_STATES, CHANNELS, CHANNEL_LABELS, ENTRY_TYPES, ENTRY_TYPE_LABELS, MODULES, MODULE_LABELS,
   ORGANIZATION_KINDS, ORGANIZATION_KIND_LABELS, STATUSES, STATUS_LABELS, TRANSITIONS, formatNumber, isEntryOverdue, isPaused,
@@ -14,7 +15,7 @@ import { httpError } from './errors.js'
 import { DateTimeOut, IdParams, NullableDateTimeOut } from './schemas.js'
 
 export interface EntriesRoutesOptions {
-  journal: JournalRepository
+  journal: JournalService
   clock: () => Date
   /** Tells the specialists' screens (push hub): entry.created / entry.updated with the entry as GET returns it. */
   publish?: (type: 'entry.created' | 'entry.updated', entry: { id: number } & Record<string, unknown>) => Promise<unknown>
@@ -22,11 +23,11 @@ export interface EntriesRoutesOptions {
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
 
-export const EntryTypeSchema = Type.Enum([...ENTRY_TYPES], { description: 'support = Поддержка, error = Ошибка, improvement = Улучшение' })
-export const StatusSchema = Type.Enum([...STATUSES], { description: 'resolved = Решен, in_progress = В работе, to_developer = Передано разработчику, feedback = Обратная связь, closed = Закрыт' })
-export const ChannelSchema = Type.Enum([...CHANNELS], { description: 'phone, email, walk_in (Телефон, Электронная почта, Личное обращение)' })
-export const ModuleSchema = Type.Enum([...MODULES], { description: 'navigator = Навигатор дополнительного образования, talents = Региональная база данных талантливых детей и молодежи, paid_services = Учет платных услуг, other' })
-export const AgreementStateSchema = Type.Enum([...AGREEMENT_STATES], { description: 'pending, agreed, rejected' })
+const EntryTypeSchema = Type.Enum([...ENTRY_TYPES], { description: 'support = Поддержка, error = Ошибка, improvement = Улучшение' })
+const StatusSchema = Type.Enum([...STATUSES], { description: 'resolved = Решен, in_progress = В работе, to_developer = Передано разработчику, feedback = Обратная связь, closed = Закрыт' })
+const ChannelSchema = Type.Enum([...CHANNELS], { description: 'phone, email, walk_in (Телефон, Электронная почта, Личное обращение)' })
+const ModuleSchema = Type.Enum([...MODULES], { description: 'navigator = Навигатор дополнительного образования, talents = Региональная база данных талантливых детей и молодежи, paid_services = Учет платных услуг, other' })
+const AgreementStateSchema = Type.Enum([...AGREEMENT_STATES], { description: 'pending, agreed, rejected' })
 const IsoDateSchema = Type.String({ format: 'date', description: 'YYYY-MM-DD' })
 const Text = (max: number) => Type.String({ maxLength: max })
 const Id = Type.Integer({ minimum: 1, maximum: 2147483647 })
@@ -159,7 +160,7 @@ const HistorySchema = Type.Object({
 })
 
 /** The HTTP status of each refusal of the journal's rules. */
-export const REFUSAL_STATUS: Record<RefusalCode | 'ENTRY_NOT_FOUND', number> = {
+const REFUSAL_STATUS: Record<RefusalCode | 'ENTRY_NOT_FOUND', number> = {
   ENTRY_NOT_FOUND: 404,
   ILLEGAL_STATUS_TRANSITION: 409,
   ENTRY_CLOSED: 409,

@@ -15,13 +15,13 @@ export interface OrganizationsRoutesOptions {
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
 const Id = Type.Integer({ minimum: 1, maximum: 2147483647 })
-export const OrganizationKindSchema = Type.Enum([...ORGANIZATION_KINDS], {
+const OrganizationKindSchema = Type.Enum([...ORGANIZATION_KINDS], {
   description: 'government_body = орган государственной власти, municipality = орган местного самоуправления, educational = образовательная организация, entrepreneur = индивидуальный предприниматель, other'
 })
 const Inn = Type.String({ pattern: '^([0-9]{10}|[0-9]{12})$', description: 'ИНН: 10 digits (organization) or 12 (entrepreneur)' })
 const Name = Type.String({ minLength: 1, maxLength: 500, pattern: '\\S' })
 
-export const OrganizationSchema = Type.Object({
+const OrganizationSchema = Type.Object({
   id: Type.Integer(),
   name: Type.String(),
   kind: OrganizationKindSchema,
@@ -31,7 +31,7 @@ export const OrganizationSchema = Type.Object({
   updatedAt: DateTimeOut
 })
 
-export const ContactSchema = Type.Object({
+const ContactSchema = Type.Object({
   id: Type.Integer(),
   fullName: Type.String(),
   phones: Type.Array(Type.String(), { description: 'normalized: digits, Russian numbers as 7XXXXXXXXXX' }),

@@ -42,8 +42,6 @@ export async function webRoutes (app: FastifyInstance, opts: WebRoutesOptions): 
     return await reply
       .header('cache-control', 'no-cache')
       .header('content-security-policy', CSP)
-      .header('x-content-type-options', 'nosniff')
-      .header('referrer-policy', 'same-origin')
       .type('text/html; charset=utf-8')
       .sendFile('index.html', webDir)
   }

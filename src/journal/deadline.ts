@@ -20,7 +20,7 @@ export function computeDue (e: Pick<Entry, 'registeredOn' | 'pauses' | 'extensio
 }
 
 /** Statuses in which the clock runs: not resolved, closed or paused in «Обратная связь». */
-export const CLOCK_RUNNING = ['in_progress', 'to_developer'] as const
+const CLOCK_RUNNING = ['in_progress', 'to_developer'] as const
 
 /** Overdue strictly after the due instant, only while the clock runs and the entry is not annulled. */
 export function isEntryOverdue (e: Pick<Entry, 'status' | 'dueAt' | 'annulment'>, now: Date): boolean {

@@ -95,7 +95,7 @@ export type EntrySet = EntryFields & Partial<Pick<Entry,
   'registeredOn' | 'year' | 'status' | 'resolvedOn' | 'resolution' | 'registeredAt' | 'registeredBy' |
   'resolvedAt' | 'resolvedBy' | 'dueAt' | 'agreement' | 'annulment'>>
 
-export const HISTORY_ACTIONS = ['created', 'updated', 'registered', 'status', 'agreement', 'extension', 'annulled', 'assigned', 'deadline'] as const
+const HISTORY_ACTIONS = ['created', 'updated', 'registered', 'status', 'agreement', 'extension', 'annulled', 'assigned', 'deadline'] as const
 export type HistoryAction = typeof HISTORY_ACTIONS[number]
 
 /** One line of the history: what changed, old → new (JSON values). */
@@ -125,7 +125,7 @@ export interface Refusal {
 }
 export type Decision = ({ ok: true } & Change) | Refusal
 
-export const REFUSAL_CODES = [
+const REFUSAL_CODES = [
   'ILLEGAL_STATUS_TRANSITION', 'ENTRY_CLOSED', 'ENTRY_ANNULLED', 'NOT_REGISTERED', 'ALREADY_REGISTERED',
   'DRAFT_INCOMPLETE', 'RESOLUTION_REQUIRED', 'COMMENT_REQUIRED', 'AGREEMENT_REQUIRED', 'AGREEMENT_NOT_APPLICABLE',
   'AGREEMENT_IN_USE', 'AGREED_BY_REQUIRED', 'VALUE_REQUIRED', 'TYPE_LOCKED', 'NOT_A_WORKING_DAY',
@@ -142,5 +142,4 @@ export function blank (s: string | null | undefined): boolean {
   return s === null || s === undefined || s.trim() === ''
 }
 
-export const isDraft = (e: Pick<Entry, 'number'>): boolean => e.number === null
 export const isPaused = (e: Pick<Entry, 'pauses'>): boolean => e.pauses.some((p) => p.to === null)

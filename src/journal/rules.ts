@@ -10,7 +10,7 @@ import { INITIAL_STATUS, checkWritable } from './status.js'
 import { AGREEMENT_LABELS, ENTRY_TYPE_LABELS, needsAgreement, type AgreementState } from './vocabulary.js'
 
 /** What a draft must have to be registered, in the order of the journal's columns. */
-export const REQUIRED_TO_REGISTER = ['type', 'description', 'organization', 'contact', 'module'] as const
+const REQUIRED_TO_REGISTER = ['type', 'description', 'organization', 'contact', 'module'] as const
 export type RequiredField = typeof REQUIRED_TO_REGISTER[number]
 
 export function missingForRegistration (e: Pick<Entry, 'type' | 'description' | 'organizationId' | 'organizationName' | 'contactId' | 'contactText' | 'module'>): RequiredField[] {
@@ -75,7 +75,7 @@ const pendingAgreement = (): Agreement => ({ state: 'pending', by: null, at: nul
 const TEXT_FIELDS = ['description', 'organizationName', 'contactText', 'additionalInfo', 'note', 'callerNumber', 'callerEmail'] as const
 
 /** Trims text and turns empty text into null. */
-export function normalizeFields (f: EntryFields): EntryFields {
+function normalizeFields (f: EntryFields): EntryFields {
   const out: EntryFields = { ...f }
   for (const k of TEXT_FIELDS) {
     const v = out[k]

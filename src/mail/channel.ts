@@ -1,15 +1,15 @@
 // The e-mail channel as one feature: the mailbox reader and the reply sender run on the elected
-// instance only (the same leadership as AMI); every instance answers /health with the mailbox's
-// link and queues replies. main.ts starts it; app.ts gives the routes the journal with replies.
+// instance only (the same leadership as AMI: service.ts calls start/stop on leadership); every
+// instance answers /health with the mailbox's link and queues replies (withMailReplies).
 import { ImapFlow } from 'imapflow'
 import type { Database } from '../db/database.js'
 import { mailRepository } from '../db/mail.repository.js'
-import type { JournalRepositoryOptions } from '../db/journal.repository.js'
-import type { LeaderElection } from '../cluster/leader.js'
+import type { JournalService } from '../services/journal.service.js'
+import type { Intake as SharedIntake } from '../intake/intake.js'
 import type { Publish } from '../push/hub.js'
 import type { ImapEndpoint, MailConfig } from '../config.js'
 import { MailboxReader, tlsOptions, type ImapLogger } from './imap.js'
-import { createIntake, type Intake, type MailAnnouncement } from './intake.js'
+import { createIntake as createMailIntake, type Intake, type MailAnnouncement } from './intake.js'
 import { journalMailPort } from './journal-port.js'
 import { OutboxSender } from './outbox.js'
 
@@ -18,11 +18,11 @@ export type MailStatus = 'disabled' | 'connected' | 'disconnected'
 export interface MailChannelDeps {
   config: MailConfig
   database: Database
-  journalOptions: JournalRepositoryOptions & { clock: () => Date }
+  journal: JournalService
+  /** the shared intake: opens a request's draft (one identification of the sender for calls and mail) */
+  intake: Pick<SharedIntake, 'open'>
   clock: () => Date
   log: ImapLogger
-  /** several instances on one PostgreSQL: only the leader reads and sends */
-  leader?: Pick<LeaderElection, 'onLeader'>
   publish?: Publish
   /** tests: shorter waits */
   reader?: { pollMs?: number, minBackoffMs?: number, maxBackoffMs?: number }
@@ -37,7 +37,12 @@ export interface MailChannel {
   intake: Intake
   /** a reply was queued: send it now rather than at the next round */
   queued: () => void
+  /** reads and sends (on the elected instance) */
+  start: () => void
+  /** stops reading and sending (stepped down) */
   stop: () => Promise<void>
+  /** stops for good */
+  close: () => Promise<void>
 }
 
 /** A copy of what we sent, in the mailbox's Sent folder (found by its special-use flag, RFC 6154). */
@@ -61,10 +66,10 @@ export function sentFolderCopier (endpoint: ImapEndpoint): (raw: Buffer, at: Dat
   }
 }
 
-export function startMailChannel (deps: MailChannelDeps): MailChannel {
+export function createMailChannel (deps: MailChannelDeps): MailChannel {
   const { config, database, clock, log } = deps
   const db = database.db
-  const port = journalMailPort(db, deps.journalOptions)
+  const port = journalMailPort(deps.journal, deps.intake)
   const announce = async (a: MailAnnouncement): Promise<void> => {
     if (deps.publish === undefined || a.outcome.entry === null || a.outcome.mailId === null) return
     await deps.publish('mail.received', {
@@ -76,7 +81,7 @@ export function startMailChannel (deps: MailChannelDeps): MailChannel {
       }
     })
   }
-  const intake = createIntake({ port, ownAddresses: config.ownAddresses, maxAttachmentBytes: config.maxAttachmentBytes, clock, log, announce })
+  const intake = createMailIntake({ port, ownAddresses: config.ownAddresses, maxAttachmentBytes: config.maxAttachmentBytes, clock, log, announce })
 
   let reader: MailboxReader | undefined
   if (config.imap === undefined) log.info({}, 'IMAP_URL is not set: no mailbox (the e-mail channel is off)')
@@ -87,6 +92,7 @@ export function startMailChannel (deps: MailChannelDeps): MailChannel {
       store,
       handle: intake.handle,
       keepAside: intake.keepAside,
+      catchUp: intake.openPending,
       log,
       clock,
       pollMs: deps.reader?.pollMs ?? config.pollSeconds * 1000,
@@ -117,16 +123,14 @@ export function startMailChannel (deps: MailChannelDeps): MailChannel {
   let running = false
   const start = (): void => { running = true; reader?.start(); sender?.start() }
   const stop = async (): Promise<void> => { running = false; await reader?.stop(); await sender?.stop() }
-  if (reader !== undefined || sender !== undefined) {
-    if (deps.leader === undefined) start()
-    else deps.leader.onLeader(start, stop)
-  }
   return {
     status: () => reader === undefined ? 'disabled' : running ? reader.status : 'disconnected',
     reader,
     sender,
     intake,
     queued: () => { sender?.kick() },
-    stop: async () => { await stop(); sender?.close() }
+    start,
+    stop,
+    close: async () => { await stop(); sender?.close() }
   }
 }

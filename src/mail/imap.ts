@@ -26,6 +26,8 @@ export interface ReaderOptions {
   store: ReaderStore
   /** processes one message; throwing leaves the cursor where it was (read again later) */
   handle: (m: FetchedMessage) => Promise<unknown>
+  /** at the start of every round: work left over by a stop (requests kept without a draft) */
+  catchUp?: () => Promise<unknown>
   /** after `maxAttempts` failures of one message: keep it aside and go on (never blocks the mailbox) */
   keepAside: (m: FetchedMessage, why: string) => Promise<unknown>
   log: ImapLogger
@@ -169,6 +171,7 @@ export class MailboxReader {
     const c = this.client
     if (c === undefined || !c.usable || c.mailbox === false) return
     const { store, clock, log } = this.opts
+    await this.opts.catchUp?.()
     const uidValidity = Number(c.mailbox.uidValidity)
     let cursor = await store.cursor(this.name)
     if (cursor === undefined) {

@@ -1,7 +1,8 @@
 // One message read from the mailbox → kept whole, classified, matched to a thread, and turned into
-// a draft, a reply on its entry, or a message kept aside. All of it and the mailbox cursor commit
-// in one transaction, keyed by the message: a restart, a reconnect or a second instance that reads
-// the same message again finds it kept and changes nothing.
+// a reply on its entry, a message kept aside, or a request whose draft the shared intake opens. The
+// message, its entry's change and the mailbox cursor commit in one transaction keyed by the message:
+// a restart, a reconnect or a second instance that reads it again finds it kept and changes nothing;
+// the draft follows, idempotent on the same key (and caught up if the service stopped in between).
 import crypto from 'node:crypto'
 import type { Entry } from '../journal/index.js'
 import type { MailMessageKind } from '../db/tables/mail.js'
@@ -94,6 +95,28 @@ export function createIntake (deps: IntakeDeps) {
     return { mailId: id ?? null, kind: 'malformed', duplicate: id === undefined, entry: null, created: false, resumed: false, reason: why }
   }
 
+  /** Opens the draft of a kept request through the shared intake. */
+  async function openRequest (r: { id: number, key: string, arrivedAt: Date, address: string | null, name: string | null, subject: string, body: string, refersTo: number | null }, base: IntakeOutcome): Promise<IntakeOutcome> {
+    const description = describe({ subject: r.subject, text: r.body }) || contactOf({ address: r.address, name: r.name }) || '(письмо без темы и текста)'
+    const opened = await port.openDraft({ key: r.key, arrivedAt: r.arrivedAt, address: r.address, name: r.name, description })
+    if (opened.entry !== undefined && r.refersTo !== null) await port.refer(opened.entryId, r.refersTo)
+    const entry = opened.entry ?? await port.atomically(async (journal) => await journal.entry(opened.entryId)) ?? null
+    return { ...base, mailId: r.id, entry, created: opened.entry !== undefined }
+  }
+
+  /** Requests kept without a draft (the service stopped in between): their drafts now. */
+  async function openPending (): Promise<number> {
+    const rows = await port.atomically(async (_journal, mail) => await mail.requestsWithoutDraft(50))
+    for (const r of rows) {
+      if (r.dedup_key === null) continue
+      const outcome = await openRequest({ id: r.id, key: r.dedup_key, arrivedAt: r.received_at, address: r.from_address, name: r.from_name, subject: r.subject, body: r.body, refersTo: r.refers_to },
+        { mailId: r.id, kind: 'request', duplicate: false, entry: null, created: false, resumed: false, reason: 'caught up' })
+      log.warn({ mailId: r.id, entryId: outcome.entry?.id }, 'mail: a kept request had no draft yet; opened now')
+      if (outcome.created) await announce({ outcome, from: { address: r.from_address, name: r.from_name }, subject: r.subject, receivedAt: r.received_at })
+    }
+    return rows.length
+  }
+
   async function handle (m: FetchedMessage): Promise<IntakeOutcome> {
     let parsed: ParsedMessage
     try {
@@ -109,47 +132,45 @@ export function createIntake (deps: IntakeDeps) {
     const dedupKey = f.messageId ?? `sha256:${sha256(m.source)}`
     const now = deps.clock()
 
-    const outcome = await port.atomically(async (journal, mail): Promise<IntakeOutcome> => {
+    const kept = await port.atomically(async (journal, mail): Promise<IntakeOutcome & { refersTo: number | null }> => {
       const byTag = keys.tag === null ? undefined : (await journal.entryByNumber(keys.tag))?.id
       const thread = pickThread(keys, { byMessageId: await mail.entriesByMessageIds(keys.messageIds), byTag })
       let threadEntry = thread === undefined ? undefined : await journal.entry(thread.entryId)
-      let referenceId: number | undefined
+      let refersTo: number | null = null
       // a closed or annulled entry is not reopened by mail: the message is a new request referring to it
       if (threadEntry !== undefined && verdict.kind === 'request' && (threadEntry.annulment !== null || threadEntry.status === 'closed')) {
-        if (threadEntry.number !== null) referenceId = threadEntry.id
+        if (threadEntry.number !== null) refersTo = threadEntry.id
         threadEntry = undefined
       }
       const kind: MailMessageKind = verdict.kind !== 'request' ? verdict.kind : threadEntry !== undefined ? 'reply' : 'request'
       const mailId = await mail.insertIncoming({
-        kind, mailbox: m.mailbox, uidValidity: m.uidValidity, uid: m.uid, dedupKey, messageId: f.messageId,
+        kind, refersTo, mailbox: m.mailbox, uidValidity: m.uidValidity, uid: m.uid, dedupKey, messageId: f.messageId,
         inReplyTo: f.inReplyTo, references: f.references, fromAddress: f.from.address, fromName: f.from.name, to: parsed.to,
         subject: f.subject, body: f.text, sentDate: parsed.date, receivedAt: m.internalDate, size: m.size, raw: m.source,
         rawTruncated: m.truncated, note: verdict.kind === 'request' ? (thread !== undefined ? `в переписке по ${thread.by === 'tag' ? 'номеру в теме' : 'заголовкам'}` : null) : verdict.reason,
         attachments: parsed.attachments
       })
       await mail.advance(m.mailbox, m.uidValidity, m.uid, now)
-      if (mailId === undefined) {
-        return { mailId: null, kind, duplicate: true, entry: null, created: false, resumed: false, reason: 'kept before' }
-      }
-      if (kind === 'request') {
-        const description = describe(f) || contactOf(f.from) || '(письмо без темы и текста)'
-        const { entry, created } = await journal.openDraft({ key: dedupKey, arrivedAt: m.internalDate, address: f.from.address, name: f.from.name, description, ...(referenceId !== undefined ? { referenceId } : {}) })
-        await journal.attach(mailId, entry.id)
-        return { mailId, kind, duplicate: false, entry, created, resumed: false, reason: verdict.reason }
-      }
-      if (threadEntry === undefined) return { mailId, kind, duplicate: false, entry: null, created: false, resumed: false, reason: verdict.reason }
+      const base = { kind, refersTo, created: false, resumed: false, reason: verdict.reason }
+      if (mailId === undefined) return { ...base, mailId: null, duplicate: true, entry: null, reason: 'kept before' }
+      if (kind === 'request' || threadEntry === undefined) return { ...base, mailId, duplicate: false, entry: null }
       await journal.attach(mailId, threadEntry.id)
       // only a person's answer brings the information «Обратная связь» waits for; machine mail is only kept
       const resumed = kind === 'reply' ? await journal.resumeFromFeedback(threadEntry.id, m.internalDate, RESUME_COMMENT) : undefined
-      return { mailId, kind, duplicate: false, entry: resumed ?? threadEntry, created: false, resumed: resumed !== undefined, reason: verdict.reason }
+      return { ...base, mailId, duplicate: false, entry: resumed ?? threadEntry, resumed: resumed !== undefined }
     })
+    // a request's draft is opened by the shared intake once the message is kept (idempotent on its
+    // key: a stop in between is caught up by openPending on the next round)
+    const outcome: IntakeOutcome = kept.kind === 'request' && !kept.duplicate && kept.mailId !== null
+      ? await openRequest({ id: kept.mailId, key: dedupKey, arrivedAt: m.internalDate, address: f.from.address, name: f.from.name, subject: f.subject, body: f.text, refersTo: kept.refersTo }, kept)
+      : kept
 
     log.info({ uid: m.uid, mailId: outcome.mailId, kind: outcome.kind, entryId: outcome.entry?.id, created: outcome.created, resumed: outcome.resumed, duplicate: outcome.duplicate }, 'mail: message read')
     if (!outcome.duplicate && outcome.entry !== null) await announce({ outcome, from: f.from, subject: f.subject, receivedAt: m.internalDate })
     return outcome
   }
 
-  return { handle, keepAside }
+  return { handle, keepAside, openPending }
 }
 
 export type Intake = ReturnType<typeof createIntake>

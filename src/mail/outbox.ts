@@ -7,8 +7,8 @@ import crypto from 'node:crypto'
 import MailComposer from 'nodemailer/lib/mail-composer/index.js'
 import nodemailer, { type Transporter, type TransportOptions } from 'nodemailer'
 import type { Db } from '../db/database.js'
-import { journalRepository, type JournalRepository, type JournalRepositoryOptions } from '../db/journal.repository.js'
 import { mailRepository, type MailRepository, type OutboxJob } from '../db/mail.repository.js'
+import type { JournalService } from '../services/journal.service.js'
 import { formatNumber, type Entry, type Status } from '../journal/index.js'
 import { replyHeaders } from './rules.js'
 import type { SmtpEndpoint } from '../config.js'
@@ -53,8 +53,6 @@ export async function composeReply (p: ReplyParts): Promise<Buffer> {
 }
 
 export interface RepliesDeps {
-  db: Db
-  journalOptions: JournalRepositoryOptions
   from: { address: string, name: string | null }
   clock: () => Date
   /** after commit: a reply was queued (wake the sender) */
@@ -76,20 +74,19 @@ export function replyKind (entry: Entry, to: Status, comment: string | null | un
  * e-mail request queues the reply in the same transaction (never a resolution without its reply,
  * never a reply for a refused change).
  */
-export function withMailReplies (journal: JournalRepository, deps: RepliesDeps): JournalRepository {
+export function withMailReplies (journal: JournalService, deps: RepliesDeps): JournalService {
   const domain = deps.from.address.split('@')[1] ?? 'localhost'
   return {
     ...journal,
     changeStatus: async (id, input, actor) => {
       let queued: { mailId: number, entryId: number } | undefined
-      const outcome = await deps.db.transaction().execute(async (trx) => {
-        const before = await journalRepository(trx, deps.journalOptions).byId(id)
-        const r = await journalRepository(trx, deps.journalOptions).changeStatus(id, input, actor)
+      const outcome = await journal.transaction(async (ops, trx) => {
+        const before = await ops.byId(id)
+        const r = await ops.changeStatus(id, input, actor)
         if (!r.ok || before === undefined) return r
         const kind = replyKind(before, input.to, input.comment)
         if (kind === undefined) return r
-        const mail = mailRepository(trx)
-        queued = await queueReply(mail, r.entry, kind, input.comment!, { ...deps, domain }, actor.at ?? deps.clock())
+        queued = await queueReply(mailRepository(trx), r.entry, kind, input.comment!, { ...deps, domain }, actor.at ?? deps.clock())
         return r
       })
       if (queued !== undefined) deps.onQueued?.(queued.mailId, queued.entryId)

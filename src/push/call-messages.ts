@@ -1,18 +1,22 @@
 // What a call effect says on the specialists' screens: the payload of call.ringing /
 // call.answered / call.ended, and the snapshot a reconnecting screen rebuilds its popups from.
-import type { Call } from '../calls/call.js'
+import { holder, isMissed, type Call } from '../calls/call.js'
+import type { Entry } from '../journal/entry.js'
 import type { StoredCall } from '../db/push.repository.js'
 import { toCallView, type CallerView, type CallMessageType, type CallSnapshot, type EntryView, type ServerMessages, type UserRef } from './messages.js'
 
-/** What the AMI pipeline hands over (see src/pipeline.ts): one call effect worth a popup. */
-export interface CallPush {
+/** One call effect worth a message, as the telephony hands it to the hub (src/telephony/pipeline.ts). */
+export interface CallMessage {
   type: CallMessageType
   call: Call
-  /** The call's draft entry (the journal API's shape), when there is one. */
-  entry?: unknown
-  caller?: CallerView | null
   /** Row id of the call in the call log. */
   callId?: number | null
+  /** The call's draft entry, when this step opened or changed it. */
+  entry?: Entry | EntryView
+  /** Who is calling, as the intake identified them (call.ringing); looked up here only when not given. */
+  caller?: CallerView | null
+  /** Who holds the call now (call.answered), as the telephony found them; looked up here only when not given. */
+  answeredBy?: UserRef | null
 }
 
 export interface CallPayloadLookups {
@@ -20,23 +24,26 @@ export interface CallPayloadLookups {
   userByExtension: (extension: string) => Promise<{ id: number, fullName: string, extension: string | null } | undefined>
 }
 
-export async function callPayload (push: CallPush, lookups: CallPayloadLookups): Promise<Record<string, unknown>> {
-  const call = toCallView(push.call, push.callId ?? null)
-  const draft = toEntryView(push.entry)
-  if (push.type === 'call.ringing') {
-    const caller = push.caller !== undefined ? push.caller : await lookups.identify(push.call.callerNumber)
-    return { call, draft, caller } satisfies ServerMessages['call.ringing']
+type CallPayload = ServerMessages['call.ringing'] | ServerMessages['call.answered'] | ServerMessages['call.ended']
+
+export async function callPayload (m: CallMessage, lookups: CallPayloadLookups): Promise<CallPayload> {
+  const call = toCallView(m.call, m.callId ?? null)
+  const draft = toEntryView(m.entry)
+  if (m.type === 'call.ringing') {
+    const caller = m.caller !== undefined ? m.caller : await lookups.identify(m.call.callerNumber)
+    return { call, draft, caller }
   }
-  if (push.type === 'call.answered') {
-    // after a blind transfer the call belongs to whoever holds it now
-    const ext = push.call.transferredTo ?? push.call.answeredBy
-    const user = ext === null ? undefined : await lookups.userByExtension(ext)
-    const answeredBy: UserRef | null = user === undefined ? null : { userId: user.id, fullName: user.fullName, extension: user.extension }
-    return { call, answeredBy, ...(draft !== null ? { draft } : {}), ...(push.caller != null ? { caller: push.caller } : {}) }
+  if (m.type === 'call.answered') {
+    const answeredBy = m.answeredBy !== undefined ? m.answeredBy : await holderRef(m.call, lookups)
+    return { call, answeredBy, ...(draft !== null ? { draft } : {}), ...(m.caller != null ? { caller: m.caller } : {}) }
   }
-  // missed: rang in hours and nobody answered (a call rejected outside hours never rang)
-  const missed = push.call.answeredAt === null && push.call.outcome !== 'rejected'
-  return { call, missed, ...(draft !== null ? { draft } : {}) }
+  return { call, missed: isMissed(m.call), ...(draft !== null ? { draft } : {}) }
+}
+
+async function holderRef (call: Call, lookups: CallPayloadLookups): Promise<UserRef | null> {
+  const ext = holder(call)
+  const user = ext === null ? undefined : await lookups.userByExtension(ext)
+  return user === undefined ? null : { userId: user.id, fullName: user.fullName, extension: user.extension }
 }
 
 export function toSnapshot (c: StoredCall): CallSnapshot {
@@ -51,9 +58,7 @@ export function toSnapshot (c: StoredCall): CallSnapshot {
   }
 }
 
-function toEntryView (entry: unknown): EntryView | null {
-  if (typeof entry !== 'object' || entry === null) return null
-  const id = (entry as { id?: unknown }).id
-  if (typeof id !== 'number') return null
+function toEntryView (entry: Entry | EntryView | undefined): EntryView | null {
+  if (entry === undefined) return null
   return JSON.parse(JSON.stringify(entry)) as EntryView
 }

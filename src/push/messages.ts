@@ -146,7 +146,6 @@ export type MessageType = keyof ServerMessages
 export type BroadcastType = Exclude<MessageType, 'hello' | 'resync'>
 export type CallMessageType = 'call.ringing' | 'call.answered' | 'call.ended'
 
-export const MESSAGE_TYPES = ['hello', 'resync', 'call.ringing', 'call.answered', 'call.ended', 'entry.created', 'entry.updated', 'presence', 'mail.received', 'mail.outbox'] as const satisfies readonly MessageType[]
 export const BROADCAST_TYPES = ['call.ringing', 'call.answered', 'call.ended', 'entry.created', 'entry.updated', 'presence', 'mail.received', 'mail.outbox'] as const satisfies readonly BroadcastType[]
 
 /** One frame on the wire. */

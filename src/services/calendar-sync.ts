@@ -5,19 +5,21 @@ import type { Database } from '../db/database.js'
 import { CALENDAR_CHANNEL } from '../db/calendar.repository.js'
 import { listen, type Listener, type ListenerLogger } from '../push/listener.js'
 import type { CalendarService } from './calendar.service.js'
+import { serialQueue } from '../util/serial-queue.js'
 
 export async function followCalendarChanges (opts: { database: Database, calendar: CalendarService, log: ListenerLogger }): Promise<Listener> {
   const { calendar, log } = opts
-  // a burst of notifications gives one reload running and at most one more after it
-  let running: Promise<void> | undefined
-  let again = false
+  // a burst of notifications gives one reload running and at most one more waiting after it
+  const reloads = serialQueue()
+  let waiting = false
   const reload = (): void => {
-    if (running !== undefined) { again = true; return }
-    running = calendar.reload().then(() => {}, (err: unknown) => {
+    if (waiting) return
+    waiting = true
+    void reloads.run(async () => {
+      waiting = false
+      await calendar.reload()
+    }).catch((err: unknown) => {
       log.warn({ err: err instanceof Error ? err.message : String(err) }, 'calendar: reload after a change elsewhere failed')
-    }).finally(() => {
-      running = undefined
-      if (again) { again = false; reload() }
     })
   }
   // onReady: after every (re)connect, as a change may have been missed while not listening

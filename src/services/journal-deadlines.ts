@@ -1,7 +1,7 @@
 // Keeps the journal's stored due dates in step with the working calendar: when the head changes a
 // day or the weekly schedule, every open entry's due date (reg. 3.4.2, in working days) is computed
 // again, so the deadlines shown and the "overdue" filter follow the calendar at once.
-import type { JournalRepository } from '../db/journal.repository.js'
+import type { JournalService } from './journal.service.js'
 import type { CalendarService } from './calendar.service.js'
 
 export interface DueDatesLogger { info: (obj: object, msg: string) => void }
@@ -9,7 +9,7 @@ export interface DueDatesLogger { info: (obj: object, msg: string) => void }
 /** Subscribes the journal to calendar changes; returns the unsubscribe function. */
 export function keepDueDatesInStep (
   calendar: CalendarService,
-  journal: Pick<JournalRepository, 'recomputeOpenDueDates'>,
+  journal: Pick<JournalService, 'recomputeOpenDueDates'>,
   log?: DueDatesLogger
 ): () => void {
   return calendar.onChange(async (cal) => {

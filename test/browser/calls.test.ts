@@ -8,15 +8,11 @@ import path from 'node:path'
 import t from 'tap'
 import type { Page } from 'playwright-core'
 import type { FastifyInstance } from 'fastify'
-import { buildApp } from '../../src/app.js'
+import { createService } from '../../src/service.js'
 import { loadConfig } from '../../src/config.js'
-import { calendarRepository } from '../../src/db/calendar.repository.js'
-import { createCalendarService } from '../../src/services/calendar.service.js'
 import { usersRepository } from '../../src/db/users.repository.js'
 import { hashPassword } from '../../src/auth/passwords.js'
-import { startTelephony, type Telephony } from '../../src/pipeline.js'
 import { AmiSimulator, FIXTURES_DIR } from '../../src/ami/simulator.js'
-import { parseAmiUrl } from '../../src/config.js'
 import { TEST_PASSWORD } from '../helpers/app.js'
 import { TEST_DATABASE_URL } from '../helpers/db.js'
 import { memoryLogger } from '../helpers/ami.js'
@@ -30,36 +26,25 @@ if (CHROMIUM === undefined) {
   t.plan(0, NO_CHROMIUM)
 } else {
   t.test(`calls: a replayed call pops up on two screens${twoInstances ? ' (two instances, one PostgreSQL)' : ''}, the answerer registers it, the other sees it taken and the journal live`, async (t) => {
-    const env = { RECORDINGS_DIR: path.join(FIXTURES_DIR, 'recordings') }
-    let telephony: Telephony | undefined
-    const amiStatus = (): 'disabled' | 'connected' | 'disconnected' => telephony?.status() ?? 'disconnected'
-    const one = await startServer(t, { env, amiStatus, ...(twoInstances ? { backend: 'pg' as const } : {}) })
+    // the PBX: the simulator; the service's AMI side is one consumer (instance one, elected first)
+    const sim = await AmiSimulator.start({ loginFailDelayMs: 50 })
+    t.teardown(async () => { await sim.close() })
+    const env = { RECORDINGS_DIR: path.join(FIXTURES_DIR, 'recordings'), AMI_URL: sim.url() }
+    const tuning = { telephony: { log: memoryLogger(), client: { minBackoffMs: 20, maxBackoffMs: 200 } } }
+    const one = await startServer(t, { env, ...tuning, ...(twoInstances ? { backend: 'pg' as const } : {}) })
+    const telephony = one.service.telephony
     await usersRepository(one.db).create({ username: 'smirnova', fullName: 'Смирнова Елена Викторовна', passwordHash: await hashPassword(TEST_PASSWORD), role: 'specialist', extension: '102' })
 
-    // the second specialist's instance: the same database, its own app, hub and websocket clients
+    // the second specialist's instance: the same database, its own service (a standby for the PBX), hub and websocket clients
     let second: { app: FastifyInstance, url: string } = { app: one.app, url: one.url }
     if (twoInstances) {
-      const app = await buildApp({ config: loadConfig({ LOG_LEVEL: 'silent', LOGIN_RATE_LIMIT: '1000', ...env }), database: one.database, clock: () => new Date(), logger: false, amiStatus })
-      t.teardown(async () => { await app.close() })
+      const service = await createService(loadConfig({ LOG_LEVEL: 'silent', LOGIN_RATE_LIMIT: '1000', ...env }), { database: one.database, clock: () => new Date(), logger: false, ...tuning })
+      t.teardown(async () => { await service.close() })
+      await service.start()
+      const app = service.app
       await app.listen({ host: '127.0.0.1', port: 0 })
       second = { app, url: `http://127.0.0.1:${(app.server.address() as { port: number }).port}` }
     }
-
-    // the PBX: the simulator, and the service's AMI side (one consumer, on instance one)
-    const sim = await AmiSimulator.start({ loginFailDelayMs: 50 })
-    t.teardown(async () => { await sim.close() })
-    const calendar = await createCalendarService({ repo: calendarRepository(one.db), clock: () => new Date() })
-    telephony = startTelephony({
-      endpoint: parseAmiUrl(sim.url()),
-      helpdeskDid: one.config.helpdeskDid,
-      database: one.database,
-      calendar,
-      publishCall: async (m) => await one.app.push.publishCall(m),
-      clock: () => new Date(),
-      log: memoryLogger(),
-      client: { minBackoffMs: 20, maxBackoffMs: 200 }
-    })
-    t.teardown(async () => { await telephony?.stop() })
 
     const browser = await launchBrowser(t)
     const a = await (await newContext(browser, one.url)).newPage()

@@ -2,6 +2,7 @@ import t from 'tap'
 // The journal repository's reading side: filters, full-text search, due dates after calendar edits, the directory.
 import { backends, testDb } from '../helpers/db.js'
 import { journalRepository } from '../../src/db/journal.repository.js'
+import { journalService } from '../../src/services/journal.service.js'
 import { organizationsRepository } from '../../src/db/organizations.repository.js'
 import { buildCalendar, defaultSchedule, OFFICIAL_YEARS, yearFromData } from '../../src/calendar/index.js'
 import { MONDAY, cal, complete, ok, setup } from '../helpers/journal.js'
@@ -83,7 +84,7 @@ for (const backend of backends()) {
     t.same((await orgs.searchContacts({ organizationId: school.id, limit: 10, offset: 0 })).items.map((x) => x.id), [c.id], 'contacts of an organization')
     t.same((await orgs.searchContacts({ email: 'OLGA@school1.ru', limit: 10, offset: 0 })).items.map((x) => x.id), [c.id], 'by e-mail')
 
-    const journal = journalRepository(db, { currentCalendar: () => cal, clock: () => MONDAY })
+    const journal = journalService({ repo: journalRepository(db), calendar: () => cal, clock: () => MONDAY })
     const d = await journal.createDraft({ channel: 'phone', callerNumber: '83452290256', contactId: c.id })
     t.match(d, { contactId: c.id, organizationId: school.id, organizationName: 'МАОУ СОШ № 1', contactText: 'Петрова Ольга Ивановна, +73452290256, olga@school1.ru' }, 'a call draft gets the contact and their organization')
     t.same((await journal.byCallerNumber('+7 (3452) 29-02-56')).map((x) => x.id), [d.id], 'earlier entries of the number')

@@ -2,6 +2,7 @@ import t from 'tap'
 // The journal repository's writing side: numbering, concurrency, history, annulment.
 import { backends, testDb } from '../helpers/db.js'
 import { journalRepository } from '../../src/db/journal.repository.js'
+import { journalService } from '../../src/services/journal.service.js'
 import { MONDAY, cal, complete, ok, setup } from '../helpers/journal.js'
 
 for (const backend of backends()) {
@@ -22,7 +23,7 @@ for (const backend of backends()) {
 
     // a registration that rolls back gives its number back
     await db.transaction().execute(async (trx) => {
-      const r = await journalRepository(trx, { currentCalendar: () => cal, clock: () => clock.now }).register(drafts[1]!.id, by)
+      const r = await journalService({ repo: journalRepository(trx), calendar: () => cal, clock: () => clock.now }).register(drafts[1]!.id, by)
       t.equal(ok(r).number, 2, 'inside the rolled-back transaction it would be № 2')
       throw new Error('rollback')
     }).catch((err: Error) => { if (err.message !== 'rollback') throw err })

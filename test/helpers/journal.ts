@@ -1,5 +1,6 @@
 // Shared by the journal repository tests: a repository on a test database with a movable clock.
-import { journalRepository, type JournalRepository } from '../../src/db/journal.repository.js'
+import { journalRepository } from '../../src/db/journal.repository.js'
+import { journalService, type JournalService } from '../../src/services/journal.service.js'
 import { usersRepository } from '../../src/db/users.repository.js'
 import { defaultCalendar } from '../../src/calendar/index.js'
 import type { Db } from '../../src/db/database.js'
@@ -8,10 +9,10 @@ import type { Entry } from '../../src/journal/index.js'
 export const cal = defaultCalendar()
 export const MONDAY = new Date('2026-03-02T10:00:00+05:00')
 
-export async function setup (db: Db, now = MONDAY): Promise<{ journal: JournalRepository, userId: number, clock: { now: Date } }> {
+export async function setup (db: Db, now = MONDAY): Promise<{ journal: JournalService, userId: number, clock: { now: Date } }> {
   const user = await usersRepository(db).create({ username: 'ivanova', fullName: 'Иванова Анна', passwordHash: 'x', role: 'specialist' })
   const clock = { now }
-  return { journal: journalRepository(db, { currentCalendar: () => cal, clock: () => clock.now }), userId: user.id, clock }
+  return { journal: journalService({ repo: journalRepository(db), calendar: () => cal, clock: () => clock.now }), userId: user.id, clock }
 }
 
 /** Every field a draft needs to be registered. */

@@ -1,6 +1,13 @@
+import { defaultCalendar } from '../../src/calendar/index.js'
 // The whole AMI path on a real database: simulator → TCP → AmiClient → pipeline → call table + drafts.
 import type { Test } from 'tap'
-import { createPipeline, journalDraftPort, type CallMessage, type DraftPort, type Pipeline } from '../../src/pipeline.js'
+import { createPipeline, type CallMessage, type Pipeline } from '../../src/telephony/pipeline.js'
+import { createIntake, type Intake } from '../../src/intake/intake.js'
+import { callerIdentifier } from '../../src/intake/identify.js'
+import { phoneLink } from '../../src/telephony/phone-link.js'
+import { journalRepository } from '../../src/db/journal.repository.js'
+import { journalService } from '../../src/services/journal.service.js'
+import { organizationsRepository } from '../../src/db/organizations.repository.js'
 import { callsRepository, type CallsRepository } from '../../src/db/calls.repository.js'
 import { usersRepository, type User } from '../../src/db/users.repository.js'
 import type { Database } from '../../src/db/database.js'
@@ -21,7 +28,8 @@ export interface Stack {
   database: Database
   calls: CallsRepository
   users: { s101: User, s102: User }
-  drafts: DraftPort
+  /** the shared intake the pipeline opens drafts through */
+  intake: Intake
   /** the drafts as stored in journal_entry, with the call that links each */
   listDrafts: () => Promise<StoredDraft[]>
   /** one running service (client + pipeline); call again after stopping it to "restart" */
@@ -34,7 +42,10 @@ export async function stack (t: Test): Promise<Stack> {
   const s101 = await users.create({ username: 'ivanova', fullName: 'Иванова Анна Сергеевна', passwordHash: 'x', role: 'specialist', extension: '101' })
   const s102 = await users.create({ username: 'smirnov', fullName: 'Смирнов Павел Андреевич', passwordHash: 'x', role: 'specialist', extension: '102' })
   const calls = callsRepository(database.db)
-  const port = journalDraftPort(database.db)
+  const journal = journalService({ repo: journalRepository(database.db), calendar: defaultCalendar, clock: () => new Date() })
+  const organizations = organizationsRepository(database.db)
+  const identify = callerIdentifier({ byCallerNumber: journal.byCallerNumber, findByPhone: organizations.findByPhone })
+  const intake = createIntake({ journal, identify, clock: () => new Date(), links: { phone: phoneLink } })
   const listDrafts = async (): Promise<StoredDraft[]> => {
     const rows = await database.db.selectFrom('journal_entry').leftJoin('call', 'call.entry_id', 'journal_entry.id')
       .select(['journal_entry.id', 'call.linked_id', 'journal_entry.caller_number', 'journal_entry.assigned_to', 'journal_entry.contact_text', 'journal_entry.channel'])
@@ -45,7 +56,7 @@ export async function stack (t: Test): Promise<Stack> {
     database,
     calls,
     users: { s101, s102 },
-    drafts: port,
+    intake,
     listDrafts,
     service: (url) => {
       const c = client(t, url)
@@ -54,7 +65,8 @@ export async function stack (t: Test): Promise<Stack> {
       const pipeline = createPipeline({
         calls,
         users,
-        drafts: port,
+        intake,
+        journal,
         helpdeskDid: DID,
         clock: () => new Date(),
         log,

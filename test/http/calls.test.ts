@@ -1,3 +1,4 @@
+import { defaultCalendar } from '../../src/calendar/index.js'
 import t, { type Test } from 'tap'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -5,9 +6,12 @@ import path from 'node:path'
 import { testApp } from '../helpers/app.js'
 import { callsRepository } from '../../src/db/calls.repository.js'
 import { journalRepository } from '../../src/db/journal.repository.js'
+import { journalService } from '../../src/services/journal.service.js'
 import { parseRange } from '../../src/http/calls.routes.js'
 import { FIXTURES_DIR } from '../../src/ami/simulator.js'
-import type { Call } from '../../src/calls/call.js'
+import { isMissed, type Call, type CallEvent } from '../../src/calls/call.js'
+import { step } from '../../src/calls/step.js'
+import { connectWs } from '../helpers/ws.js'
 
 const WAV = fs.readFileSync(path.join(FIXTURES_DIR, 'recordings', '1795866724.0.wav'))
 
@@ -44,10 +48,10 @@ async function setup (t: Test) {
   const dir = recordingsDir(t)
   const ta = await testApp(t, { env: { RECORDINGS_DIR: dir } })
   const calls = callsRepository(ta.db)
-  const answered = await calls.save(base)
-  await calls.setAnsweredBy(base.linkedId, ta.users.specialist.id)
-  const rejected = await calls.save({ ...base, linkedId: '1795866784.15', arrivedAt: new Date('2026-12-01T07:40:00Z'), answeredAt: null, endedAt: new Date('2026-12-01T07:40:03Z'), answeredBy: null, decision: 'lunch', recordingFile: null, outcome: 'rejected', rejectReason: 'lunch' })
-  const missing = await calls.save({ ...base, linkedId: '1795866900.1', arrivedAt: new Date('2026-12-02T05:00:00Z'), answeredAt: new Date('2026-12-02T05:00:02Z'), endedAt: new Date('2026-12-02T05:00:09Z'), recordingFile: '1795866900.1.wav' })
+  const answered = await calls.save(base, new Date())
+  await calls.setAnsweredBy(base.linkedId, ta.users.specialist.id, new Date())
+  const rejected = await calls.save({ ...base, linkedId: '1795866784.15', arrivedAt: new Date('2026-12-01T07:40:00Z'), answeredAt: null, endedAt: new Date('2026-12-01T07:40:03Z'), answeredBy: null, decision: 'lunch', recordingFile: null, outcome: 'rejected', rejectReason: 'lunch' }, new Date())
+  const missing = await calls.save({ ...base, linkedId: '1795866900.1', arrivedAt: new Date('2026-12-02T05:00:00Z'), answeredAt: new Date('2026-12-02T05:00:02Z'), endedAt: new Date('2026-12-02T05:00:09Z'), recordingFile: '1795866900.1.wav' }, new Date())
   return { ...ta, calls, answered, rejected, missing }
 }
 
@@ -84,9 +88,9 @@ t.test('calls API: the call log with the issue\'s fields, filtered by period and
   const instant = await app.inject({ method: 'GET', url: '/api/calls?from=2026-12-01T07:00:00Z&to=2026-12-01T08:00:00Z', headers })
   t.same(instant.json().items.map((i: { id: number }) => i.id), [rejected.id], 'filtered by instants')
 
-  const draft = await journalRepository(db).createDraft({ channel: 'phone', callerNumber: '+79123456789' })
-  t.equal(await calls.linkEntry(base.linkedId, draft.id), true, 'the call is linked to its draft')
-  await t.rejects(calls.linkEntry(rejected.call.linkedId, 99999), /foreign key|call_entry_fk/, 'never to an entry that does not exist')
+  const draft = await journalService({ repo: journalRepository(db), calendar: defaultCalendar, clock: () => new Date() }).createDraft({ channel: 'phone', callerNumber: '+79123456789' })
+  t.equal(await calls.linkEntry(base.linkedId, draft.id, new Date()), true, 'the call is linked to its draft')
+  await t.rejects(calls.linkEntry(rejected.call.linkedId, 99999, new Date()), /foreign key|call_entry_fk/, 'never to an entry that does not exist')
   const ofEntry = await app.inject({ method: 'GET', url: `/api/calls?entryId=${draft.id}`, headers })
   t.same(ofEntry.json().items.map((i: { id: number }) => i.id), [answered.id], 'filtered by journal entry')
   const bad = await app.inject({ method: 'GET', url: '/api/calls?outcome=maybe', headers })
@@ -145,7 +149,7 @@ t.test('calls API: the recording streams with range support', async (t) => {
 
 t.test('calls API: the database refuses a recording name that is a path', async (t) => {
   const { calls } = await setup(t)
-  const saved = await calls.save({ ...base, linkedId: '1795866999.9', recordingFile: '../../etc/passwd' })
+  const saved = await calls.save({ ...base, linkedId: '1795866999.9', recordingFile: '../../etc/passwd' }, new Date())
   t.equal(saved.call.recordingFile, null, 'a path is never stored as a recording')
 })
 
@@ -166,4 +170,40 @@ t.test('parseRange: RFC 9110 single ranges', async (t) => {
     ['items=0-1', undefined]
   ]
   for (const [header, want] of cases) t.same(parseRange(header, 100), want, `${String(header)} of 100 bytes`)
+})
+
+t.test('calls: a call whose phones all failed is missed alike on the screen and in the call log (to call back)', async (t) => {
+  // the PBX's events of such a call, folded by the state machine: it rang two phones, both unreachable
+  const L = '1795867000.1'
+  const at = (s: number): Date => new Date(Date.UTC(2026, 11, 1, 5, 0, s))
+  let call: Call | undefined
+  for (const ev of [
+    { type: 'started', linkedId: L, callerNumber: '+79123456789', dialled: '73452290256', at: at(0) },
+    { type: 'decided', linkedId: L, status: 'open', at: at(0) },
+    { type: 'ringing', linkedId: L, legId: 'a', extension: '101', at: at(1) },
+    { type: 'ringing', linkedId: L, legId: 'b', extension: '102', at: at(1) },
+    { type: 'dial-ended', linkedId: L, legId: 'a', extension: '101', result: 'failed', at: at(2) },
+    { type: 'dial-ended', linkedId: L, legId: 'b', extension: '102', result: 'failed', at: at(2) },
+    { type: 'hungup', linkedId: L, channelId: L, cause: 34, causeText: 'Circuit/channel congestion', at: at(3) }
+  ] satisfies CallEvent[]) call = step(call, ev, { helpdeskDid: '73452290256' }).call
+  t.equal(call?.outcome, 'failed', 'the call failed (no phone could ring)')
+  t.equal(isMissed(call!), true, 'it is missed: it came in hours and nobody answered')
+
+  const { app, push, as, calls } = await setup(t)
+  const headers = await as('specialist')
+  const ws = await connectWs(app, '/ws', headers)
+  t.teardown(ws.close)
+  await ws.next('hello')
+  const stored = await calls.save(call!, new Date())
+  await push.publishCall({ type: 'call.ended', call: call!, callId: stored.id })
+  const ended = await ws.next('call.ended')
+  t.equal(ended.missed, true, 'the popup shows it as missed («перезвонить»)')
+
+  const missed = (await app.inject({ method: 'GET', url: '/api/calls?missed=true', headers })).json()
+  t.same(missed.items.map((i: { id: number }) => i.id), [stored.id], '«Пропущенные» lists it (and neither the answered nor the rejected call)')
+  t.equal(missed.items[0].missed, true, 'marked missed in the call log')
+  t.equal(missed.total, 1, 'counted once')
+  const others = (await app.inject({ method: 'GET', url: '/api/calls?missed=false', headers })).json()
+  t.equal(others.total, 3, 'the other calls are the rest')
+  t.ok(others.items.every((i: { missed: boolean }) => !i.missed), 'none of them missed')
 })

@@ -163,7 +163,7 @@ async function setup (t: Test): Promise<TestApp & { routes: Route[], errors: str
   const org = await post('/api/organizations', { name: SECRET_ORG, kind: 'educational' })
   const contact = await post(`/api/organizations/${org}/contacts`, { fullName: 'Тайнова Вера Петровна', phones: ['+79123456789'] })
   const entry = await post('/api/entries', { channel: 'phone', description: SECRET_TEXT, contactId: contact })
-  const saved = await callsRepository(ta.db).save(call)
+  const saved = await callsRepository(ta.db).save(call, new Date())
   const routes = await routesOfTheDocument(ta, { entry, org, contact, call: saved.id, user: ta.users.specialist.id })
   return { ...ta, errors, routes, ...await listen(t, ta) }
 }

@@ -4,13 +4,11 @@
 import t from 'tap'
 import { DOVECOT, NO_DOVECOT, startDovecot } from '../helpers/dovecot.js'
 import { testDatabase } from '../helpers/db.js'
-import { channel, mailConfig, until } from '../helpers/mail.js'
-import { journalRepository } from '../../src/db/journal.repository.js'
+import { channel, mailConfig, testJournal, until } from '../helpers/mail.js'
 import { mailRepository } from '../../src/db/mail.repository.js'
 import { usersRepository } from '../../src/db/users.repository.js'
 import { organizationsRepository } from '../../src/db/organizations.repository.js'
 import { RESUME_COMMENT } from '../../src/mail/intake.js'
-import { cal } from '../helpers/mail.js'
 import * as s from './samples.js'
 
 const FRIDAY_1830 = new Date('2026-03-06T18:30:00+05:00')
@@ -21,7 +19,7 @@ t.test('mail intake: drafts, threads, machine mail, malformed mail, restarts', {
   const database = await testDatabase(t)
   const db = database.db
   const clock = { now: NOW }
-  const journal = journalRepository(db, { currentCalendar: () => cal, clock: () => clock.now })
+  const journal = testJournal(database, () => clock.now)
   const mail = mailRepository(db)
   const user = await usersRepository(db).create({ username: 'ivanova', fullName: 'Иванова Анна', passwordHash: 'x', role: 'specialist' })
   const config = mailConfig({ IMAP_URL: dc.url(), IMAP_TLS_CA_FILE: dc.caFile }) // imap:// upgrades with STARTTLS: the test CA is trusted
@@ -91,7 +89,7 @@ t.test('mail intake: drafts, threads, machine mail, malformed mail, restarts', {
   await dc.deliver(s.windows1251(), { internalDate: new Date('2026-03-11T12:01:00+05:00') })
   const [cp1251] = await until('the message after the malformed one', async () => { const d = await drafts(); return d.length > 0 && d })
   t.match(cp1251?.description, /^Ошибка при выгрузке сертификатов\n\nДобрый день! При выгрузке сертификатов ПФДО/, 'a windows-1251 request decoded')
-  t.equal(cp1251?.contactText, 'Сидоров Иван Петрович, sidorov@gym1.ru', 'an unknown sender: name and address from the message')
+  t.match(cp1251, { contactText: 'Сидоров Иван Петрович', callerEmail: 'sidorov@gym1.ru' }, 'an unknown sender: the name from the message, the address to answer to')
   t.ok((await mail.aside(20)).some((a) => a.kind === 'malformed' && a.note !== null), 'the malformed one is kept aside with the reason')
 
   // a restart: nothing is read twice; mail that came while the service was down is read after it

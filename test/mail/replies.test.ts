@@ -15,14 +15,12 @@ import * as s from './samples.js'
 t.test('mail replies: the question, the answer to it, the resolution, retries and the outbox', { skip: DOVECOT === undefined ? NO_DOVECOT : false }, async (t) => {
   const dc = await startDovecot(t)
   const sink = await startSmtpSink(t)
-  let ch: MailChannel | undefined
-  const { app, database, db, config, as } = await testApp(t, {
+  const { app, service, database, db, config, as } = await testApp(t, {
     env: { IMAP_URL: dc.url(), IMAP_TLS_CA_FILE: dc.caFile, SMTP_URL: sink.url, MAIL_FROM: 'Ситуационный центр <aisedo@pioner72.ru>', SESSION_TTL_HOURS: '24' },
-    mailQueued: () => { ch?.queued() },
-    mailStatus: () => ch?.status() ?? 'disabled'
+    mail: { maxAttachmentBytes: 2048, reader: { pollMs: 500, minBackoffMs: 100, maxBackoffMs: 500 }, sender: { everyMs: 200, retryMinMs: 100, retryMaxMs: 300, maxAttempts: 4 } }
   })
   const clock = (): Date => new Date()
-  ch = channel(t, database, { ...config.mail, maxAttachmentBytes: 2048 }, clock, { publish: app.push.publish, sender: { everyMs: 200, retryMinMs: 100, retryMaxMs: 300, maxAttempts: 4 } })
+  let ch: MailChannel = service.mail // the service's own channel: started on the embedded database's leadership
   const h = await as('specialist')
   const call = async (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) => {
     const res = await app.inject({ method, url, headers: h, ...(payload !== undefined ? { payload: payload as object } : {}) })
@@ -105,7 +103,7 @@ t.test('mail replies: the question, the answer to it, the resolution, retries an
   await call('POST', `/api/entries/${second.id}/status`, { status: 'resolved', comment: 'Третий ответ.' })
   const pending = await db.selectFrom('mail_outbox').select('id').where('state', '=', 'queued').executeTakeFirstOrThrow()
   await db.updateTable('mail_outbox').set({ state: 'sending', updated_at: new Date(Date.now() - 3600_000) }).where('id', '=', pending.id).execute() // the process died mid-send
-  ch = channel(t, database, { ...config.mail, maxAttachmentBytes: 2048 }, clock, { publish: app.push.publish })
+  ch = channel(t, database, { ...config.mail, maxAttachmentBytes: 2048 }, clock, { publish: service.push.publish }) // as after a restart
   await until('the interrupted send marked', async () => (await mail.outboxById(pending.id))?.state === 'failed')
   t.equal((await mail.outboxById(pending.id))?.last_error, INTERRUPTED, 'failed with the reason: it may have gone')
   await ch.sender!.idle()

@@ -1,3 +1,4 @@
+import { defaultCalendar } from '../../src/calendar/index.js'
 // Restarts of the service and reconnects on a real database: calls up during the gap are restored,
 // ended or found, never duplicated; drafts identify the caller from earlier entries.
 import t from 'tap'
@@ -5,6 +6,7 @@ import { simulator, waitFor } from '../helpers/ami.js'
 import { stack } from '../helpers/pipeline.js'
 import { loadTranscript } from '../../src/ami/simulator.js'
 import { journalRepository } from '../../src/db/journal.repository.js'
+import { journalService } from '../../src/services/journal.service.js'
 
 t.test('pipeline: a restart of the service mid-call neither duplicates nor loses the call', async (t) => {
   const sim = await simulator(t)
@@ -85,7 +87,7 @@ t.test('pipeline: a call found up on connect that the service never saw gets a r
 t.test('pipeline: the caller is identified from earlier entries with the same number', async (t) => {
   const sim = await simulator(t)
   const s = await stack(t)
-  const journal = journalRepository(s.database.db)
+  const journal = journalService({ repo: journalRepository(s.database.db), calendar: defaultCalendar, clock: () => new Date() })
   const earlier = await journal.createDraft({ channel: 'phone', callerNumber: '8 912 345-67-89', contactText: 'Петрова Ирина Викторовна', organizationName: 'МАОУ СОШ № 5 г. Тюмени' })
   const svc = s.service(sim.url())
   await sim.play('answered')

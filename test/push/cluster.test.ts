@@ -1,7 +1,7 @@
 // Several instances on one real PostgreSQL: fan-out through LISTEN/NOTIFY and the AMI leader.
 import t from 'tap'
 import pg from 'pg'
-import { buildApp } from '../../src/app.js'
+import { createService } from '../../src/service.js'
 import { loadConfig } from '../../src/config.js'
 import { openPostgres, type Database } from '../../src/db/database.js'
 import { LeaderElection } from '../../src/cluster/leader.js'
@@ -18,14 +18,16 @@ type Teardown = { teardown: (fn: () => unknown) => void }
 /** Another instance: its own pool (as another process would have) on the same database. */
 async function otherInstance (t: Teardown, database: Database) {
   const db2 = await openPostgres(database.url!)
-  const app = await buildApp({ config: loadConfig({ LOG_LEVEL: 'silent', LOGIN_RATE_LIMIT: '1000' }), database: db2, clock: () => new Date(), logger: false })
-  t.teardown(async () => { await app.close(); await db2.close() })
+  const service = await createService(loadConfig({ LOG_LEVEL: 'silent', LOGIN_RATE_LIMIT: '1000' }), { database: db2, clock: () => new Date(), logger: false })
+  t.teardown(async () => { await service.close(); await db2.close() })
+  await service.start()
+  const app = service.app
   const login = async (username: string): Promise<Record<string, string>> => {
     const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: TEST_PASSWORD } })
     if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.statusCode}`)
     return { cookie: `sid=${res.cookies.find((c) => c.name === 'sid')?.value}`, 'x-csrf-token': (res.json() as { csrfToken: string }).csrfToken }
   }
-  return { app, database: db2, login }
+  return { app, push: service.push, database: db2, login }
 }
 
 async function killBackends (database: Database, applicationName: string): Promise<number> {
@@ -47,7 +49,7 @@ t.test('push: a message published on one instance reaches the screens of the oth
   await onOne.next('hello')
   await onTwo.next('hello')
 
-  const id = await one.app.push.publish('entry.created', { entry: { id: 99, status: 'in_progress' } })
+  const id = await one.push.publish('entry.created', { entry: { id: 99, status: 'in_progress' } })
   const there = await onTwo.next('entry.created')
   t.same([there.id, there.entry], [id, { id: 99, status: 'in_progress' }], 'the other instance delivers it with the same id')
   const here = await onOne.next('entry.created')
@@ -60,7 +62,7 @@ t.test('push: a message published on one instance reaches the screens of the oth
 
   // a big payload goes by id: NOTIFY carries only the id, the row carries the message
   const big = 'ж'.repeat(20_000)
-  const bigId = await two.app.push.publish('entry.updated', { entry: { id: 99, description: big } })
+  const bigId = await two.push.publish('entry.updated', { entry: { id: 99, description: big } })
   const got = await onOne.next('entry.updated')
   t.same([got.id, (got.entry as { description: string }).description.length], [bigId, 20_000], 'a message far over 8000 bytes crosses instances whole')
 
@@ -75,12 +77,12 @@ t.test('push: an instance whose LISTEN connection dropped catches up after recon
   const ws = await connectWs(two.app, '/ws', await two.login('ivanova'))
   t.teardown(ws.close)
   await ws.next('hello')
-  await until('instance two listens', () => two.app.push.listening)
+  await until('instance two listens', () => two.push.listening)
   t.ok(await killBackends(one.database, 'hdj-push-listen') >= 2, 'the LISTEN connections were killed')
-  const id = await one.app.push.publish('entry.created', { entry: { id: 5 } })
+  const id = await one.push.publish('entry.created', { entry: { id: 5 } })
   const got = await ws.next('entry.created', () => true, 15_000)
   t.equal(got.id, id, 'the message published while instance two was not listening still reaches its screen')
-  t.ok(two.app.push.listening, 'instance two listens again')
+  t.ok(two.push.listening, 'instance two listens again')
 })
 
 t.test('push: a call ringing on the leader pops up on both instances; the snapshot is shared', { skip: NO_PG }, async (t) => {
@@ -96,8 +98,8 @@ t.test('push: a call ringing on the leader pops up on both instances; the snapsh
     answeredAt: null, endedAt: null, answeredBy: null, transferredTo: null, decision: 'open', recordingFile: null,
     callerHungUp: false, legs: {}, hangupCause: null, hangupCauseText: null, outcome: null, rejectReason: null, approximate: false
   }
-  await one.app.push.publishCall({ type: 'call.ringing', call, entry: { id: 3 } })
-  void one.app.push.publishCall({ type: 'call.answered', call: { ...call, state: 'talking', answeredAt: at, answeredBy: '101' } })
+  await one.push.publishCall({ type: 'call.ringing', call, entry: { id: 3 } })
+  void one.push.publishCall({ type: 'call.answered', call: { ...call, state: 'talking', answeredAt: at, answeredBy: '101' } })
   for (const ws of [a, b]) {
     await ws.next('call.ringing')
     const ans = await ws.next('call.answered')
@@ -178,7 +180,7 @@ t.test('leader: on the embedded database the only instance leads at once', async
 })
 
 t.test('push: ids committed out of order reach the screens in id order; a rolled-back id is not waited for long', { skip: NO_PG }, async (t) => {
-  const { app, as, database } = await testApp(t, { backend: 'pg' })
+  const { app, push, as, database } = await testApp(t, { backend: 'pg' })
   const ws = await connectWs(app, '/ws', await as('specialist'))
   t.teardown(ws.close)
   await ws.next('hello')
@@ -191,7 +193,7 @@ t.test('push: ids committed out of order reach the screens in id order; a rolled
   await other.query('begin')
   const early = Number((await other.query(`insert into push_message (type, payload) values ('entry.created', '{"entry":{"id":1}}') returning id`)).rows[0].id)
   await other.query("select pg_notify('hdj_push', $1)", [String(early)])
-  const later = await app.push.publish('entry.created', { entry: { id: 2 } })
+  const later = await push.publish('entry.created', { entry: { id: 2 } })
   t.ok(later > early, 'our id is the later one')
   await new Promise((resolve) => setTimeout(resolve, 80))
   await other.query('commit')
@@ -202,7 +204,7 @@ t.test('push: ids committed out of order reach the screens in id order; a rolled
   // a transaction that rolls back leaves a hole: the next message waits only briefly
   await other.query('begin')
   await other.query(`insert into push_message (type, payload) values ('entry.created', '{"entry":{"id":3}}')`)
-  const after = await app.push.publish('entry.created', { entry: { id: 4 } })
+  const after = await push.publish('entry.created', { entry: { id: 4 } })
   await other.query('rollback')
   const t0 = Date.now()
   await ws.next('entry.created', (f) => f.id === after, 3000)

@@ -2,16 +2,10 @@
 // recorded call, only the elected instance consumes AMI, every screen on both instances sees the
 // popup; when the leader goes, the other instance connects to the PBX and the popups go on.
 import t from 'tap'
-import { buildApp } from '../../src/app.js'
+import { createService, type Service } from '../../src/service.js'
 import { loadConfig } from '../../src/config.js'
-import { openPostgres, type Database } from '../../src/db/database.js'
-import { calendarRepository } from '../../src/db/calendar.repository.js'
-import { createCalendarService } from '../../src/services/calendar.service.js'
-import { LeaderElection } from '../../src/cluster/leader.js'
-import { startTelephony } from '../../src/pipeline.js'
-import { parseAmiUrl } from '../../src/config.js'
+import { openPostgres } from '../../src/db/database.js'
 import { AmiSimulator, loadTranscript, relabel } from '../../src/ami/simulator.js'
-import type { FastifyInstance } from 'fastify'
 import { testApp, TEST_PASSWORD } from '../helpers/app.js'
 import { TEST_DATABASE_URL } from '../helpers/db.js'
 import { connectWs, until, type Frame } from '../helpers/ws.js'
@@ -25,25 +19,17 @@ const DID = '73452290256'
 t.test('push: a replayed call pops up on both instances; the AMI consumer fails over', { skip: NO_PG }, async (t) => {
   const sim = await AmiSimulator.start({ loginFailDelayMs: 50 })
   t.teardown(async () => { await sim.close() })
-  const one = await testApp(t, { backend: 'pg' })
+  // what main.ts does per instance (createService + start): a leader election, the telephony started on leadership
+  const tuning = { leader: { retryMs: 300, checkMs: 500 }, telephony: { log: silent, client: { minBackoffMs: 20, maxBackoffMs: 200 } } }
+  const one = await testApp(t, { backend: 'pg', env: { AMI_URL: sim.url() }, ...tuning })
   const db2 = await openPostgres(one.database.url!)
-  const app2 = await buildApp({ config: loadConfig({ LOG_LEVEL: 'silent', LOGIN_RATE_LIMIT: '1000' }), database: db2, clock: () => new Date(), logger: false })
-  t.teardown(async () => { await app2.close(); await db2.close() })
-
-  // what main.ts does per instance: a leader election and the telephony started on leadership
-  const instance = async (app: FastifyInstance, database: Database) => {
-    const calendar = await createCalendarService({ repo: calendarRepository(database.db), clock: () => new Date() })
-    const leader = new LeaderElection({ database, log: silent, retryMs: 300, checkMs: 500 })
-    const telephony = startTelephony({
-      endpoint: parseAmiUrl(sim.url()), helpdeskDid: DID, database, calendar, clock: () => new Date(), log: silent, leader,
-      publishCall: async (m) => await app.push.publishCall(m), client: { minBackoffMs: 20, maxBackoffMs: 200 }
-    })
-    t.teardown(async () => { await leader.close(); await telephony.stop() })
-    await leader.start()
-    return { leader, telephony }
-  }
-  const a = await instance(one.app, one.database)
-  const b = await instance(app2, db2)
+  const two = await createService(loadConfig({ LOG_LEVEL: 'silent', LOGIN_RATE_LIMIT: '1000', AMI_URL: sim.url() }), { database: db2, clock: () => new Date(), logger: false, ...tuning })
+  t.teardown(async () => { await two.close(); await db2.close() })
+  await two.start()
+  const app2 = two.app
+  const instance = (service: Service) => ({ leader: service.leader!, telephony: service.telephony })
+  const a = instance(one.service)
+  const b = instance(two)
   t.same([a.leader.isLeader, b.leader.isLeader], [true, false], 'one instance leads')
   await sim.waitForLogin(1)
   await until('the leader is connected to the PBX', () => a.telephony.status() === 'connected')

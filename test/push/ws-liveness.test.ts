@@ -1,21 +1,19 @@
 import t from 'tap'
 import { pushRepository } from '../../src/db/push.repository.js'
-import { usersRepository } from '../../src/db/users.repository.js'
-import { startPushHub, SESSION_ENDED_CODE } from '../../src/push/hub.js'
+import { SESSION_ENDED_CODE } from '../../src/push/hub.js'
 import { testApp } from '../helpers/app.js'
 import { testDatabase } from '../helpers/db.js'
 import { connectWs } from '../helpers/ws.js'
 
 // Split from ws.test.ts to keep each file well inside tap's timeout on a loaded machine.
-const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} }
 
 t.test('ws: a reconnect after the log was pruned is told there is a gap', async (t) => {
-  const { app, as, db } = await testApp(t)
+  const { app, push, as, db } = await testApp(t)
   const headers = await as('specialist')
-  await app.push.publish('entry.created', { entry: { id: 1 } })
-  await app.push.publish('entry.created', { entry: { id: 2 } })
+  await push.publish('entry.created', { entry: { id: 1 } })
+  await push.publish('entry.created', { entry: { id: 2 } })
   await pushRepository(db).prune(new Date(Date.now() + 60_000))
-  const last = await app.push.publish('entry.created', { entry: { id: 3 } })
+  const last = await push.publish('entry.created', { entry: { id: 3 } })
   const ws = await connectWs(app, '/ws?since=1', headers)
   t.teardown(ws.close)
   const hello = await ws.next('hello')
@@ -29,9 +27,7 @@ t.test('ws: a reconnect after the log was pruned is told there is a gap', async 
 
 t.test('ws: a socket that does not answer pings is dropped, a live one stays', async (t) => {
   const database = await testDatabase(t)
-  const hub = await startPushHub({ database, users: usersRepository(database.db), clock: () => new Date(), log: silent, heartbeatMs: 250 })
-  t.teardown(async () => { await hub.close() })
-  const { app, as } = await testApp(t, { database, push: hub })
+  const { app, push: hub, as } = await testApp(t, { database, push: { heartbeatMs: 250 } })
   const headers = await as('specialist')
   const dead = await connectWs(app, '/ws', headers, { noPong: true })
   const live = await connectWs(app, '/ws', headers)
@@ -48,13 +44,8 @@ t.test('ws: a socket that does not answer pings is dropped, a live one stays', a
 
 t.test('ws: a socket whose session is logged out is closed with 4401, others stay', async (t) => {
   const database = await testDatabase(t)
-  const users = usersRepository(database.db)
-  const hub = await startPushHub({
-    database, users, clock: () => new Date(), log: silent, heartbeatMs: 250,
-    sessionAlive: async (token) => (await users.touchSession(token, new Date(), 3600_000)) !== undefined
-  })
-  t.teardown(async () => { await hub.close() })
-  const { app, as } = await testApp(t, { database, push: hub })
+  // the service's hub checks each socket's session at every heartbeat
+  const { app, as } = await testApp(t, { database, push: { heartbeatMs: 250 } })
   const leaving = await as('specialist')
   const staying = await as('specialist')
   const a = await connectWs(app, '/ws', leaving)

@@ -14,16 +14,16 @@ function call (linkedId: string, over: Partial<Call> = {}): Call {
 }
 
 t.test('ws: the upgrade is refused with 401 without a valid session', async (t) => {
-  const { app } = await testApp(t)
+  const { app, push } = await testApp(t)
   await app.ready() // injectWS, unlike inject, does not wait for the routes
   await t.rejects(app.injectWS('/ws', upgradeContext()), /Unexpected server response: 401/, 'no cookie: 401 before the upgrade completes')
   await t.rejects(app.injectWS('/ws', upgradeContext({ cookie: 'sid=forged-token-that-was-never-issued' })), /401/, 'a forged session cookie: 401')
   await t.rejects(app.injectWS('/ws', upgradeContext({ cookie: 'sid=' })), /401/, 'an empty session cookie: 401')
-  t.equal(app.push.socketCount, 0, 'no socket joined the hub')
+  t.equal(push.socketCount, 0, 'no socket joined the hub')
 })
 
 t.test('ws: a logged-in specialist gets hello with who they are, calls and presence', async (t) => {
-  const { app, as, users } = await testApp(t)
+  const { app, push, as, users } = await testApp(t)
   const ws = await connectWs(app, '/ws', await as('specialist'))
   t.teardown(ws.close)
   const hello = await ws.next('hello')
@@ -39,14 +39,14 @@ t.test('ws: a logged-in specialist gets hello with who they are, calls and prese
 })
 
 t.test('ws: entry messages reach every connected screen, in order, with growing ids', async (t) => {
-  const { app, as } = await testApp(t)
+  const { app, push, as } = await testApp(t)
   const a = await connectWs(app, '/ws', await as('specialist'))
   const b = await connectWs(app, '/ws', await as('head'))
   t.teardown(() => { a.close(); b.close() })
   await a.next('hello')
   await b.next('hello')
-  const id1 = await app.push.publish('entry.created', { entry: { id: 7, status: 'draft' } })
-  const id2 = await app.push.publish('entry.updated', { entry: { id: 7, status: 'in_progress' } })
+  const id1 = await push.publish('entry.created', { entry: { id: 7, status: 'draft' } })
+  const id2 = await push.publish('entry.updated', { entry: { id: 7, status: 'in_progress' } })
   t.ok(id2 > id1, 'ids grow')
   for (const ws of [a, b]) {
     const created = await ws.next('entry.created')
@@ -59,14 +59,14 @@ t.test('ws: entry messages reach every connected screen, in order, with growing 
 })
 
 t.test('ws: a reconnect with since gets the missed messages, then hello with the calls in progress', async (t) => {
-  const { app, as, users } = await testApp(t)
+  const { app, push, as, users } = await testApp(t)
   const headers = await as('specialist')
   const first = await connectWs(app, '/ws', headers)
   const hello = await first.next('hello')
   first.close()
   await first.closed
-  const ring = await app.push.publishCall({ type: 'call.ringing', call: call('1700000000.1'), entry: { id: 41, status: 'draft' }, callId: 5 })
-  const created = await app.push.publish('entry.created', { entry: { id: 41, status: 'draft' } })
+  const ring = await push.publishCall({ type: 'call.ringing', call: call('1700000000.1'), entry: { id: 41, status: 'draft' }, callId: 5 })
+  const created = await push.publish('entry.created', { entry: { id: 41, status: 'draft' } })
 
   const again = await connectWs(app, `/ws?since=${hello.id}`, headers)
   t.teardown(again.close)
@@ -79,27 +79,27 @@ t.test('ws: a reconnect with since gets the missed messages, then hello with the
   t.same([calls[0]?.id, calls[0]?.call.linkedId, calls[0]?.call.callId, calls[0]?.draft.id, calls[0]?.caller.number], [ring, '1700000000.1', 5, 41, '+73452000111'], 'with its draft and caller')
 
   // the call is answered at extension 101 (ivanova): the snapshot keeps the draft and says who
-  const ans = await app.push.publishCall({ type: 'call.answered', call: call('1700000000.1', { state: 'talking', answeredAt: at, answeredBy: '101' }) })
+  const ans = await push.publishCall({ type: 'call.answered', call: call('1700000000.1', { state: 'talking', answeredAt: at, answeredBy: '101' }) })
   const live = await again.next('call.answered')
   t.same(live.answeredBy, { userId: users.specialist.id, fullName: 'Иванова Анна Сергеевна', extension: '101' }, 'call.answered names the specialist by extension')
   t.equal(live.id, ans, 'with its id')
   const onCall = await again.next('presence', (f) => f.id > ans)
   t.equal((onCall.specialists as Array<{ userId: number, onCall: string | null }>).find((p) => p.userId === users.specialist.id)?.onCall, '1700000000.1', 'presence shows the specialist on the call')
-  const snap = await app.push.calls()
+  const snap = await push.calls()
   t.same([snap[0]?.type, snap[0]?.answeredBy?.userId, snap[0]?.draft?.id], ['call.answered', users.specialist.id, 41], 'the snapshot holds the answer and the draft from the ring')
 
-  const end = await app.push.publishCall({ type: 'call.ended', call: call('1700000000.1', { state: 'ended', answeredAt: at, answeredBy: '101', endedAt: at, outcome: 'answered' }) })
+  const end = await push.publishCall({ type: 'call.ended', call: call('1700000000.1', { state: 'ended', answeredAt: at, answeredBy: '101', endedAt: at, outcome: 'answered' }) })
   const ended = await again.next('call.ended')
   t.same([ended.id, ended.missed], [end, false], 'call.ended arrives, not missed')
-  t.same(await app.push.calls(), [], 'an ended call leaves the snapshot')
+  t.same(await push.calls(), [], 'an ended call leaves the snapshot')
 })
 
 t.test('ws: resume as a first message replays and answers resync', async (t) => {
-  const { app, as } = await testApp(t)
+  const { app, push, as } = await testApp(t)
   const ws = await connectWs(app, '/ws', await as('specialist'))
   t.teardown(ws.close)
   const hello = await ws.next('hello')
-  const missed = await app.push.publishCall({ type: 'call.ringing', call: call('1700000000.9') })
+  const missed = await push.publishCall({ type: 'call.ringing', call: call('1700000000.9') })
   await ws.next('call.ringing')
   ws.socket.send(JSON.stringify({ type: 'resume', since: hello.id }))
   const resync = await ws.next('resync')
@@ -109,7 +109,7 @@ t.test('ws: resume as a first message replays and answers resync', async (t) => 
   t.equal((resync.calls as unknown[]).length, 1, 'and the calls in progress')
   ws.socket.send('not json')
   ws.socket.send(JSON.stringify({ type: 'resume', since: -1 }))
-  await app.push.publish('entry.created', { entry: { id: 1 } })
+  await push.publish('entry.created', { entry: { id: 1 } })
   await ws.next('entry.created')
   t.equal(ws.frames.filter((f) => f.type === 'resync').length, 1, 'garbage and bad resume requests are ignored, the socket stays')
 })

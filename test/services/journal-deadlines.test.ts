@@ -1,6 +1,7 @@
 import t from 'tap'
 import { calendarRepository } from '../../src/db/calendar.repository.js'
 import { journalRepository } from '../../src/db/journal.repository.js'
+import { journalService } from '../../src/services/journal.service.js'
 import { usersRepository } from '../../src/db/users.repository.js'
 import { createCalendarService } from '../../src/services/calendar.service.js'
 import { keepDueDatesInStep } from '../../src/services/journal-deadlines.js'
@@ -19,7 +20,7 @@ for (const backend of backends()) {
     const db = await testDb(t, backend)
     const clock = { now: new Date('2026-11-27T18:30:00+05:00') }
     const calendar = await createCalendarService({ repo: calendarRepository(db), clock: () => clock.now })
-    const journal = journalRepository(db, { currentCalendar: calendar.current, clock: () => clock.now })
+    const journal = journalService({ repo: journalRepository(db), calendar: calendar.current, clock: () => clock.now })
     const stop = keepDueDatesInStep(calendar, journal)
     const user = await usersRepository(db).create({ username: 'ivanova', fullName: 'Иванова Анна', passwordHash: 'x', role: 'specialist' })
     const by = { by: user.id }

@@ -22,6 +22,7 @@ export interface MailMessageTable {
   direction: MailDirection
   kind: MailMessageKind
   entry_id: number | null
+  refers_to: ColumnType<number | null, number | null | undefined, number | null>
   mailbox: string | null
   uid_validity: number | null
   uid: number | null

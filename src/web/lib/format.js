@@ -84,17 +84,3 @@ export function plural (n, one, few, many) {
   if (b === 1) return one
   return many
 }
-
-/** Minutes the center's zone is ahead of UTC at an instant. */
-function offsetMinutes (at) {
-  const parts = fmt('off', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(at)
-  const n = (type) => Number(parts.find((p) => p.type === type)?.value)
-  return Math.round((Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second')) - Math.floor(at.getTime() / 1000) * 1000) / 60000)
-}
-
-/** The instant a local day ('yyyy-MM-dd') begins in the center's zone, as ISO; `plusDays` shifts the day. */
-export function dayStart (isoDate, plusDays = 0) {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(isoDate ?? '')) return undefined
-  const guess = Date.parse(`${isoDate}T00:00:00Z`) + plusDays * 86400000
-  return new Date(guess - offsetMinutes(new Date(guess)) * 60000).toISOString()
-}

@@ -5,13 +5,11 @@ import { html, useEffect, useRef, useState } from '/vendor/preact.js'
 import { navigate } from '../lib/store.js'
 import { live } from '../lib/live.js'
 import { api, qs } from '../lib/api.js'
-import { itemsOf } from '../lib/journal-api.js'
 import { dateTime, duration, phone, plural } from '../lib/format.js'
 import { label, OUTCOMES, REJECT_REASONS } from '../lib/labels.js'
 import { Select } from '../lib/components.js'
 
 const PAGE = 50
-const MISSED = ['abandoned', 'no-answer', 'busy']
 
 function readFilters (path) {
   const u = new URLSearchParams(path.split('?')[1] ?? '')
@@ -36,8 +34,10 @@ export function CallsView ({ path }) {
 
   async function load () {
     try {
-      // the period: days of the center's zone, both inclusive (the API reads a date so); newest first
-      const params = { from: f.from || undefined, to: f.to || undefined, outcome: f.missed ? undefined : f.outcome || undefined, limit: 1000 }
+      // the period: days of the center's zone, both inclusive (the API reads a date so); newest first;
+      // the server pages, and says which calls are missed (to call back)
+      const page = Math.max(1, f.page)
+      const params = { from: f.from || undefined, to: f.to || undefined, outcome: f.missed ? undefined : f.outcome || undefined, missed: f.missed || undefined, limit: PAGE, offset: (page - 1) * PAGE }
       setData(await api('GET', '/api/calls' + qs(params)))
       setError(null)
     } catch (err) { setError(err.message) }
@@ -49,11 +49,9 @@ export function CallsView ({ path }) {
     return () => { offs.forEach((o) => o()); clearTimeout(timer.current) }
   }, [path])
 
-  let all = itemsOf(data)
-  if (f.missed) all = all.filter((c) => MISSED.includes(c.outcome))
-  const total = all.length
+  const items = data?.items ?? []
+  const total = data?.total ?? 0
   const pages = Math.max(1, Math.ceil(total / PAGE))
-  const items = f.missed ? all : all.slice((Math.max(1, f.page) - 1) * PAGE, Math.max(1, f.page) * PAGE)
 
   return html`<section class="calls">
     <div class="toolbar">
@@ -88,13 +86,13 @@ export function CallsView ({ path }) {
                 : html`<button class="small" onClick=${() => setPlaying(c.id)} data-testid="play">▶ Прослушать</button>`)
             : html`<span class="muted small">—</span>`}</td>
           <td class="nowrap">${c.entryId
-            ? html`<a href=${`/entries/${c.entryId}`} data-testid=${MISSED.includes(c.outcome) ? 'callback' : 'open-entry'}>${MISSED.includes(c.outcome) ? 'Перезвонить' : 'Открыть'}</a>`
+            ? html`<a href=${`/entries/${c.entryId}`} data-testid=${c.missed ? 'callback' : 'open-entry'}>${c.missed ? 'Перезвонить' : 'Открыть'}</a>`
             : html`<span class="muted small">${c.outcome === 'rejected' ? 'вне графика' : '—'}</span>`}</td>
         </tr>`)}
       </tbody>
     </table>
     </div>
-    ${!f.missed && html`<nav class="pager">
+    ${html`<nav class="pager">
       <span class="muted">${total} ${plural(total, 'звонок', 'звонка', 'звонков')}</span>
       <button disabled=${f.page <= 1} onClick=${() => set({ page: f.page - 1 })}>← Назад</button>
       <span>Стр. ${f.page} из ${pages}</span>

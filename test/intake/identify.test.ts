@@ -2,7 +2,7 @@ import t from 'tap'
 import type { Entry } from '../../src/journal/entry.js'
 import type { Contact } from '../../src/db/organizations.repository.js'
 import type { Call } from '../../src/calls/call.js'
-import { callerIdentifier } from '../../src/push/identify.js'
+import { callerIdentifier } from '../../src/intake/identify.js'
 import { testApp } from '../helpers/app.js'
 import { connectWs } from '../helpers/ws.js'
 
@@ -25,21 +25,21 @@ t.test('callerIdentifier: the directory contact wins; open requests are the regi
     byCallerNumber: async () => earlier,
     findByPhone: async () => [contact({ id: 3, fullName: 'Петрова Ольга Ивановна', organizationId: 2, organizationName: 'МАОУ СОШ № 5 г. Тюмени' })]
   })
-  const v = await withContact('+73452111222')
+  const v = await withContact({ phone: '+73452111222' })
   t.same([v.name, v.organization, v.contactId, v.organizationId], ['Петрова Ольга Ивановна', 'МАОУ СОШ № 5 г. Тюмени', 3, 2], 'name and organization from the directory')
   t.same(v.openRequests.map((r) => [r.id, r.number, r.status]), [[8, 12, 'in_progress'], [7, 11, 'feedback']], 'drafts, resolved, closed and annulled requests are not open')
   t.same(v.openRequests[0], { id: 8, number: 12, year: 2026, registeredOn: '2026-03-02', status: 'in_progress', description: 'не грузится каталог' }, 'an open request says what and when')
 
   const fromEntries = callerIdentifier({ byCallerNumber: async () => earlier, findByPhone: async () => [] })
-  const w = await fromEntries('+73452111222')
+  const w = await fromEntries({ phone: '+73452111222' })
   t.same([w.name, w.organization], ['Черновик', 'МАОУ СОШ № 5'], 'without a contact: the latest entry that names the caller and the organization')
-  const unknown = await callerIdentifier({ byCallerNumber: async () => [], findByPhone: async () => [] })('+79990000000')
+  const unknown = await callerIdentifier({ byCallerNumber: async () => [], findByPhone: async () => [] })({ phone: '+79990000000' })
   t.same(unknown, { number: '+79990000000', name: null, organization: null, contactId: null, organizationId: null, openRequests: [] }, 'an unknown number: only the number')
 })
 
 t.test('push: call.ringing names the caller from the journal, and journal changes are pushed live', async (t) => {
   const clock = { now: new Date('2026-03-03T10:00:00+05:00') }
-  const { app, as } = await testApp(t, { clock: () => clock.now })
+  const { app, push, as } = await testApp(t, { clock: () => clock.now })
   const headers = await as('specialist')
   const ws = await connectWs(app, '/ws', headers)
   t.teardown(ws.close)
@@ -63,7 +63,7 @@ t.test('push: call.ringing names the caller from the journal, and journal change
     answeredAt: null, endedAt: null, answeredBy: null, transferredTo: null, decision: 'open', recordingFile: null,
     callerHungUp: false, legs: {}, hangupCause: null, hangupCauseText: null, outcome: null, rejectReason: null, approximate: false
   }
-  await app.push.publishCall({ type: 'call.ringing', call })
+  await push.publishCall({ type: 'call.ringing', call })
   const ring = await ws.next('call.ringing')
   const caller = ring.caller as { name: string, organization: string, openRequests: Array<{ id: number, number: number, status: string }> }
   t.same([caller.name, caller.organization], ['Петрова Ольга Ивановна', 'МАОУ СОШ № 5 г. Тюмени'], 'the popup names the caller and the organization')

@@ -1,0 +1,169 @@
+// This instance's screens: each logged-in socket gets the messages it missed (?since= or a resume
+// request), then its greeting, then the live messages, one frame at a time and each id once. The
+// heartbeat drops sockets that stop answering pings and closes those whose session ended.
+import type { WebSocket } from 'ws'
+import type { PushRepository, StoredMessage } from '../db/push.repository.js'
+import type { User } from '../db/users.repository.js'
+import { serialQueue, type SerialQueue } from '../util/serial-queue.js'
+import { isBroadcastType, parseClientMessage, type ServerMessages } from './messages.js'
+import { remember } from './remember.js'
+
+export interface SocketsLogger {
+  debug: (obj: object, msg: string) => void
+  info: (obj: object, msg: string) => void
+  warn: (obj: object, msg: string) => void
+}
+
+export interface SocketsOptions {
+  repo: PushRepository
+  clock: () => Date
+  log: SocketsLogger
+  /** At most this many messages are replayed to one reconnecting socket (more → gap: true). */
+  maxReplay: number
+  /** The calls in progress and the presence list, for a greeting. */
+  snapshot: () => Promise<Pick<ServerMessages['hello'], 'calls' | 'presence'>>
+  /** A user's screens on this instance: counted when one opens or closes. */
+  joined: (user: User) => void
+  left: (user: User) => void
+  /** Is the session behind a socket still valid? Checked every heartbeat. */
+  sessionAlive?: (token: string) => Promise<boolean>
+}
+
+interface Client {
+  socket: WebSocket
+  user: User
+  alive: boolean
+  queue: SerialQueue
+  sent: Set<number>
+  sessionToken: string | null
+}
+
+const OPEN = 1
+const MAX_BUFFERED = 4 * 1024 * 1024
+/** Close code for a socket whose session was logged out, expired or disabled: log in again. */
+export const SESSION_ENDED_CODE = 4401
+
+export class Sockets {
+  private readonly clients = new Set<Client>()
+  private closing = false
+
+  constructor (private readonly opts: SocketsOptions) {}
+
+  get count (): number { return this.clients.size }
+
+  /** Takes a logged-in socket: replays what it missed after `since`, then hello, then live messages. */
+  connect (socket: WebSocket, user: User, since?: number, sessionToken: string | null = null): void {
+    if (this.closing) { socket.close(1001, 'server shutting down'); return }
+    const client: Client = { socket, user, alive: true, queue: serialQueue(), sent: new Set(), sessionToken }
+    this.clients.add(client)
+    socket.on('pong', () => { client.alive = true })
+    socket.on('message', (data, isBinary) => {
+      if (isBinary) return
+      const req = parseClientMessage(data.toString())
+      if (req !== undefined) this.enqueue(client, async () => { await this.greet(client, 'resync', req.since) })
+    })
+    socket.on('close', () => { if (this.clients.delete(client) && !this.closing) this.opts.left(user) })
+    socket.on('error', (err) => { this.opts.log.debug({ err: err.message, userId: user.id }, 'push: socket error') })
+    this.enqueue(client, async () => { await this.greet(client, 'hello', since) })
+    this.opts.joined(user)
+  }
+
+  /** A stored message to every socket (each socket gets an id once). */
+  broadcast (m: StoredMessage): void {
+    if (!isBroadcastType(m.type)) return
+    for (const c of this.clients) this.enqueue(c, async () => { this.send(c, m, false) })
+  }
+
+  /** Pings every socket; one that did not answer the previous ping is dropped. */
+  ping (): void {
+    for (const c of this.clients) {
+      if (!c.alive) {
+        this.opts.log.info({ userId: c.user.id }, 'push: socket did not answer ping, dropping it')
+        c.socket.terminate()
+        continue
+      }
+      c.alive = false
+      if (c.socket.readyState === OPEN) c.socket.ping()
+    }
+  }
+
+  /** Logged out, expired or disabled meanwhile (on any instance): that screen gets no more calls. */
+  async closeEndedSessions (): Promise<void> {
+    const check = this.opts.sessionAlive
+    if (check === undefined) return
+    const byToken = new Map<string, Client[]>()
+    for (const c of this.clients) {
+      if (c.sessionToken === null) continue
+      byToken.set(c.sessionToken, [...(byToken.get(c.sessionToken) ?? []), c])
+    }
+    for (const [token, clients] of byToken) {
+      if (await check(token)) continue
+      for (const c of clients) {
+        this.opts.log.info({ userId: c.user.id }, 'push: the session ended, closing its socket')
+        c.socket.close(SESSION_ENDED_CODE, 'session ended')
+      }
+    }
+  }
+
+  closeAll (): void {
+    this.closing = true
+    for (const c of this.clients) c.socket.close(1001, 'server shutting down')
+    this.clients.clear()
+  }
+
+  private async greet (client: Client, type: 'hello' | 'resync', since: number | undefined): Promise<void> {
+    const { repo } = this.opts
+    const lastId = await repo.lastId()
+    // a since beyond the log: the ids came from another database (restored, reset): start over
+    let gap = since !== undefined && since > lastId
+    if (since !== undefined && since < lastId) {
+      const first = await repo.firstId()
+      gap = first === undefined || first > since + 1
+      let cursor = since
+      let replayed = 0
+      while (cursor < lastId) {
+        const batch = (await repo.after(cursor, 200)).filter((m) => m.id <= lastId)
+        if (batch.length === 0) break
+        for (const m of batch) {
+          cursor = m.id
+          if (m.type === 'presence' || !isBroadcastType(m.type)) continue // the greeting carries the current presence
+          if (++replayed > this.opts.maxReplay) { gap = true; break }
+          this.send(client, m, true, type === 'resync') // an explicit resume gets everything again
+        }
+        if (replayed > this.opts.maxReplay) break
+      }
+    }
+    const { calls, presence } = await this.opts.snapshot()
+    const u = client.user
+    const payload: ServerMessages['hello'] = { user: { userId: u.id, fullName: u.fullName, extension: u.extension, role: u.role }, calls, presence, gap }
+    this.sendRaw(client, JSON.stringify({ id: lastId, type, at: this.opts.clock().toISOString(), ...payload }))
+  }
+
+  private enqueue (client: Client, task: () => Promise<void>): void {
+    client.queue.run(task).catch((err: unknown) => {
+      this.opts.log.warn({ err: (err as Error).message, userId: client.user.id }, 'push: could not serve a socket, closing it')
+      client.socket.close(1011, 'server error')
+    })
+  }
+
+  private send (client: Client, m: StoredMessage, replay: boolean, again = false): void {
+    if (client.sent.has(m.id) && !again) return
+    remember(client.sent, m.id, 500)
+    this.sendRaw(client, frame(m, replay))
+  }
+
+  private sendRaw (client: Client, text: string): void {
+    const s = client.socket
+    if (s.readyState !== OPEN) return
+    if (s.bufferedAmount > MAX_BUFFERED) {
+      this.opts.log.warn({ userId: client.user.id }, 'push: socket too slow, dropping it')
+      s.terminate()
+      return
+    }
+    s.send(text)
+  }
+}
+
+function frame (m: StoredMessage, replay: boolean): string {
+  return JSON.stringify({ id: m.id, type: m.type, at: m.createdAt.toISOString(), ...(replay ? { replay: true } : {}), ...m.payload })
+}

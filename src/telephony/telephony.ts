@@ -1,0 +1,86 @@
+// The phone channel as a feature: its AMI client, the AstDB state writer (the PBX follows the
+// service's schedule), the call tracking with its event queue and calls in memory, and a periodic
+// reconcile. service.ts builds it; start() connects (on the elected instance only).
+import { AmiClient, type AmiClientOptions, type AmiEndpoint, type AmiLogger } from '../ami/client.js'
+import { startPbxStateWriter } from '../ami/pbx-state.js'
+import type { CallsRepository } from '../db/calls.repository.js'
+import type { JournalService } from '../services/journal.service.js'
+import type { UsersRepository } from '../db/users.repository.js'
+import type { CalendarService } from '../services/calendar.service.js'
+import type { Intake } from '../intake/intake.js'
+import { createPipeline, type CallMessage, type Pipeline } from './pipeline.js'
+
+export interface TelephonyDeps {
+  endpoint: AmiEndpoint | undefined
+  helpdeskDid: string
+  calls: CallsRepository
+  users: Pick<UsersRepository, 'byExtension'>
+  journal: Pick<JournalService, 'assign'>
+  intake: Intake
+  calendar: Pick<CalendarService, 'current' | 'onChange'>
+  /** where call.ringing / call.answered / call.ended go (the push hub's publishCall) */
+  publishCall?: (message: CallMessage) => Promise<unknown>
+  clock: () => Date
+  log: AmiLogger
+  client?: Partial<AmiClientOptions>
+  /** compare with the PBX's channel list this often even without a reconnect (a missed Hangup); default 15 min */
+  reconcileEveryMs?: number
+}
+
+export interface Telephony {
+  /** for /health: 'disabled' without AMI_URL */
+  status: () => 'disabled' | 'connected' | 'disconnected'
+  client: AmiClient | undefined
+  pipeline: Pipeline | undefined
+  /** Connects to the PBX (on the elected instance: when it becomes the leader). */
+  start: () => void
+  /** Disconnects from the PBX (the leader stepped down); start() connects again. */
+  stop: () => Promise<void>
+  /** Disconnects for good and waits for the work queued so far. */
+  close: () => Promise<void>
+}
+
+export function createTelephony (deps: TelephonyDeps): Telephony {
+  if (deps.endpoint === undefined) {
+    return {
+      status: () => 'disabled',
+      client: undefined,
+      pipeline: undefined,
+      start: () => { deps.log.info({}, 'AMI_URL is not set: no PBX connection (the call log stays empty)') },
+      stop: async () => {},
+      close: async () => {}
+    }
+  }
+  const client = new AmiClient({ endpoint: deps.endpoint, log: deps.log, clock: deps.clock, ...deps.client })
+  const pipeline = createPipeline({
+    calls: deps.calls,
+    users: deps.users,
+    intake: deps.intake,
+    journal: deps.journal,
+    helpdeskDid: deps.helpdeskDid,
+    clock: deps.clock,
+    log: deps.log,
+    publish: deps.publishCall === undefined
+      ? undefined
+      : (m) => { deps.publishCall!(m).catch((err: unknown) => { deps.log.error({ err, type: m.type, linkedId: m.call.linkedId }, 'publishing a call failed') }) }
+  })
+  pipeline.attach(client)
+  const writer = startPbxStateWriter({ ami: client, calendar: deps.calendar, clock: deps.clock, log: deps.log })
+  const periodic = setInterval(() => { if (client.status.state === 'connected') void pipeline.reconcile(client) }, deps.reconcileEveryMs ?? 15 * 60_000)
+  periodic.unref()
+  let running = false
+  const stop = async (): Promise<void> => { running = false; await client.stop() }
+  return {
+    status: () => running && client.status.state === 'connected' ? 'connected' : 'disconnected',
+    client,
+    pipeline,
+    start: () => { running = true; client.start() },
+    stop,
+    close: async () => {
+      clearInterval(periodic)
+      writer.stop()
+      await stop()
+      await pipeline.idle()
+    }
+  }
+}
