@@ -27,6 +27,8 @@ import { refuseStrayUpgrades, wsRoutes } from './http/ws.routes.js'
 import { webRoutes } from './http/web.routes.js'
 import { calendarRoutes } from './http/calendar.routes.js'
 import { entriesRoutes } from './http/entries.routes.js'
+import { mailRoutes } from './http/mail.routes.js'
+import type { MailRepository } from './db/mail.repository.js'
 import { organizationsRoutes } from './http/organizations.routes.js'
 import { callsRoutes } from './http/calls.routes.js'
 import { reportsRoutes } from './http/reports.routes.js'
@@ -77,13 +79,18 @@ export interface HttpDeps {
   calendar: CalendarService
   push: PushHub
   amiStatus: () => AmiStatus
+  /** the e-mail channel's storage (the entries' correspondence, attachments, the outbox) */
+  mail: MailRepository
+  mailStatus: () => AmiStatus
+  /** a failed reply queued again by hand: send it now */
+  mailQueued: () => void
 }
 
 export async function mountRoutes (app: FastifyInstance, deps: HttpDeps): Promise<void> {
   const { config, clock, users, push } = deps
   const sessionTtlMs = config.sessionTtlHours * 3600_000
   installAuth(app, { users, clock, sessionTtlMs })
-  await app.register(healthRoutes, { db: deps.db, amiStatus: deps.amiStatus })
+  await app.register(healthRoutes, { db: deps.db, amiStatus: deps.amiStatus, mailStatus: deps.mailStatus })
   const sessionsEnded = async (): Promise<void> => { await push.sessionsEnded() }
   await app.register(authRoutes, { users, clock, sessionTtlMs, cookieSecure: config.cookieSecure, loginRateLimit: config.loginRateLimit, sessionsEnded })
   await app.register(usersRoutes, { users, clock, sessionsEnded })
@@ -93,5 +100,9 @@ export async function mountRoutes (app: FastifyInstance, deps: HttpDeps): Promis
   await app.register(organizationsRoutes, { organizations: deps.organizations, clock })
   await app.register(callsRoutes, { calls: deps.calls, recordingsDir: config.recordingsDir, timeZone: config.timeZone })
   await app.register(reportsRoutes, { reports: reportsRepository(deps.db), archive: archiveRepository(deps.db), centerName: config.centerName, calendar: () => deps.calendar.current(), clock })
+  await app.register(mailRoutes, {
+    mail: deps.mail, journal: deps.journal, clock, queued: deps.mailQueued,
+    publish: async (entryId, mailId) => await push.publish('mail.outbox', { entryId, mailId, state: 'queued' })
+  })
   await app.register(webRoutes, { root: PROJECT_ROOT })
 }

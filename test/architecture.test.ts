@@ -56,7 +56,7 @@ const LAYERS: Array<[string, string[]]> = [
   ['adapters', ['ami', 'db', 'reports']],
   ['services', ['services', 'push', 'cluster', 'auth', 'config.ts']],
   ['intake', ['intake']],
-  ['channels', ['telephony']],
+  ['channels', ['telephony', 'mail']],
   ['http', ['http']],
   ['composition', ['app.ts', 'service.ts', 'run.ts', 'main.ts', 'demo.ts']]
 ]

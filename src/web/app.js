@@ -15,9 +15,11 @@ import { UsersView } from './views/users.js'
 import { CalendarView } from './views/calendar.js'
 import { CallPopups, trackCalls } from './views/popup.js'
 import { ReportsView } from './views/reports.js'
+import { MailPopups, trackMail } from './views/mail.js'
 
 window.__live = live // for the browser tests and for support staff in the console
 trackCalls(live)
+trackMail(live)
 live.onState((s) => setState({ live: s }))
 // the upgrade refused (no session any more?): asking who we are shows the log-in screen on a 401
 live.on('live.failed', () => { api('GET', '/api/auth/me').catch(() => {}) })
@@ -35,7 +37,7 @@ async function refreshHealth () {
     const body = await res.json()
     setState({ health: body })
   } catch {
-    setState({ health: { status: 'error', db: 'error', ami: 'unknown' } })
+    setState({ health: { status: 'error', db: 'error', ami: 'unknown', mail: 'unknown' } })
   }
   if (getState().me === null) return
   try { setState({ schedule: await api('GET', '/api/schedule/status') }) } catch { /* calendar not there yet */ }
@@ -71,6 +73,7 @@ function routeOf (path) {
   return { view: 'notfound' }
 }
 
+const MAIL_TEXT = { connected: ['ok', 'Почта подключена'], disconnected: ['bad', 'Нет связи с почтой'], disabled: ['off', 'Почта не настроена'] }
 const AMI_TEXT = { connected: ['ok', 'АТС подключена'], disconnected: ['bad', 'Нет связи с АТС'], disabled: ['off', 'АТС не настроена'] }
 const LIVE_TEXT = { open: ['ok', 'В сети'], connecting: ['warn', 'Подключение…'], waiting: ['bad', 'Нет связи, переподключение…'], idle: ['off', 'Не подключено'] }
 const REASON_TEXT = { lunch: 'Обед', weekend: 'Выходной', holiday: 'Праздник', 'before-hours': 'Ещё закрыто', 'after-hours': 'Закрыто' }
@@ -80,6 +83,7 @@ function StatusBar () {
   const liveState = useStore((s) => s.live)
   const schedule = useStore((s) => s.schedule)
   const ami = health === null ? null : (AMI_TEXT[health.ami] ?? ['bad', 'АТС: неизвестно'])
+  const mail = health === null ? null : (MAIL_TEXT[health.mail] ?? ['bad', 'Почта: неизвестно'])
   const [lcls, ltext] = LIVE_TEXT[liveState] ?? LIVE_TEXT.idle
   let sched = null
   if (schedule !== null) {
@@ -89,6 +93,7 @@ function StatusBar () {
   }
   return html`<div class="status">
     ${ami !== null && html`<span class="pill ${ami[0]}" data-testid="pbx-status" data-state=${health.ami} title="Состояние связи сервиса с АТС (AMI)">${ami[1]}</span>`}
+    ${mail !== null && html`<span class="pill ${mail[0]}" data-testid="mail-status" data-state=${health.mail} title="Связь сервиса с почтовым ящиком Ситуационного центра (IMAP)">${mail[1]}</span>`}
     <span class="pill ${lcls}" data-testid="live-status" data-state=${liveState} title="Связь браузера с сервером: всплывающие окна звонков и обновления журнала">${ltext}</span>
     ${sched !== null && html`<span class="pill ${sched[0]}" data-testid="schedule-status" title="График работы Ситуационного центра">${sched[1]}</span>`}
     ${health?.db === 'error' && html`<span class="pill bad">База данных недоступна</span>`}
@@ -168,7 +173,8 @@ function App () {
   }
   return html`<${Header} me=${me} view=${route.view} />
     <main>${body}</main>
-    <${CallPopups} me=${me} />`
+    <${CallPopups} me=${me} />
+    <${MailPopups} me=${me} />`
 }
 
 render(html`<${App} />`, document.getElementById('app'))

@@ -3,7 +3,8 @@
 import { html, useEffect, useRef } from '/vendor/preact.js'
 import '/vendor/chart.js'
 
-const Chart = window.Chart
+// the UMD build sets window.Chart; its types are not part of the page's contract with the server
+const Chart = /** @type {any} */ (window).Chart
 Chart.defaults.font.family = 'system-ui, sans-serif'
 Chart.defaults.animation = false // print and tests see the final picture at once
 

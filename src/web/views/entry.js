@@ -12,6 +12,7 @@ import {
 import { date, dateTime, duration, entryNumber, isoDay, phone } from '../lib/format.js'
 import { AGREEMENT, CHANNELS, HISTORY_ACTIONS, HISTORY_FIELDS, label, MODULES, OUTCOMES, STATUSES, TRANSITIONS, TYPES } from '../lib/labels.js'
 import { Dialog, OrgInput, Select } from '../lib/components.js'
+import { Correspondence } from './mail.js'
 
 const FIELDS = ['type', 'module', 'channel', 'description', 'organizationId', 'organizationName', 'contactText', 'callerNumber', 'callerEmail', 'additionalInfo', 'note']
 const needsAgreement = (type) => type === 'error' || type === 'improvement'
@@ -116,7 +117,7 @@ export function EntryView ({ me, id }) {
   // the five columns a draft needs before it can be registered (the server lists the missing ones)
   const req = (field) => html`${draft ? html` <span class="req" title="обязательно для регистрации">*</span>` : ''}`
   const lbl = (field) => missing.includes(field) ? 'missing' : ''
-  const dlg = dialog === null ? null : dialogs[dialog.kind]?.({ entry, id, close: () => setDialog(null), act, arg: dialog.arg })
+  const dlg = dialog === null ? null : dialogs[dialog.kind]?.({ entry, id, close: () => setDialog(null), act, arg: dialog.arg, mailTo: entry.channel === 'email' ? entry.callerEmail : null })
 
   return html`<section class="entry" onKeyDown=${onKeyDown}>
     <div class="toolbar">
@@ -204,6 +205,7 @@ export function EntryView ({ me, id }) {
       </aside>
     </div>
 
+    ${entry.channel === 'email' && html`<${Correspondence} me=${me} entryId=${id} />`}
     <details class="card history" open=${history.length > 0 && history.length <= 12}>
       <summary>История изменений (${history.length})</summary>
       <table class="grid small"><thead><tr><th>Когда</th><th>Кто</th><th>Что</th><th>Было</th><th>Стало</th></tr></thead>
@@ -237,8 +239,10 @@ function show (field, v, h) {
 }
 
 const dialogs = {
-  status: ({ id, close, act, arg }) => {
+  status: ({ id, close, act, arg, mailTo }) => {
     const needsText = arg === 'resolved' || arg === 'feedback'
+    // reg. 3.4.1: an e-mail request's resolution (and the question of «Обратная связь») goes to the sender
+    const mailed = mailTo !== null && mailTo !== undefined && (arg === 'resolved' || arg === 'feedback')
     return html`<${Dialog} title=${`Статус: ${label(STATUSES, arg)}`} onClose=${close} submitText=${STATUS_VERB[arg]} testid="status-dialog"
       onSubmit=${async (fd) => {
         const text = String(fd.get('comment') ?? '').trim()
@@ -247,7 +251,8 @@ const dialogs = {
         await act(() => changeStatus(id, body), `Статус: ${label(STATUSES, arg)}`)
       }}>
       ${arg === 'resolved' && html`<label>Комментарий о решении (п. 3.4.1) <span class="req">*</span><textarea name="comment" rows="4" data-testid="resolution" placeholder="Что ответили; для запроса по почте комментарий уйдёт на адрес отправителя"></textarea></label>`}
-      ${arg === 'feedback' && html`<label>Какие сведения запрошены<textarea name="comment" rows="3"></textarea></label>`}
+      ${arg === 'feedback' && html`<label>Какие сведения запрошены<textarea name="comment" rows="3" data-testid="feedback-question"></textarea></label>`}
+      ${mailed && html`<p class="small notice" data-testid="mail-notice">Текст будет отправлен по электронной почте на адрес ${mailTo} в переписке этого обращения.</p>`}
       ${!needsText && html`<label>Комментарий<textarea name="comment" rows="2"></textarea></label>`}
       ${arg === 'closed' && html`<p class="muted small">Закрытая запись больше не редактируется; новый запрос может на неё сослаться.</p>`}
     <//>`

@@ -81,7 +81,7 @@ export function JournalView ({ me, path }) {
       clearTimeout(reloadTimer.current)
       reloadTimer.current = setTimeout(() => { void load() }, 250)
     }
-    const offs = [live.on('entry.created', onEntry), live.on('entry.updated', onEntry), live.on('live.open', (m) => { if (m.reconnect) void load() }), live.on('hello', (m) => { if (m.gap) void load() })]
+    const offs = [live.on('entry.created', onEntry), live.on('entry.updated', onEntry), live.on('mail.received', onEntry), live.on('live.open', (m) => { if (m.reconnect) void load() }), live.on('hello', (m) => { if (m.gap) void load() })]
     return () => { offs.forEach((off) => off()); clearTimeout(reloadTimer.current) }
   }, [key])
   useEffect(() => { if (flash.size === 0) return; const t = setTimeout(() => setFlash(new Set()), 3000); return () => clearTimeout(t) }, [flash])
