@@ -1,7 +1,7 @@
 // Runs the service as a process: database (+ migrations) → first user → createService → listen,
 // and a graceful stop on SIGINT/SIGTERM. main.ts and demo.ts both start the service this way.
 import type { Config } from './config.js'
-import { DataDirLockedError, openDatabase, type Database } from './db/database.js'
+import { DataDirError, DataDirLockedError, openDatabase, type Database } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
 import { usersRepository } from './db/users.repository.js'
 import { bootstrapAdmin } from './auth/bootstrap.js'
@@ -19,7 +19,7 @@ export async function runService (config: Config, opts: RunOptions = {}): Promis
   try {
     database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
   } catch (err) {
-    if (err instanceof DataDirLockedError) {
+    if (err instanceof DataDirLockedError || err instanceof DataDirError) {
       console.error(`refusing to start: ${err.message}`)
       process.exit(3)
     }

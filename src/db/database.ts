@@ -85,22 +85,76 @@ export class DataDirLockedError extends Error {
   }
 }
 
+/** DATA_DIR cannot hold the embedded database: not a folder, not writable, the disk full. */
+export class DataDirError extends Error {
+  constructor (readonly dataDir: string, cause: unknown) {
+    const e = cause as NodeJS.ErrnoException & { errno?: number }
+    super(`DATA_DIR=${JSON.stringify(dataDir)} cannot hold the embedded database: ${e.code ?? ''} ${e.message ?? String(cause)}`.replace(/\s+/g, ' ').trim() +
+      ' (is it a folder this user may write to, on a disk with free space? Or set DATABASE_URL to use a PostgreSQL server)')
+    this.name = 'DataDirError'
+  }
+}
+
+/** Who holds the lock: the pid, and what tells a live holder from a new process that reuses its pid. */
+interface LockHolder { pid: number, boot: string | null, start: string | null }
+
+function whoAmI (pid: number): LockHolder {
+  return { pid, boot: readOrNull('/proc/sys/kernel/random/boot_id'), start: processStart(pid) }
+}
+
+function readOrNull (file: string): string | null {
+  try { return fs.readFileSync(file, 'utf8').trim() } catch { return null }
+}
+
+/** The process's start time in clock ticks since boot (field 22 of /proc/PID/stat), where /proc exists. */
+function processStart (pid: number): string | null {
+  const stat = readOrNull(`/proc/${pid}/stat`)
+  if (stat === null) return null
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null
+}
+
+/** Whether the lock's holder still runs: same boot, and the process with its pid started when it did. */
+function holderAlive (h: LockHolder): boolean {
+  if (!isAlive(h.pid)) return false
+  const now = whoAmI(h.pid)
+  if (h.boot !== null && now.boot !== null && h.boot !== now.boot) return false // the machine restarted since
+  if (h.start !== null && now.start !== null && h.start !== now.start) return false // the pid went to another process
+  return true
+}
+
+function parseHolder (text: string): LockHolder | undefined {
+  const trimmed = text.trim()
+  if (/^\d+$/.test(trimmed)) return { pid: Number(trimmed), boot: null, start: null } // a lock of an earlier version
+  try {
+    const o = JSON.parse(trimmed) as Partial<LockHolder>
+    return typeof o.pid === 'number' && Number.isInteger(o.pid) && o.pid > 0 ? { pid: o.pid, boot: o.boot ?? null, start: o.start ?? null } : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * PGlite gives no protection against a second process on the same files, and both would
- * lose writes silently, so the data dir is held by an exclusive lock file with our pid.
- * A lock left by a dead process is taken over.
+ * lose writes silently, so the data dir is held by an exclusive lock file naming our process.
+ * A lock left by a process that is gone (or whose pid now belongs to another process) is taken over.
  */
 export function lockDataDir (dataDir: string): () => void {
-  fs.mkdirSync(dataDir, { recursive: true })
   const lockFile = path.join(path.resolve(dataDir), 'service.lock')
+  try {
+    fs.mkdirSync(dataDir, { recursive: true })
+    fs.accessSync(dataDir, fs.constants.W_OK)
+  } catch (err) {
+    throw new DataDirError(dataDir, err)
+  }
+  const me = JSON.stringify(whoAmI(process.pid))
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' })
-      return () => { try { if (fs.readFileSync(lockFile, 'utf8') === String(process.pid)) fs.unlinkSync(lockFile) } catch { /* already gone */ } }
+      fs.writeFileSync(lockFile, me, { flag: 'wx' })
+      return () => { try { if (fs.readFileSync(lockFile, 'utf8') === me) fs.unlinkSync(lockFile) } catch { /* already gone */ } }
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
-      const pid = Number(fs.readFileSync(lockFile, 'utf8').trim())
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) throw new DataDirLockedError(lockFile, pid)
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new DataDirError(dataDir, err)
+      const holder = parseHolder(readOrNull(lockFile) ?? '')
+      if (holder !== undefined && holder.pid !== process.pid && holderAlive(holder)) throw new DataDirLockedError(lockFile, holder.pid)
       fs.unlinkSync(lockFile) // stale: its process is gone
     }
   }
@@ -120,7 +174,12 @@ export async function openDatabase (opts: { databaseUrl: string | undefined, dat
   if (opts.databaseUrl !== undefined) return await openPostgres(opts.databaseUrl)
   const unlock = lockDataDir(opts.dataDir)
   try {
-    const database = await openPglite(path.join(opts.dataDir, 'pglite'))
+    let database: Database
+    try {
+      database = await openPglite(path.join(opts.dataDir, 'pglite'))
+    } catch (err) {
+      throw new DataDirError(opts.dataDir, err) // PGlite says only "ErrnoError { errno: 51 }" of a full or read-only disk
+    }
     const close = database.close
     return { ...database, close: async () => { try { await close() } finally { unlock() } } }
   } catch (err) {

@@ -54,7 +54,9 @@ if (CHROMIUM === undefined) {
     await login(page, 'petrov')
     await page.getByRole('link', { name: 'Пользователи' }).click()
     await page.getByTestId('users-table').getByText('Иванова Анна Сергеевна').waitFor()
-    t.equal(await page.getByTestId('users-table').locator('input.ext').first().inputValue().then(() => true), true, 'extensions are editable')
+    const ext = page.getByTestId('users-table').locator('tr', { hasText: 'Иванова Анна Сергеевна' }).locator('input.ext')
+    t.equal(await ext.inputValue(), '101', 'the specialist\'s extension is shown')
+    t.ok(await ext.isEditable(), 'and can be edited')
     await screenshot(page, 'users')
 
     await page.getByRole('button', { name: '+ Добавить пользователя' }).click()

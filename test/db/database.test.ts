@@ -76,7 +76,44 @@ t.test('embedded: a second process on the same DATA_DIR is refused with a clear 
   holder.kill()
   await new Promise((resolve) => holder.once('exit', resolve))
   const unlock = lockDataDir(dir)
-  t.equal(fs.readFileSync(path.join(dir, 'service.lock'), 'utf8'), String(process.pid), 'a stale lock of a dead process is taken over')
+  t.equal(JSON.parse(fs.readFileSync(path.join(dir, 'service.lock'), 'utf8')).pid, process.pid, 'a stale lock of a dead process is taken over')
   unlock()
   t.notOk(fs.existsSync(path.join(dir, 'service.lock')), 'and released')
+})
+
+t.test('embedded: a lock whose pid now belongs to another process, or from before a reboot, is stale', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hdj-lock-'))
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
+  const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'])
+  t.teardown(() => other.kill())
+  await new Promise((resolve) => other.once('spawn', resolve))
+  const boot = fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()
+  const stat = fs.readFileSync(`/proc/${other.pid}/stat`, 'utf8')
+  const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
+  const lock = path.join(dir, 'service.lock')
+  const table: Array<[string, object, boolean]> = [
+    ['the live holder itself', { pid: other.pid, boot, start }, true],
+    ['its pid, but a process started at another time (the pid was reused)', { pid: other.pid, boot, start: '1' }, false],
+    ['its pid, but written before the machine restarted', { pid: other.pid, boot: '00000000-0000-0000-0000-000000000000', start }, false]
+  ]
+  for (const [what, holder, refused] of table) {
+    fs.writeFileSync(lock, JSON.stringify(holder))
+    if (refused) {
+      t.throws(() => lockDataDir(dir), DataDirLockedError, `${what}: refused`)
+    } else {
+      const unlock = lockDataDir(dir)
+      t.pass(`${what}: taken over`)
+      unlock()
+    }
+  }
+})
+
+t.test('embedded: a DATA_DIR that cannot hold the database is named in the error, not a stack', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hdj-datadir-'))
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
+  const file = path.join(dir, 'not-a-folder')
+  fs.writeFileSync(file, 'x')
+  for (const dataDir of [file, path.join(file, 'below')]) {
+    await t.rejects(openDatabase({ databaseUrl: undefined, dataDir }), { name: 'DataDirError', message: new RegExp(`^DATA_DIR=${JSON.stringify(dataDir).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} cannot hold the embedded database: E[A-Z]+`) }, `${path.basename(dataDir)}: DataDirError naming DATA_DIR and the system's reason`)
+  }
 })

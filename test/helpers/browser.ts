@@ -53,7 +53,11 @@ export async function login (page: Page, username: string, password = TEST_PASSW
 export function pageErrors (page: Page): string[] {
   const errors: string[] = []
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`))
+  // a failed load is reported by the response itself (with its URL), so the console's copy is left out;
+  // a 404 or a 5xx is an error of the page, a 401/403/409/422 may be a refusal the page shows
   page.on('console', (msg) => { if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) errors.push(`console: ${msg.text()}`) })
+  page.on('response', (res) => { if (res.status() >= 500 || res.status() === 404) errors.push(`response: ${res.status()} ${res.request().method()} ${res.url()}`) })
+  page.on('requestfailed', (req) => { if (!/ERR_ABORTED/.test(req.failure()?.errorText ?? '')) errors.push(`request failed: ${req.method()} ${req.url()} ${req.failure()?.errorText ?? ''}`) })
   return errors
 }
 
