@@ -104,6 +104,7 @@ async function routesOfTheDocument (ta: TestApp, ids: { entry: number, org: numb
       .replace(/^\/api\/contacts\/\{id\}/, `/api/contacts/${ids.contact}`)
       .replace(/^\/api\/calls\/\{id\}/, `/api/calls/${ids.call}`)
       .replace(/^\/api\/users\/\{id\}/, `/api/users/${ids.user}`)
+      .replace(/^\/api\/reports\/archive\/\{id\}\/\{format\}/, '/api/reports/archive/1/pdf')
       .replace('{year}', '2026').replace('{number}', '1').replace('{date}', '2026-12-31')
     if (url.includes('{')) throw new Error(`no value for a parameter of ${template}`)
     for (const method of Object.keys(methods)) routes.push({ method: method.toUpperCase(), template, url })
