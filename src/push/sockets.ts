@@ -33,6 +33,8 @@ interface Client {
   socket: WebSocket
   user: User
   alive: boolean
+  /** the greeting (hello) has been sent: until then the socket waits on us, not we on it */
+  greeted: boolean
   queue: SerialQueue
   sent: Set<number>
   sessionToken: string | null
@@ -65,7 +67,7 @@ export class Sockets {
   /** Takes a logged-in socket: replays what it missed after `since`, then hello, then live messages. */
   connect (socket: WebSocket, user: User, since?: number, sessionToken: string | null = null): void {
     if (this.closing) { socket.close(1001, 'server shutting down'); return }
-    const client: Client = { socket, user, alive: true, queue: serialQueue(), sent: new Set(), sessionToken, resumeAllowedAt: 0, resumePending: false }
+    const client: Client = { socket, user, alive: true, greeted: false, queue: serialQueue(), sent: new Set(), sessionToken, resumeAllowedAt: 0, resumePending: false }
     this.limitSession(sessionToken, user)
     this.clients.add(client)
     socket.on('pong', () => { client.alive = true })
@@ -86,7 +88,7 @@ export class Sockets {
     })
     socket.on('close', () => { if (this.clients.delete(client) && !this.closing) this.opts.left(user) })
     socket.on('error', (err) => { this.opts.log.debug({ err: err.message, userId: user.id }, 'push: socket error') })
-    this.enqueue(client, async () => { await this.greet(client, 'hello', since) })
+    this.enqueue(client, async () => { await this.greet(client, 'hello', since); client.greeted = true })
     this.opts.joined(user)
   }
 
@@ -108,9 +110,13 @@ export class Sockets {
     for (const c of this.clients) this.enqueue(c, async () => { this.send(c, m, false) })
   }
 
-  /** Pings every socket; one that did not answer the previous ping is dropped. */
+  /**
+   * Pings every greeted socket; one that did not answer the previous ping is dropped. A socket still
+   * being greeted (its replay and snapshot under way on a busy database) is left alone until then.
+   */
   ping (): void {
     for (const c of this.clients) {
+      if (!c.greeted) continue
       if (!c.alive) {
         this.opts.log.info({ userId: c.user.id }, 'push: socket did not answer ping, dropping it')
         c.socket.terminate()

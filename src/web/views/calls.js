@@ -20,9 +20,7 @@ function toQuery (f) {
   return '/calls' + s
 }
 
-const answerer = (c) => typeof c.answeredBy === 'object' && c.answeredBy !== null
-  ? (c.answeredBy.fullName ?? c.answeredBy.extension)
-  : (c.answeredByName ?? (c.answeredBy ? `доб. ${c.answeredBy}` : ''))
+const answerer = (c) => c.answeredBy === null ? '' : (c.answeredBy.fullName ?? c.answeredBy.extension)
 
 export function CallsView ({ path }) {
   const f = readFilters(path)
