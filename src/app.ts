@@ -31,6 +31,9 @@ import { mailRoutes } from './http/mail.routes.js'
 import type { MailRepository } from './db/mail.repository.js'
 import { organizationsRoutes } from './http/organizations.routes.js'
 import { callsRoutes } from './http/calls.routes.js'
+import { reportsRoutes } from './http/reports.routes.js'
+import { reportsRepository } from './db/reports.repository.js'
+import { archiveRepository } from './db/archive.repository.js'
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -59,6 +62,8 @@ export async function createHttp (config: Config, logger?: FastifyServerOptions[
     }
   })
   await app.register(swaggerUi, { routePrefix: '/api/docs' })
+  checkOrigins(app, config.allowedOrigins)
+  addSecurityHeaders(app)
   return app
 }
 
@@ -84,17 +89,17 @@ export interface HttpDeps {
 export async function mountRoutes (app: FastifyInstance, deps: HttpDeps): Promise<void> {
   const { config, clock, users, push } = deps
   const sessionTtlMs = config.sessionTtlHours * 3600_000
-  checkOrigins(app, config.allowedOrigins)
-  addSecurityHeaders(app)
   installAuth(app, { users, clock, sessionTtlMs })
   await app.register(healthRoutes, { db: deps.db, amiStatus: deps.amiStatus, mailStatus: deps.mailStatus })
-  await app.register(authRoutes, { users, clock, sessionTtlMs, cookieSecure: config.cookieSecure, loginRateLimit: config.loginRateLimit })
-  await app.register(usersRoutes, { users, clock })
+  const sessionsEnded = async (): Promise<void> => { await push.sessionsEnded() }
+  await app.register(authRoutes, { users, clock, sessionTtlMs, cookieSecure: config.cookieSecure, loginRateLimit: config.loginRateLimit, sessionsEnded })
+  await app.register(usersRoutes, { users, clock, sessionsEnded })
   await app.register(wsRoutes, { hub: push })
   await app.register(calendarRoutes, { calendar: deps.calendar })
-  await app.register(entriesRoutes, { journal: deps.journal, clock, publish: async (type, entry) => await push.publish(type, { entry }) })
+  await app.register(entriesRoutes, { journal: deps.journal, clock, zone: () => deps.calendar.current().schedule.zone, publish: async (type, entry) => await push.publish(type, { entry }) })
   await app.register(organizationsRoutes, { organizations: deps.organizations, clock })
   await app.register(callsRoutes, { calls: deps.calls, recordingsDir: config.recordingsDir, timeZone: config.timeZone })
+  await app.register(reportsRoutes, { reports: reportsRepository(deps.db), archive: archiveRepository(deps.db), centerName: config.centerName, calendar: () => deps.calendar.current(), clock })
   await app.register(mailRoutes, {
     mail: deps.mail, journal: deps.journal, clock, queued: deps.mailQueued,
     publish: async (entryId, mailId) => await push.publish('mail.outbox', { entryId, mailId, state: 'queued' })

@@ -24,6 +24,8 @@ export interface Config {
   bootstrapAdminPassword: string | undefined
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   timeZone: string
+  /** The center's name as the printed journal's heading continues «Ситуационного центра …» */
+  centerName: string
   /** Secure flag on the session cookie: on behind HTTPS */
   cookieSecure: boolean
   sessionTtlHours: number
@@ -100,6 +102,9 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
   const weak = bootstrapAdminPassword === undefined ? undefined : passwordProblem(bootstrapAdminPassword, 'admin')
   if (weak !== undefined) problems.push(`BOOTSTRAP_ADMIN_PASSWORD: the password must be ${weak}`)
 
+  const centerName = str('CENTER_NAME', 'внедрения и сопровождения АИС ЭДО в Тюменской области')
+  if (centerName.length > 200) problems.push('CENTER_NAME: at most 200 characters (it continues the printed journal\'s heading)')
+
   const dataDir = str('DATA_DIR', './data')
   const config: Config = {
     port: int('PORT', 3000, 0, 65535),
@@ -112,6 +117,7 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
     bootstrapAdminPassword,
     logLevel: logLevel as Config['logLevel'],
     timeZone,
+    centerName,
     cookieSecure: bool('COOKIE_SECURE', false),
     sessionTtlHours: int('SESSION_TTL_HOURS', 12, 1, 24 * 30),
     loginRateLimit: int('LOGIN_RATE_LIMIT', 10, 1, 10000),

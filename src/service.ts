@@ -25,6 +25,9 @@ import { LeaderElection, type LeaderOptions } from './cluster/leader.js'
 import { sharedAmiStatus, type AmiLinkStatus } from './cluster/ami-status.js'
 import { createTelephony, type Telephony, type TelephonyDeps } from './telephony/telephony.js'
 import type { Listener } from './push/listener.js'
+import { scheduleMonthlyArchive, type ArchiveSchedule } from './services/journal-archive.js'
+import { reportsRepository } from './db/reports.repository.js'
+import { archiveRepository } from './db/archive.repository.js'
 import { mailRepository } from './db/mail.repository.js'
 import { createMailChannel, type MailChannel, type MailChannelDeps } from './mail/channel.js'
 import { emailLink } from './mail/journal-port.js'
@@ -145,8 +148,10 @@ export async function createService (config: Config, deps: ServiceDeps): Promise
 
   const stopDueDates = keepDueDatesInStep(calendar, journal, app.log)
   let calendarSync: Listener | undefined
+  let archive: ArchiveSchedule | undefined
   let started = false
   app.addHook('onClose', async () => {
+    archive?.stop()
     sharedAmi?.close()
     sharedMail?.close()
     await leader?.close()
@@ -170,6 +175,8 @@ export async function createService (config: Config, deps: ServiceDeps): Promise
       started = true
       // a calendar edit made through another instance reaches this one (NOTIFY hdj_calendar)
       calendarSync = await followCalendarChanges({ database, calendar, log: log('calendar') })
+      // the 5th-of-the-month journal (reg. appendix): archived once a month, whichever instance comes first
+      archive = scheduleMonthlyArchive({ reports: reportsRepository(db), archive: archiveRepository(db), centerName: config.centerName, zone: () => calendar.current().schedule.zone, clock, log: log('archive') })
       // AMI and the mailbox: one consumer per PostgreSQL (advisory-lock leader); with PGlite this instance is it
       if (leader === undefined) {
         telephony.start()

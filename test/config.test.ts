@@ -10,6 +10,8 @@ t.test('config: defaults need no variable at all', async (t) => {
   t.equal(c.helpdeskDid, '73452290256', 'the helpdesk number')
   t.equal(c.timeZone, 'Asia/Yekaterinburg', 'Tyumen time')
   t.equal(c.recordingsDir, './data/recordings', 'recordings under the data dir')
+  t.equal(c.centerName, 'внедрения и сопровождения АИС ЭДО в Тюменской области', 'the center of the regulation')
+  t.equal(loadConfig({ CENTER_NAME: ' Курганской области ' }).centerName, 'Курганской области', 'another center is configuration')
 })
 
 t.test('config: AMI_URL is parsed into host, port and credentials', async (t) => {
@@ -26,6 +28,7 @@ t.test('config: every wrong value is named in one error', async (t) => {
     [{ AMI_URL: 'tcp://pbx' }, /AMI_URL: expected ami:\/\/user:secret@host:5038/],
     [{ HELPDESK_DID: '8 (3452) 290-256' }, /HELPDESK_DID/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL="loud"/],
+    [{ CENTER_NAME: 'x'.repeat(201) }, /CENTER_NAME: at most 200 characters/],
     [{ TIME_ZONE: 'Asia/Tyumen-City' }, /TIME_ZONE/],
     [{ COOKIE_SECURE: 'maybe' }, /COOKIE_SECURE="maybe": expected true or false/],
     [{ BOOTSTRAP_ADMIN_PASSWORD: '123' }, /BOOTSTRAP_ADMIN_PASSWORD: the password must be at least 8/],

@@ -9,7 +9,7 @@ log=.tap/run.log
 echo "== node $(node --version)"
 if [ -n "${SKIP_TYPECHECK:-}" ]; then
   echo "== type-check skipped (SKIP_TYPECHECK)"
-elif ! { echo "== type-check (tsc --noEmit)"; npx tsc --noEmit -p tsconfig.json; }; then
+elif ! { echo "== type-check (tsc --noEmit; the browser's JavaScript against the server's message map: tsconfig.web.json)"; npx tsc --noEmit -p tsconfig.json && npx tsc -p tsconfig.web.json; }; then
   echo "type-check failed"
   echo "tests: 0 passed, 1 failed, 0 skipped"
   exit 1

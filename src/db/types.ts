@@ -6,5 +6,6 @@ import type { CallsTables } from './tables/calls.js'
 import type { JournalTables } from './tables/journal.js'
 import type { MailTables } from './tables/mail.js'
 import type { PushTables } from './tables/push.js'
+import type { ReportsTables } from './tables/reports.js'
 
-export interface DB extends AuthTables, CalendarTables, ClusterTables, CallsTables, JournalTables, MailTables, PushTables {}
+export interface DB extends AuthTables, CalendarTables, ClusterTables, CallsTables, JournalTables, MailTables, PushTables, ReportsTables {}

@@ -5,8 +5,8 @@ import { api, onUnauthenticated } from './lib/api.js'
 import { live } from './lib/live.js'
 import { getState, isHead, navigate, setState, useStore } from './lib/store.js'
 import { askNotificationPermission, notificationPermission, unlockAudio } from './lib/notify.js'
-import { dateTime, setZone, time } from './lib/format.js'
-import { label, ROLES } from './lib/labels.js'
+import { dateTime, time } from './lib/format.js'
+import { label, loadVocabulary, ROLES } from './lib/labels.js'
 import { LoginView } from './views/login.js'
 import { JournalView } from './views/journal.js'
 import { EntryView } from './views/entry.js'
@@ -14,6 +14,7 @@ import { CallsView } from './views/calls.js'
 import { UsersView } from './views/users.js'
 import { CalendarView } from './views/calendar.js'
 import { CallPopups, trackCalls } from './views/popup.js'
+import { ReportsView } from './views/reports.js'
 import { MailPopups, trackMail } from './views/mail.js'
 
 window.__live = live // for the browser tests and for support staff in the console
@@ -44,7 +45,9 @@ async function refreshHealth () {
 setInterval(refreshHealth, 15000)
 window.addEventListener('online', () => { live.kick(); void refreshHealth() })
 
-export async function loggedIn (user) {
+async function loggedIn (user) {
+  // the labels, the status moves and the center's zone are the server's
+  try { await loadVocabulary() } catch { /* shown as codes until the next log-in */ }
   setState({ me: user })
   live.start()
   void refreshHealth()
@@ -65,6 +68,7 @@ function routeOf (path) {
   if (p === '/calls') return { view: 'calls' }
   if (p === '/users') return { view: 'users' }
   if (p === '/calendar') return { view: 'calendar' }
+  if (p === '/reports' || p.startsWith('/reports/')) return { view: 'reports' }
   if (p === '/login') return { view: 'login' }
   return { view: 'notfound' }
 }
@@ -121,6 +125,7 @@ function Header ({ me, view }) {
     <nav>
       ${tab('/journal', 'journal', 'Журнал')}
       ${tab('/calls', 'calls', 'Звонки')}
+      ${tab('/reports', 'reports', 'Отчёты')}
       ${isHead(me) && tab('/users', 'users', 'Пользователи')}
       ${isHead(me) && tab('/calendar', 'calendar', 'Календарь')}
     </nav>
@@ -140,7 +145,7 @@ function App () {
 
   useEffect(() => {
     api('GET', '/api/auth/me')
-      .then((r) => { void loggedIn(r.user) })
+      .then(async (r) => { await loggedIn(r.user) })
       .catch(() => {})
       .finally(() => setChecked(true))
     void refreshHealth()
@@ -161,6 +166,7 @@ function App () {
     case 'journal': body = html`<${JournalView} me=${me} path=${path} />`; break
     case 'entry': body = html`<${EntryView} me=${me} id=${route.id} key=${route.id} />`; break
     case 'calls': body = html`<${CallsView} me=${me} path=${path} />`; break
+    case 'reports': body = html`<${ReportsView} me=${me} path=${path} />`; break
     case 'users': body = isHead(me) ? html`<${UsersView} me=${me} />` : html`<p class="empty">Раздел доступен руководителю.</p>`; break
     case 'calendar': body = isHead(me) ? html`<${CalendarView} me=${me} />` : html`<p class="empty">Раздел доступен руководителю.</p>`; break
     default: body = html`<p class="empty">Страница не найдена. <a href="/journal">К журналу</a></p>`
@@ -171,5 +177,4 @@ function App () {
     <${MailPopups} me=${me} />`
 }
 
-setZone('Asia/Yekaterinburg')
 render(html`<${App} />`, document.getElementById('app'))
