@@ -108,6 +108,19 @@ t.test('mail intake: drafts, threads, machine mail, malformed mail, restarts', {
   const att = all.find((d) => d.callerEmail === 'ivanova@school7.ru')
   const [withFiles] = await mail.correspondence(att!.id)
   t.same(withFiles?.attachments.map((a) => [a.filename, a.kept]), [['отчёт № 5.pdf', true], ['список учеников.txt', true], ['big.bin', false]], 'attachments kept with their Cyrillic names; the one over the limit listed, not kept')
+  // a request kept just before a stop, its draft not opened yet: opened on the next round
+  const pendingId = await mail.insertIncoming({
+    kind: 'request', mailbox: ch2.reader!.name, uidValidity: 1, uid: 999_999, dedupKey: 'pending-1@school5.ru', messageId: 'pending-1@school5.ru',
+    inReplyTo: [], references: [], fromAddress: 'pending@school5.ru', fromName: 'Ожидающий', to: [], subject: 'Оставшийся запрос', body: 'Текст',
+    sentDate: null, receivedAt: new Date('2026-03-11T14:00:00+05:00'), size: 10, raw: Buffer.from('x'), rawTruncated: false, note: null, attachments: []
+  })
+  await ch2.reader!.syncNow()
+  const caught = (await drafts()).find((d) => d.callerEmail === 'pending@school5.ru')
+  t.match(caught, { description: 'Оставшийся запрос\n\nТекст', createdAt: new Date('2026-03-11T14:00:00+05:00') }, 'a kept request without a draft gets it on the next round')
+  t.equal((await mail.correspondence(caught!.id))[0]?.id, pendingId, 'linked to its message')
+  await ch2.reader!.syncNow()
+  t.equal((await drafts()).filter((d) => d.callerEmail === 'pending@school5.ru').length, 1, 'once')
+
   const seen = await (async () => {
     const c = await dc.client()
     try {
