@@ -27,8 +27,13 @@ import { refuseStrayUpgrades, wsRoutes } from './http/ws.routes.js'
 import { webRoutes } from './http/web.routes.js'
 import { calendarRoutes } from './http/calendar.routes.js'
 import { entriesRoutes } from './http/entries.routes.js'
+import { mailRoutes } from './http/mail.routes.js'
+import type { MailRepository } from './db/mail.repository.js'
 import { organizationsRoutes } from './http/organizations.routes.js'
 import { callsRoutes } from './http/calls.routes.js'
+import { reportsRoutes } from './http/reports.routes.js'
+import { reportsRepository } from './db/reports.repository.js'
+import { archiveRepository } from './db/archive.repository.js'
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -57,6 +62,8 @@ export async function createHttp (config: Config, logger?: FastifyServerOptions[
     }
   })
   await app.register(swaggerUi, { routePrefix: '/api/docs' })
+  checkOrigins(app, config.allowedOrigins)
+  addSecurityHeaders(app)
   return app
 }
 
@@ -72,21 +79,30 @@ export interface HttpDeps {
   calendar: CalendarService
   push: PushHub
   amiStatus: () => AmiStatus
+  /** the e-mail channel's storage (the entries' correspondence, attachments, the outbox) */
+  mail: MailRepository
+  mailStatus: () => AmiStatus
+  /** a failed reply queued again by hand: send it now */
+  mailQueued: () => void
 }
 
 export async function mountRoutes (app: FastifyInstance, deps: HttpDeps): Promise<void> {
   const { config, clock, users, push } = deps
   const sessionTtlMs = config.sessionTtlHours * 3600_000
-  checkOrigins(app, config.allowedOrigins)
-  addSecurityHeaders(app)
   installAuth(app, { users, clock, sessionTtlMs })
-  await app.register(healthRoutes, { db: deps.db, amiStatus: deps.amiStatus })
-  await app.register(authRoutes, { users, clock, sessionTtlMs, cookieSecure: config.cookieSecure, loginRateLimit: config.loginRateLimit })
-  await app.register(usersRoutes, { users, clock })
+  await app.register(healthRoutes, { db: deps.db, amiStatus: deps.amiStatus, mailStatus: deps.mailStatus })
+  const sessionsEnded = async (): Promise<void> => { await push.sessionsEnded() }
+  await app.register(authRoutes, { users, clock, sessionTtlMs, cookieSecure: config.cookieSecure, loginRateLimit: config.loginRateLimit, sessionsEnded })
+  await app.register(usersRoutes, { users, clock, sessionsEnded })
   await app.register(wsRoutes, { hub: push })
   await app.register(calendarRoutes, { calendar: deps.calendar })
-  await app.register(entriesRoutes, { journal: deps.journal, clock, publish: async (type, entry) => await push.publish(type, { entry }) })
+  await app.register(entriesRoutes, { journal: deps.journal, clock, zone: () => deps.calendar.current().schedule.zone, publish: async (type, entry) => await push.publish(type, { entry }) })
   await app.register(organizationsRoutes, { organizations: deps.organizations, clock })
   await app.register(callsRoutes, { calls: deps.calls, recordingsDir: config.recordingsDir, timeZone: config.timeZone })
+  await app.register(reportsRoutes, { reports: reportsRepository(deps.db), archive: archiveRepository(deps.db), centerName: config.centerName, calendar: () => deps.calendar.current(), clock })
+  await app.register(mailRoutes, {
+    mail: deps.mail, journal: deps.journal, clock, queued: deps.mailQueued,
+    publish: async (entryId, mailId) => await push.publish('mail.outbox', { entryId, mailId, state: 'queued' })
+  })
   await app.register(webRoutes, { root: PROJECT_ROOT })
 }

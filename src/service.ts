@@ -25,6 +25,13 @@ import { LeaderElection, type LeaderOptions } from './cluster/leader.js'
 import { sharedAmiStatus, type AmiLinkStatus } from './cluster/ami-status.js'
 import { createTelephony, type Telephony, type TelephonyDeps } from './telephony/telephony.js'
 import type { Listener } from './push/listener.js'
+import { scheduleMonthlyArchive, type ArchiveSchedule } from './services/journal-archive.js'
+import { reportsRepository } from './db/reports.repository.js'
+import { archiveRepository } from './db/archive.repository.js'
+import { mailRepository } from './db/mail.repository.js'
+import { createMailChannel, type MailChannel, type MailChannelDeps } from './mail/channel.js'
+import { emailLink } from './mail/journal-port.js'
+import { withMailReplies } from './mail/outbox.js'
 
 export interface ServiceDeps {
   database: Database
@@ -37,6 +44,8 @@ export interface ServiceDeps {
   push?: Pick<PushHubOptions, 'heartbeatMs' | 'retentionMs' | 'maxReplay'>
   /** Tuning of the AMI leader election (tests: short retries). */
   leader?: Pick<LeaderOptions, 'retryMs' | 'checkMs'>
+  /** Tuning of the e-mail channel (tests: short polls and retries, a small attachment limit). */
+  mail?: Pick<MailChannelDeps, 'reader' | 'sender'> & { maxAttachmentBytes?: number }
 }
 
 export interface Service {
@@ -46,6 +55,8 @@ export interface Service {
   calendar: CalendarService
   push: PushHub
   telephony: Telephony
+  /** The e-mail channel (reads the mailbox and sends replies on the elected instance). */
+  mail: MailChannel
   /** Several instances on one PostgreSQL: the election of the one AMI consumer (none without AMI_URL). */
   leader: LeaderElection | undefined
   /** Starts the background work: calendar sync across instances, the leader election, the PBX link. */
@@ -84,13 +95,15 @@ export async function createService (config: Config, deps: ServiceDeps): Promise
   })
   await push.start()
 
-  const leader = config.ami === undefined ? undefined : new LeaderElection({ database, log: log('leader'), ...deps.leader })
-  // every channel opens its requests' drafts here (the phone now; the e-mail channel adds its link)
+  // one elected instance consumes AMI and reads the mailbox
+  const mailOn = config.mail.imap !== undefined || config.mail.smtp !== undefined
+  const leader = config.ami === undefined && !mailOn ? undefined : new LeaderElection({ database, log: log('leader'), ...deps.leader })
+  // every channel opens its requests' drafts here
   const intake = createIntake({
     journal,
     identify,
     clock,
-    links: { phone: phoneLink },
+    links: { phone: phoneLink, email: emailLink },
     announce: async (entry) => { await push.publish('entry.created', { entry: JSON.parse(JSON.stringify(entryView(entry, clock()))) as { id: number } }) }
   })
   const telephony = createTelephony({
@@ -106,24 +119,44 @@ export async function createService (config: Config, deps: ServiceDeps): Promise
     log: log('ami'),
     ...deps.telephony
   })
-  // a standby instance's /health reports the leader's AMI link, not its own absent one
-  const sharedAmi = leader === undefined
+  const mail = createMailChannel({
+    config: deps.mail?.maxAttachmentBytes === undefined ? config.mail : { ...config.mail, maxAttachmentBytes: deps.mail.maxAttachmentBytes },
+    database, journal, intake, clock, log: log('mail'), publish: push.publish,
+    ...(deps.mail?.reader !== undefined ? { reader: deps.mail.reader } : {}),
+    ...(deps.mail?.sender !== undefined ? { sender: deps.mail.sender } : {})
+  })
+  // a standby instance's /health reports the leader's AMI link (and mailbox), not its own absent one
+  const sharedAmi = leader === undefined || config.ami === undefined
     ? undefined
     : sharedAmiStatus({
       cluster: clusterRepository(db), isLeader: () => leader.isLeader, own: telephony.status, clock,
       onError: (err) => { app.log.warn({ err }, 'shared AMI status not refreshed') }
     })
   const amiStatus = (): AmiLinkStatus => sharedAmi?.status() ?? telephony.status()
+  const sharedMail = leader === undefined || config.mail.imap === undefined
+    ? undefined
+    : sharedAmiStatus({
+      cluster: clusterRepository(db), key: 'mail', isLeader: () => leader.isLeader, own: mail.status, clock,
+      onError: (err) => { app.log.warn({ err }, 'shared mail status not refreshed') }
+    })
+  const mailStatus = (): AmiLinkStatus => sharedMail?.status() ?? mail.status()
+  // with SMTP, resolving an e-mail request queues its reply in the status change's transaction (reg. 3.4.1)
+  const { smtp, from } = config.mail
+  const routesJournal = smtp === undefined || from === undefined ? journal : withMailReplies(journal, { from, clock, onQueued: () => { mail.queued() } })
 
-  await mountRoutes(app, { config, db, clock, users, journal, organizations, calls, calendar, push, amiStatus })
+  await mountRoutes(app, { config, db, clock, users, journal: routesJournal, organizations, calls, calendar, push, amiStatus, mail: mailRepository(db), mailStatus, mailQueued: mail.queued })
 
   const stopDueDates = keepDueDatesInStep(calendar, journal, app.log)
   let calendarSync: Listener | undefined
+  let archive: ArchiveSchedule | undefined
   let started = false
   app.addHook('onClose', async () => {
+    archive?.stop()
     sharedAmi?.close()
+    sharedMail?.close()
     await leader?.close()
     await telephony.close()
+    await mail.close()
     await calendarSync?.close()
     stopDueDates()
     await push.close()
@@ -135,16 +168,22 @@ export async function createService (config: Config, deps: ServiceDeps): Promise
     calendar,
     push,
     telephony,
+    mail,
     leader,
     start: async () => {
       if (started) return
       started = true
       // a calendar edit made through another instance reaches this one (NOTIFY hdj_calendar)
       calendarSync = await followCalendarChanges({ database, calendar, log: log('calendar') })
-      // AMI: one consumer per PostgreSQL (advisory-lock leader); with PGlite this instance is it
-      if (leader === undefined) telephony.start()
-      else {
+      // the 5th-of-the-month journal (reg. appendix): archived once a month, whichever instance comes first
+      archive = scheduleMonthlyArchive({ reports: reportsRepository(db), archive: archiveRepository(db), centerName: config.centerName, zone: () => calendar.current().schedule.zone, clock, log: log('archive') })
+      // AMI and the mailbox: one consumer per PostgreSQL (advisory-lock leader); with PGlite this instance is it
+      if (leader === undefined) {
+        telephony.start()
+        mail.start()
+      } else {
         leader.onLeader(telephony.start, telephony.stop)
+        leader.onLeader(mail.start, mail.stop)
         await leader.start()
       }
     },

@@ -52,11 +52,11 @@ function imports (text: string): string[] {
 
 /** Layers from the bottom; a file may import its own layer and those below. */
 const LAYERS: Array<[string, string[]]> = [
-  ['domain', ['calls', 'calendar', 'journal', 'util', 'types', 'config.ts']],
-  ['adapters', ['ami', 'db']],
-  ['services', ['services', 'push', 'cluster', 'auth']],
+  ['domain', ['calls', 'calendar', 'journal', 'util', 'types']],
+  ['adapters', ['ami', 'db', 'reports']],
+  ['services', ['services', 'push', 'cluster', 'auth', 'config.ts']],
   ['intake', ['intake']],
-  ['channels', ['telephony']],
+  ['channels', ['telephony', 'mail']],
   ['http', ['http']],
   ['composition', ['app.ts', 'service.ts', 'run.ts', 'main.ts', 'demo.ts']]
 ]

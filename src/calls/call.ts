@@ -5,12 +5,19 @@
 /** Why the PBX turned a call away (the dialplan's decision), in our words; 'closed' covers any other. */
 export const REJECT_REASONS = ['lunch', 'weekend', 'holiday', 'before-hours', 'after-hours', 'closed'] as const
 export type RejectReason = typeof REJECT_REASONS[number]
+export const REJECT_REASON_LABELS: Readonly<Record<RejectReason, string>> = {
+  lunch: 'обеденный перерыв', weekend: 'выходной день', holiday: 'праздничный день', 'before-hours': 'до начала работы', 'after-hours': 'после окончания работы', closed: 'нерабочее время'
+}
 /** The PBX's decision for a call: let it ring the specialists, or turn it away for a reason. */
 export const DECISIONS = ['open', ...REJECT_REASONS] as const
 export type Decision = typeof DECISIONS[number]
 
 export const CALL_OUTCOMES = ['answered', 'abandoned', 'no-answer', 'busy', 'rejected', 'failed'] as const
 export type CallOutcome = typeof CALL_OUTCOMES[number]
+/** The call log's words for an outcome. */
+export const CALL_OUTCOME_LABELS: Readonly<Record<CallOutcome, string>> = {
+  answered: 'Принят', abandoned: 'Абонент не дождался', 'no-answer': 'Без ответа', busy: 'Занято', rejected: 'Отклонён (нерабочее время)', failed: 'Сбой'
+}
 
 /** What one dialled phone did. */
 export type LegResult = 'ringing' | 'answered' | 'busy' | 'no-answer' | 'cancelled' | 'failed'

@@ -1,6 +1,7 @@
-// Every instance answers /health, but only the elected one holds the AMI link: it records the
-// link's state in the database, and a standby instance reports what the leader recorded (so a
-// load balancer or an administrator asking any instance learns whether the PBX is connected).
+// Every instance answers /health, but only the elected one holds the AMI link (and the mailbox's):
+// it records the link's state in the database, and a standby instance reports what the leader
+// recorded (so a load balancer or an administrator asking any instance learns whether the PBX is
+// connected).
 import type { ClusterRepository } from '../db/cluster.repository.js'
 
 export type AmiLinkStatus = 'disabled' | 'connected' | 'disconnected'
@@ -15,13 +16,14 @@ export interface SharedAmiStatusOptions {
   /** a leader's record older than this is a leader gone: disconnected */
   staleMs?: number
   onError?: (err: unknown) => void
+  /** the fact's name in cluster_status: 'ami' (default), or 'mail' for the mailbox link */
+  key?: string
 }
-
-const KEY = 'ami'
 
 export function sharedAmiStatus (opts: SharedAmiStatusOptions): { status: () => AmiLinkStatus, refresh: () => Promise<void>, close: () => void } {
   const everyMs = opts.everyMs ?? 5000
   const staleMs = opts.staleMs ?? 6 * everyMs
+  const KEY = opts.key ?? 'ami'
   let reported: AmiLinkStatus = 'disconnected'
   const refresh = async (): Promise<void> => {
     const now = opts.clock()

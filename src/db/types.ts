@@ -4,6 +4,8 @@ import type { CalendarTables } from './tables/calendar.js'
 import type { ClusterTables } from './tables/cluster.js'
 import type { CallsTables } from './tables/calls.js'
 import type { JournalTables } from './tables/journal.js'
+import type { MailTables } from './tables/mail.js'
 import type { PushTables } from './tables/push.js'
+import type { ReportsTables } from './tables/reports.js'
 
-export interface DB extends AuthTables, CalendarTables, ClusterTables, CallsTables, JournalTables, PushTables {}
+export interface DB extends AuthTables, CalendarTables, ClusterTables, CallsTables, JournalTables, MailTables, PushTables, ReportsTables {}

@@ -14,6 +14,8 @@ export interface AuthRoutesOptions {
   sessionTtlMs: number
   cookieSecure: boolean
   loginRateLimit: number
+  /** sessions were revoked: their open screens are closed at once */
+  sessionsEnded: () => Promise<void>
 }
 
 // an address the user logged in from within this time is theirs: a guesser elsewhere cannot lock them out there
@@ -69,7 +71,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     config: { auditorMayWrite: true },
     schema: { tags: ['auth'], summary: 'Log out: revokes this session', response: { 204: Type.Null() } }
   }, async (req, reply) => {
-    if (req.sessionToken !== null) await users.revokeSession(req.sessionToken, clock())
+    if (req.sessionToken !== null) {
+      await users.revokeSession(req.sessionToken, clock())
+      await opts.sessionsEnded()
+    }
     reply.clearCookie(SESSION_COOKIE, cookieBase).clearCookie(CSRF_COOKIE, cookieBase)
     return await reply.code(204).send(null)
   })
@@ -96,6 +101,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     const now = clock()
     await users.update(me.id, { passwordHash: await hashPassword(req.body.newPassword) }, now)
     await users.revokeAllSessions(me.id, now)
+    await opts.sessionsEnded()
     const session = await users.startSession(me.id, now, opts.sessionTtlMs, { userAgent: req.headers['user-agent'], ip: req.ip })
     const maxAge = Math.floor(opts.sessionTtlMs / 1000)
     reply.setCookie(SESSION_COOKIE, session.token, { ...cookieBase, httpOnly: true, maxAge })

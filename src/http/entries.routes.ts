@@ -7,9 +7,10 @@ import type { EntrySort } from '../db/journal.repository.js'
 import type { JournalService, Outcome } from '../services/journal.service.js'
 import {
   AGREEMENT_LABELS, AGREEMENT_STATES, CHANNELS, CHANNEL_LABELS, ENTRY_TYPES, ENTRY_TYPE_LABELS, MODULES, MODULE_LABELS,
-  ORGANIZATION_KINDS, ORGANIZATION_KIND_LABELS, STATUSES, STATUS_LABELS, TRANSITIONS, formatNumber, isEntryOverdue, isPaused,
+  ORGANIZATION_KINDS, ORGANIZATION_KIND_LABELS, STATUSES, STATUS_LABELS, TRANSITIONS, HISTORY_ACTION_LABELS, HISTORY_FIELD_LABELS, formatNumber, isEntryOverdue, isPaused,
   type Entry, type EntryFields, type RefusalCode
 } from '../journal/index.js'
+import { CALL_OUTCOMES, CALL_OUTCOME_LABELS, REJECT_REASONS, REJECT_REASON_LABELS } from '../calls/call.js'
 import { currentUser } from './auth.js'
 import { httpError } from './errors.js'
 import { DateTimeOut, IdParams, NullableDateTimeOut } from './schemas.js'
@@ -17,6 +18,8 @@ import { DateTimeOut, IdParams, NullableDateTimeOut } from './schemas.js'
 export interface EntriesRoutesOptions {
   journal: JournalService
   clock: () => Date
+  /** The center's zone (the calendar's): the UI shows every date in it. */
+  zone: () => string
   /** Tells the specialists' screens (push hub): entry.created / entry.updated with the entry as GET returns it. */
   publish?: (type: 'entry.created' | 'entry.updated', entry: { id: number } & Record<string, unknown>) => Promise<unknown>
 }
@@ -206,7 +209,7 @@ const ErrorResponses = {
   400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut
 }
 
-export const entriesRoutes: FastifyPluginAsyncTypebox<EntriesRoutesOptions> = async (app, { journal, clock, publish }) => {
+export const entriesRoutes: FastifyPluginAsyncTypebox<EntriesRoutesOptions> = async (app, { journal, clock, zone, publish }) => {
   const actor = (req: Parameters<typeof currentUser>[0]) => ({ by: currentUser(req).id, at: clock() })
   /** A change is pushed to the screens; a push that fails is logged, the change stands. */
   const announce = async (type: 'entry.created' | 'entry.updated', view: Static<typeof EntrySchema>): Promise<void> => {
@@ -225,13 +228,18 @@ export const entriesRoutes: FastifyPluginAsyncTypebox<EntriesRoutesOptions> = as
   app.get('/api/journal/vocabulary', {
     schema: {
       tags,
-      summary: 'Codes and Russian labels of types, statuses, channels, modules, agreement states, organization kinds; the allowed status moves',
+      summary: 'Codes and Russian labels of types, statuses, channels, modules, agreement states, organization kinds, history actions and fields, call outcomes; the allowed status moves; the center\'s zone (the UI takes all of it from here)',
       response: { 200: Type.Object({}, { additionalProperties: true }) }
     }
   }, async () => ({
     types: ENTRY_TYPE_LABELS, statuses: STATUS_LABELS, channels: CHANNEL_LABELS, modules: MODULE_LABELS,
     agreementStates: AGREEMENT_LABELS, organizationKinds: ORGANIZATION_KIND_LABELS, transitions: TRANSITIONS,
-    order: { types: ENTRY_TYPES, statuses: STATUSES, channels: CHANNELS, modules: MODULES, organizationKinds: ORGANIZATION_KINDS }
+    historyActions: HISTORY_ACTION_LABELS, historyFields: HISTORY_FIELD_LABELS, outcomes: CALL_OUTCOME_LABELS, rejectReasons: REJECT_REASON_LABELS,
+    zone: zone(),
+    order: {
+      types: ENTRY_TYPES, statuses: STATUSES, channels: CHANNELS, modules: MODULES, agreementStates: AGREEMENT_STATES,
+      organizationKinds: ORGANIZATION_KINDS, outcomes: CALL_OUTCOMES, rejectReasons: REJECT_REASONS
+    }
   }))
 
   app.get('/api/entries', {

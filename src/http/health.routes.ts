@@ -1,4 +1,4 @@
-// Liveness for load balancers and the PBX administrator: is the database reachable, is AMI up.
+// Liveness for load balancers and the PBX administrator: is the database reachable, are AMI and the mailbox up.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { sql } from 'kysely'
@@ -6,25 +6,27 @@ import type { Db } from '../db/database.js'
 
 export type AmiStatus = 'disabled' | 'connected' | 'disconnected'
 
-export interface HealthRoutesOptions { db: Db, amiStatus: () => AmiStatus }
+export interface HealthRoutesOptions { db: Db, amiStatus: () => AmiStatus, mailStatus?: () => AmiStatus }
 
-export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app, { db, amiStatus }) => {
+const Link = Type.Union([Type.Literal('disabled'), Type.Literal('connected'), Type.Literal('disconnected')])
+
+export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app, { db, amiStatus, mailStatus = () => 'disabled' }) => {
   app.get('/health', {
     config: { access: 'public' },
     schema: {
       tags: ['health'],
       response: {
-        200: Type.Object({ status: Type.Literal('ok'), db: Type.Literal('ok'), ami: Type.Union([Type.Literal('disabled'), Type.Literal('connected'), Type.Literal('disconnected')]) }),
-        503: Type.Object({ status: Type.Literal('error'), db: Type.Literal('error'), ami: Type.String() })
+        200: Type.Object({ status: Type.Literal('ok'), db: Type.Literal('ok'), ami: Link, mail: Link }),
+        503: Type.Object({ status: Type.Literal('error'), db: Type.Literal('error'), ami: Type.String(), mail: Type.String() })
       }
     }
   }, async (req, reply) => {
     try {
       await sql`select 1`.execute(db)
-      return { status: 'ok' as const, db: 'ok' as const, ami: amiStatus() }
+      return { status: 'ok' as const, db: 'ok' as const, ami: amiStatus(), mail: mailStatus() }
     } catch (err) {
       req.log.error({ err }, 'health: database unreachable')
-      return reply.code(503).send({ status: 'error' as const, db: 'error' as const, ami: amiStatus() })
+      return reply.code(503).send({ status: 'error' as const, db: 'error' as const, ami: amiStatus(), mail: mailStatus() })
     }
   })
 }

@@ -8,9 +8,14 @@ import { currentUser, requireRole } from './auth.js'
 import { httpError, notFound } from './errors.js'
 import { ExtensionSchema, IdParams, Password, RoleSchema, UserSchema, Username } from './schemas.js'
 
-export interface UsersRoutesOptions { users: UsersRepository, clock: () => Date }
+export interface UsersRoutesOptions {
+  users: UsersRepository
+  clock: () => Date
+  /** sessions were revoked: their open screens are closed at once */
+  sessionsEnded: () => Promise<void>
+}
 
-export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async (app, { users, clock }) => {
+export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async (app, { users, clock, sessionsEnded }) => {
   const headOnly = requireRole('head')
 
   app.get('/api/users', {
@@ -82,7 +87,10 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
       fullName: b.fullName?.trim(), role: b.role, extension: b.extension, active: b.active,
       passwordHash: b.password === undefined ? undefined : await hashPassword(b.password)
     }, now)
-    if (b.active === false || b.password !== undefined) await users.revokeAllSessions(target.id, now)
+    if (b.active === false || b.password !== undefined) {
+      await users.revokeAllSessions(target.id, now)
+      await sessionsEnded()
+    }
     req.log.info({ userId: target.id, by: me.id, fields: Object.keys(b).filter((k) => k !== 'password') }, 'user changed')
     return updated ?? Promise.reject(notFound('user'))
   })

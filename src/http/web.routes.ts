@@ -36,6 +36,10 @@ export async function webRoutes (app: FastifyInstance, opts: WebRoutesOptions): 
   app.get('/vendor/preact.js', { schema: { hide: true } }, async (_req, reply) =>
     await reply.header('cache-control', 'public, max-age=86400').sendFile('standalone.module.js', preactDir))
 
+  // Chart.js's UMD build (it sets window.Chart; its ES build imports a bare specifier a browser cannot resolve)
+  app.get('/vendor/chart.js', { schema: { hide: true } }, async (_req, reply) =>
+    await reply.header('cache-control', 'public, max-age=86400').type('text/javascript; charset=utf-8').sendFile('chart.umd.min.js', path.join(opts.root, 'node_modules', 'chart.js', 'dist')))
+
   const spa = async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const p = decodedPath(req.url)
     if (NOT_SPA.test(p) || path.extname(p) !== '') return await reply.callNotFound() as unknown as FastifyReply

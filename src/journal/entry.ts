@@ -97,6 +97,11 @@ export type EntrySet = EntryFields & Partial<Pick<Entry,
 
 const HISTORY_ACTIONS = ['created', 'updated', 'registered', 'status', 'agreement', 'extension', 'annulled', 'assigned', 'deadline'] as const
 export type HistoryAction = typeof HISTORY_ACTIONS[number]
+/** How the history reads each action (the UI shows these words). */
+export const HISTORY_ACTION_LABELS: Readonly<Record<HistoryAction, string>> = {
+  created: 'Создана', updated: 'Изменена', registered: 'Зарегистрирована', status: 'Статус', agreement: 'Согласование',
+  extension: 'Продление срока', annulled: 'Аннулирована', assigned: 'Назначена', deadline: 'Срок пересчитан'
+}
 
 /** One line of the history: what changed, old → new (JSON values). */
 export interface HistoryItem {

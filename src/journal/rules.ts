@@ -62,10 +62,12 @@ export function register (e: Entry, input: RegisterInput): Decision {
 /**
  * When the request came in, which fixes its registration date (reg. 3.3). A call's draft is opened
  * by the PBX (no author) as the call arrives: a call taken at 16:55 and registered at 17:05 belongs
- * to that day, and a missed call registered on the call-back keeps the day it came in.
+ * to that day, and a missed call registered on the call-back keeps the day it came in. A message's
+ * draft is opened by the mail intake with the instant the mail server received it (INTERNALDATE):
+ * mail of Friday 18:30 is registered on Monday, and mail read late after an outage keeps its day.
  */
 export function receivedAt (e: Entry, registeringAt: Date): Date {
-  return e.channel === 'phone' && e.createdBy === null ? e.createdAt : registeringAt
+  return (e.channel === 'phone' || e.channel === 'email') && e.createdBy === null ? e.createdAt : registeringAt
 }
 
 const pendingAgreement = (): Agreement => ({ state: 'pending', by: null, at: null, comment: null, recordedBy: null })

@@ -66,3 +66,13 @@ export function needsAgreement (type: EntryType | null): boolean {
 export function formatNumber (year: number, number: number): string {
   return `${year}-${number}`
 }
+
+/** The fields of an entry as its history names them (camelCase codes → Russian words). */
+export const HISTORY_FIELD_LABELS: Readonly<Record<string, string>> = {
+  type: 'тип', description: 'описание', organizationName: 'организация', organizationId: 'организация (справочник)', contactText: 'ФИО, контакты',
+  additionalInfo: 'доп. информация', status: 'статус', resolvedOn: 'дата решения', note: 'примечание', resolution: 'решение', channel: 'канал',
+  module: 'модуль', callerNumber: 'телефон', callerEmail: 'эл. почта', dueAt: 'срок', registeredOn: 'дата', year: 'год', number: 'номер',
+  agreement: 'согласование', annulment: 'аннулирование', assignedTo: 'исполнитель', registeredAt: 'время регистрации', registeredBy: 'зарегистрировал',
+  resolvedAt: 'время решения', resolvedBy: 'решил', contactId: 'контакт (справочник)', referenceId: 'ссылка на запись', pauses: 'приостановка срока',
+  extensions: 'продление срока', extension: 'продление срока', comment: 'комментарий', createdBy: 'создал'
+}

@@ -141,6 +141,11 @@ export class PushHub {
     this.sockets.connect(socket, user, since, sessionToken)
   }
 
+  /** Sessions were ended here (log-out, a password change, a user disabled): close their screens now, not at the next heartbeat. */
+  async sessionsEnded (): Promise<void> {
+    await this.sockets.closeEndedSessions()
+  }
+
   async close (): Promise<void> {
     if (this.closing) return
     this.closing = true

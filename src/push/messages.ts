@@ -33,6 +33,9 @@
 //   entry.created { entry }                         a journal entry appeared (draft or registered)
 //   entry.updated { entry }                         an entry changed: replace it in the list
 //   presence      { specialists: PresenceView[] }   the full list, replace yours
+//   mail.received { entry, mail }                   a message arrived: a new e-mail draft (mail.created)
+//                                                   or a message on an existing entry (its thread)
+//   mail.outbox   { entryId, mailId, state }        a reply's delivery changed (sent / queued / failed)
 // `entry` has the shape of GET /api/entries/:id (the journal API). `draft` is the journal's entry
 // as the call pipeline has it ({ id, ... } with the same field names; may be null): open it with
 // GET /api/entries/:id for the full view.
@@ -110,6 +113,21 @@ export interface CallSnapshot {
   answeredBy: UserRef | null
 }
 
+/** A message that arrived, as the popup and the entry page announce it. */
+export interface MailNoticeView {
+  /** mail_message id (GET /api/entries/:id/mail lists the entry's correspondence) */
+  id: number
+  kind: string
+  fromAddress: string | null
+  fromName: string | null
+  subject: string
+  receivedAt: string
+  /** a new draft was opened for it */
+  created: boolean
+  /** its entry went from «Обратная связь» back to «В работе» */
+  resumed: boolean
+}
+
 export interface ServerMessages {
   'hello': { user: UserRef & { role: string }, calls: CallSnapshot[], presence: PresenceView[], gap: boolean }
   'resync': { user: UserRef & { role: string }, calls: CallSnapshot[], presence: PresenceView[], gap: boolean }
@@ -119,6 +137,8 @@ export interface ServerMessages {
   'entry.created': { entry: EntryView }
   'entry.updated': { entry: EntryView }
   'presence': { specialists: PresenceView[] }
+  'mail.received': { entry: EntryView, mail: MailNoticeView }
+  'mail.outbox': { entryId: number | null, mailId: number, state: 'sent' | 'queued' | 'failed' }
 }
 
 export type MessageType = keyof ServerMessages
@@ -126,7 +146,7 @@ export type MessageType = keyof ServerMessages
 export type BroadcastType = Exclude<MessageType, 'hello' | 'resync'>
 export type CallMessageType = 'call.ringing' | 'call.answered' | 'call.ended'
 
-export const BROADCAST_TYPES = ['call.ringing', 'call.answered', 'call.ended', 'entry.created', 'entry.updated', 'presence'] as const satisfies readonly BroadcastType[]
+export const BROADCAST_TYPES = ['call.ringing', 'call.answered', 'call.ended', 'entry.created', 'entry.updated', 'presence', 'mail.received', 'mail.outbox'] as const satisfies readonly BroadcastType[]
 
 /** One frame on the wire. */
 export type ServerMessage<K extends MessageType = MessageType> = K extends MessageType

@@ -36,10 +36,21 @@ interface Client {
   queue: SerialQueue
   sent: Set<number>
   sessionToken: string | null
+  /** when this socket may ask for a replay again; a request meanwhile is ignored */
+  resumeAllowedAt: number
+  resumePending: boolean
 }
 
 const OPEN = 1
-const MAX_BUFFERED = 4 * 1024 * 1024
+// a screen that reads nothing for this long is dropped: its frames would pile up in our memory
+const MAX_BUFFERED = 1024 * 1024
+// a replay costs the log's reading and up to maxReplay frames: one per socket at a time, and not more
+// often than this (a real screen asks once after a wake-up or a network change)
+const RESUME_COOLDOWN_MS = 5_000
+// one session (one browser) with more screens than this is a script, not a specialist's tabs
+export const MAX_SOCKETS_PER_SESSION = 8
+/** Close code of the oldest screen of a session that opened too many. */
+export const TOO_MANY_SOCKETS_CODE = 4429
 /** Close code for a socket whose session was logged out, expired or disabled: log in again. */
 export const SESSION_ENDED_CODE = 4401
 
@@ -54,18 +65,41 @@ export class Sockets {
   /** Takes a logged-in socket: replays what it missed after `since`, then hello, then live messages. */
   connect (socket: WebSocket, user: User, since?: number, sessionToken: string | null = null): void {
     if (this.closing) { socket.close(1001, 'server shutting down'); return }
-    const client: Client = { socket, user, alive: true, queue: serialQueue(), sent: new Set(), sessionToken }
+    const client: Client = { socket, user, alive: true, queue: serialQueue(), sent: new Set(), sessionToken, resumeAllowedAt: 0, resumePending: false }
+    this.limitSession(sessionToken, user)
     this.clients.add(client)
     socket.on('pong', () => { client.alive = true })
     socket.on('message', (data, isBinary) => {
       if (isBinary) return
       const req = parseClientMessage(data.toString())
-      if (req !== undefined) this.enqueue(client, async () => { await this.greet(client, 'resync', req.since) })
+      if (req === undefined) return
+      const now = this.opts.clock().getTime()
+      if (client.resumePending || now < client.resumeAllowedAt) {
+        this.opts.log.debug({ userId: user.id }, 'push: a replay asked for too soon, ignored')
+        return
+      }
+      client.resumePending = true
+      client.resumeAllowedAt = now + RESUME_COOLDOWN_MS
+      this.enqueue(client, async () => {
+        try { await this.greet(client, 'resync', req.since) } finally { client.resumePending = false }
+      })
     })
     socket.on('close', () => { if (this.clients.delete(client) && !this.closing) this.opts.left(user) })
     socket.on('error', (err) => { this.opts.log.debug({ err: err.message, userId: user.id }, 'push: socket error') })
     this.enqueue(client, async () => { await this.greet(client, 'hello', since) })
     this.opts.joined(user)
+  }
+
+  /** A new screen of a session that has MAX_SOCKETS_PER_SESSION already closes the oldest of them. */
+  private limitSession (sessionToken: string | null, user: User): void {
+    if (sessionToken === null) return
+    const same = [...this.clients].filter((c) => c.sessionToken === sessionToken)
+    for (const c of same.slice(0, Math.max(0, same.length - MAX_SOCKETS_PER_SESSION + 1))) {
+      this.opts.log.info({ userId: user.id }, 'push: too many screens for one session, closing the oldest')
+      c.socket.close(TOO_MANY_SOCKETS_CODE, 'too many screens for one session')
+      this.clients.delete(c)
+      this.opts.left(c.user)
+    }
   }
 
   /** A stored message to every socket (each socket gets an id once). */

@@ -5,8 +5,8 @@ import { api, onUnauthenticated } from './lib/api.js'
 import { live } from './lib/live.js'
 import { getState, isHead, navigate, setState, useStore } from './lib/store.js'
 import { askNotificationPermission, notificationPermission, unlockAudio } from './lib/notify.js'
-import { dateTime, setZone, time } from './lib/format.js'
-import { label, ROLES } from './lib/labels.js'
+import { dateTime, time } from './lib/format.js'
+import { label, loadVocabulary, ROLES } from './lib/labels.js'
 import { LoginView } from './views/login.js'
 import { JournalView } from './views/journal.js'
 import { EntryView } from './views/entry.js'
@@ -14,9 +14,12 @@ import { CallsView } from './views/calls.js'
 import { UsersView } from './views/users.js'
 import { CalendarView } from './views/calendar.js'
 import { CallPopups, trackCalls } from './views/popup.js'
+import { ReportsView } from './views/reports.js'
+import { MailPopups, trackMail } from './views/mail.js'
 
 window.__live = live // for the browser tests and for support staff in the console
 trackCalls(live)
+trackMail(live)
 live.onState((s) => setState({ live: s }))
 // the upgrade refused (no session any more?): asking who we are shows the log-in screen on a 401
 live.on('live.failed', () => { api('GET', '/api/auth/me').catch(() => {}) })
@@ -34,7 +37,7 @@ async function refreshHealth () {
     const body = await res.json()
     setState({ health: body })
   } catch {
-    setState({ health: { status: 'error', db: 'error', ami: 'unknown' } })
+    setState({ health: { status: 'error', db: 'error', ami: 'unknown', mail: 'unknown' } })
   }
   if (getState().me === null) return
   try { setState({ schedule: await api('GET', '/api/schedule/status') }) } catch { /* calendar not there yet */ }
@@ -42,7 +45,9 @@ async function refreshHealth () {
 setInterval(refreshHealth, 15000)
 window.addEventListener('online', () => { live.kick(); void refreshHealth() })
 
-export async function loggedIn (user) {
+async function loggedIn (user) {
+  // the labels, the status moves and the center's zone are the server's
+  try { await loadVocabulary() } catch { /* shown as codes until the next log-in */ }
   setState({ me: user })
   live.start()
   void refreshHealth()
@@ -63,10 +68,12 @@ function routeOf (path) {
   if (p === '/calls') return { view: 'calls' }
   if (p === '/users') return { view: 'users' }
   if (p === '/calendar') return { view: 'calendar' }
+  if (p === '/reports' || p.startsWith('/reports/')) return { view: 'reports' }
   if (p === '/login') return { view: 'login' }
   return { view: 'notfound' }
 }
 
+const MAIL_TEXT = { connected: ['ok', 'Почта подключена'], disconnected: ['bad', 'Нет связи с почтой'], disabled: ['off', 'Почта не настроена'] }
 const AMI_TEXT = { connected: ['ok', 'АТС подключена'], disconnected: ['bad', 'Нет связи с АТС'], disabled: ['off', 'АТС не настроена'] }
 const LIVE_TEXT = { open: ['ok', 'В сети'], connecting: ['warn', 'Подключение…'], waiting: ['bad', 'Нет связи, переподключение…'], idle: ['off', 'Не подключено'] }
 const REASON_TEXT = { lunch: 'Обед', weekend: 'Выходной', holiday: 'Праздник', 'before-hours': 'Ещё закрыто', 'after-hours': 'Закрыто' }
@@ -76,6 +83,7 @@ function StatusBar () {
   const liveState = useStore((s) => s.live)
   const schedule = useStore((s) => s.schedule)
   const ami = health === null ? null : (AMI_TEXT[health.ami] ?? ['bad', 'АТС: неизвестно'])
+  const mail = health === null ? null : (MAIL_TEXT[health.mail] ?? ['bad', 'Почта: неизвестно'])
   const [lcls, ltext] = LIVE_TEXT[liveState] ?? LIVE_TEXT.idle
   let sched = null
   if (schedule !== null) {
@@ -85,6 +93,7 @@ function StatusBar () {
   }
   return html`<div class="status">
     ${ami !== null && html`<span class="pill ${ami[0]}" data-testid="pbx-status" data-state=${health.ami} title="Состояние связи сервиса с АТС (AMI)">${ami[1]}</span>`}
+    ${mail !== null && html`<span class="pill ${mail[0]}" data-testid="mail-status" data-state=${health.mail} title="Связь сервиса с почтовым ящиком Ситуационного центра (IMAP)">${mail[1]}</span>`}
     <span class="pill ${lcls}" data-testid="live-status" data-state=${liveState} title="Связь браузера с сервером: всплывающие окна звонков и обновления журнала">${ltext}</span>
     ${sched !== null && html`<span class="pill ${sched[0]}" data-testid="schedule-status" title="График работы Ситуационного центра">${sched[1]}</span>`}
     ${health?.db === 'error' && html`<span class="pill bad">База данных недоступна</span>`}
@@ -116,6 +125,7 @@ function Header ({ me, view }) {
     <nav>
       ${tab('/journal', 'journal', 'Журнал')}
       ${tab('/calls', 'calls', 'Звонки')}
+      ${tab('/reports', 'reports', 'Отчёты')}
       ${isHead(me) && tab('/users', 'users', 'Пользователи')}
       ${isHead(me) && tab('/calendar', 'calendar', 'Календарь')}
     </nav>
@@ -135,7 +145,7 @@ function App () {
 
   useEffect(() => {
     api('GET', '/api/auth/me')
-      .then((r) => { void loggedIn(r.user) })
+      .then(async (r) => { await loggedIn(r.user) })
       .catch(() => {})
       .finally(() => setChecked(true))
     void refreshHealth()
@@ -156,14 +166,15 @@ function App () {
     case 'journal': body = html`<${JournalView} me=${me} path=${path} />`; break
     case 'entry': body = html`<${EntryView} me=${me} id=${route.id} key=${route.id} />`; break
     case 'calls': body = html`<${CallsView} me=${me} path=${path} />`; break
+    case 'reports': body = html`<${ReportsView} me=${me} path=${path} />`; break
     case 'users': body = isHead(me) ? html`<${UsersView} me=${me} />` : html`<p class="empty">Раздел доступен руководителю.</p>`; break
     case 'calendar': body = isHead(me) ? html`<${CalendarView} me=${me} />` : html`<p class="empty">Раздел доступен руководителю.</p>`; break
     default: body = html`<p class="empty">Страница не найдена. <a href="/journal">К журналу</a></p>`
   }
   return html`<${Header} me=${me} view=${route.view} />
     <main>${body}</main>
-    <${CallPopups} me=${me} />`
+    <${CallPopups} me=${me} />
+    <${MailPopups} me=${me} />`
 }
 
-setZone('Asia/Yekaterinburg')
 render(html`<${App} />`, document.getElementById('app'))

@@ -1,6 +1,6 @@
 // The password rule, over the passwords people really type.
 import t from 'tap'
-import { passwordProblem } from '../../src/auth/password-policy.js'
+import { passwordProblem } from '../../src/util/password-policy.js'
 import { testApp, TEST_PASSWORD } from '../helpers/app.js'
 
 t.test('password policy: what is refused and why', async (t) => {

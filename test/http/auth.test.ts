@@ -43,7 +43,7 @@ t.test('auth: every /api/ route but log-in needs a session', async (t) => {
   const forged = await app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: 'sid=forged-token' } })
   t.equal(forged.statusCode, 401, 'a forged cookie → 401')
   const health = await app.inject({ method: 'GET', url: '/health' })
-  t.same(health.json(), { status: 'ok', db: 'ok', ami: 'disabled' }, '/health needs no session')
+  t.same(health.json(), { status: 'ok', db: 'ok', ami: 'disabled', mail: 'disabled' }, '/health needs no session')
 })
 
 t.test('auth: bad log-in payloads are 400 with a message', async (t) => {

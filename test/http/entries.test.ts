@@ -211,3 +211,13 @@ t.test('entries API: every change reaches the screens as entry.created / entry.u
   const next = await ws.next('entry.updated', (f) => f.id > updated.id)
   t.equal((next.entry as { note: string }).note, 'второй раз', '…is not pushed: the next message is the next change')
 })
+
+t.test('journal vocabulary: the UI\'s words, status moves and the center\'s zone come from the server', async (t) => {
+  const { app, as } = await testApp(t, { env: { TIME_ZONE: 'Asia/Omsk' } })
+  const v = (await app.inject({ url: '/api/journal/vocabulary', headers: await as('specialist') })).json()
+  t.equal(v.zone, 'Asia/Omsk', 'the zone of the center\'s schedule')
+  t.same([v.historyActions.deadline, v.historyActions.extension, v.historyFields.comment], ['Срок пересчитан', 'Продление срока', 'комментарий'], 'the history in Russian, deadline, extension and comment included')
+  t.equal(v.outcomes.failed, 'Сбой', 'the call log\'s outcomes')
+  t.same(v.order.outcomes, ['answered', 'abandoned', 'no-answer', 'busy', 'rejected', 'failed'], 'in order')
+  t.same(v.transitions.resolved, ['in_progress', 'closed'], 'the status moves')
+})

@@ -10,7 +10,7 @@ import { Writable } from 'node:stream'
 import { testApp } from '../helpers/app.js'
 
 const SEED = 20261201
-const RUNS_PER_ROUTE = Number(process.env.FUZZ_RUNS ?? 40)
+const RUNS_PER_ROUTE = Number(process.env.FUZZ_RUNS ?? 30)
 
 interface Schema {
   type?: string | string[]

@@ -190,7 +190,9 @@ t.test('route access: no route of the OpenAPI document answers data or writes wi
     const body = BODIES[`${r.method} ${r.template}`]
     for (const url of spellings(r.url)) {
       for (const method of r.method === 'GET' ? ['GET', 'HEAD'] : [r.method]) {
-        for (const cookie of [undefined, 'sid=', 'sid=forged-token', `sid=${'A'.repeat(43)}`]) {
+        // every kind of bad session on the canonical spelling, the two commonest on the others
+        const cookies = url === r.url ? [undefined, 'sid=', 'sid=forged-token', `sid=${'A'.repeat(43)}`] : [undefined, 'sid=forged-token']
+        for (const cookie of cookies) {
           const res = await send(method, url, cookie === undefined ? {} : { cookie }, body)
           sent++
           const leak = leaks(res)

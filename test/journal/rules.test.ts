@@ -74,8 +74,25 @@ t.test('register: a call’s draft is dated by the call, not by the click', asyn
   }
   const byHand = register(draft({ createdBy: 4, createdAt: at('2026-03-02T16:55:00+05:00') }), { at: at('2026-03-02T17:05:00+05:00'), by: 5, cal })
   t.equal(byHand.ok && byHand.set.registeredOn, '2026-03-03', 'a draft a specialist typed in is dated when registered')
-  const mail = register(draft({ channel: 'email', createdBy: null, createdAt: at('2026-03-02T16:55:00+05:00') }), { at: at('2026-03-02T17:05:00+05:00'), by: 5, cal })
-  t.equal(mail.ok && mail.set.registeredOn, '2026-03-03', 'an e-mail is dated when registered (after hours → next working day)')
+})
+
+t.test('register: a message’s draft is dated by its arrival at the mail server (reg. 3.3), not by the click', async (t) => {
+  const cases = [
+    // [title, INTERNALDATE (draft opened by the mail intake), registered at, registeredOn]
+    ['Friday 18:30 → the next working day, Monday', '2026-03-06T18:30:00+05:00', '2026-03-10T09:10:00+05:00', '2026-03-10'], // 9 March 2026 is a holiday
+    ['Friday 15:00, registered Monday: Friday', '2026-03-13T15:00:00+05:00', '2026-03-16T09:30:00+05:00', '2026-03-13'],
+    ['16:55, registered at 17:05: that day', '2026-03-02T16:55:00+05:00', '2026-03-02T17:05:00+05:00', '2026-03-02'],
+    ['before opening: that day', '2026-03-02T07:40:00+05:00', '2026-03-02T09:05:00+05:00', '2026-03-02'],
+    ['at lunch: that day', '2026-03-02T12:45:00+05:00', '2026-03-02T13:40:00+05:00', '2026-03-02'],
+    ['Saturday → Monday', '2026-03-14T11:00:00+05:00', '2026-03-16T09:00:00+05:00', '2026-03-16'],
+    ['read days late after an outage: still the arrival\'s day', '2026-03-03T10:00:00+05:00', '2026-03-05T10:00:00+05:00', '2026-03-03']
+  ] as const
+  for (const [title, arrived, clicked, on] of cases) {
+    const d = register(draft({ channel: 'email', callerNumber: null, callerEmail: 'petrova@school1.ru', createdBy: null, createdAt: at(arrived) }), { at: at(clicked), by: 5, cal })
+    t.equal(d.ok && d.set.registeredOn, on, title)
+  }
+  const typed = register(draft({ channel: 'email', createdBy: 4, createdAt: at('2026-03-02T16:55:00+05:00') }), { at: at('2026-03-02T17:05:00+05:00'), by: 5, cal })
+  t.equal(typed.ok && typed.set.registeredOn, '2026-03-03', 'an e-mail request a specialist typed in is dated when registered (after hours → next working day)')
 })
 
 t.test('updateFields: edits, refusals and the history', async (t) => {

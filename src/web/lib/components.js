@@ -1,7 +1,7 @@
 // Small building blocks shared by the screens: the organization autocomplete, a modal dialog,
 // select boxes from a label list.
 import { html, useEffect, useRef, useState } from '/vendor/preact.js'
-import { itemsOf, searchOrganizations } from './journal-api.js'
+import { searchOrganizations } from './journal-api.js'
 
 /**
  * Organization: pick one from the directory while typing, or keep free text (SPEC §1 allows it).
@@ -20,7 +20,7 @@ export function OrgInput ({ value, onChange, id, placeholder = 'Начните �
     if (q.trim().length < 2) { setItems([]); return }
     try {
       const r = await searchOrganizations(q.trim())
-      if (mine === seq.current) { setItems(itemsOf(r)); setOpen(true); setActive(-1) }
+      if (mine === seq.current) { setItems(r.items); setOpen(true); setActive(-1) }
     } catch { if (mine === seq.current) setItems([]) }
   }
   const timer = useRef(null)

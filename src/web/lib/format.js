@@ -1,7 +1,7 @@
 // Dates and numbers the way the center reads them: in its own time zone (Tyumen, Asia/Yekaterinburg),
 // whatever the clock of the office PC says.
 
-export let ZONE = 'Asia/Yekaterinburg'
+let ZONE // the center's zone, from the server's vocabulary (loadVocabulary in labels.js)
 export function setZone (zone) { if (typeof zone === 'string' && zone !== '') ZONE = zone }
 
 const cache = new Map()

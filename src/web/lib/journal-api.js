@@ -12,7 +12,3 @@ export const extendDeadline = (id, body) => api('POST', `/api/entries/${id}/exte
 export const annulEntry = (id, reason) => api('POST', `/api/entries/${id}/annul`, { reason })
 export const entryHistory = (id) => api('GET', `/api/entries/${id}/history`)
 export const searchOrganizations = (q) => api('GET', '/api/organizations' + qs({ q, limit: 10 }))
-
-/** The items of a list answer, whatever it is called. */
-export const itemsOf = (r) => Array.isArray(r) ? r : (r?.items ?? r?.entries ?? [])
-export const totalOf = (r) => r?.total ?? r?.count ?? itemsOf(r).length

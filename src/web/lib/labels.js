@@ -1,57 +1,46 @@
 // Russian words for the API's values. The API speaks stable English codes; the screens and the
-// printed journal speak the regulation's Russian. An unknown code is shown as it came.
+// printed journal speak the regulation's Russian. The journal's and the call log's words, the
+// status moves and the center's zone come from the server (GET /api/journal/vocabulary, loaded
+// once after log-in by loadVocabulary); an unknown code is shown as it came.
+import { api } from './api.js'
+import { setZone } from './format.js'
 
-export const TYPES = [
-  ['support', 'Поддержка'],
-  ['error', 'Ошибка'],
-  ['improvement', 'Улучшение']
-]
+/** @typedef {Array<[string, string]>} LabelList code → Russian, in the server's order */
 
-// order of the regulation (3.6)
-export const STATUSES = [
-  ['resolved', 'Решен'],
-  ['in_progress', 'В работе'],
-  ['to_developer', 'Передано разработчику'],
-  ['feedback', 'Обратная связь'],
-  ['closed', 'Закрыт']
-]
+/** @type {LabelList} */ export const TYPES = []
+/** @type {LabelList} */ export const STATUSES = []
+/** @type {LabelList} */ export const CHANNELS = []
+/** @type {LabelList} */ export const MODULES = []
+/** @type {LabelList} */ export const AGREEMENT = []
+/** @type {LabelList} */ export const OUTCOMES = []
+/** @type {LabelList} */ export const REJECT_REASONS = []
+/** The status moves allowed from each status (SPEC §1). @type {Record<string, string[]>} */
+export const TRANSITIONS = {}
+/** History actions and field names in Russian. @type {Record<string, string>} */
+export const HISTORY_ACTIONS = {}
+/** @type {Record<string, string>} */
+export const HISTORY_FIELDS = {}
 
-export const CHANNELS = [
-  ['phone', 'Телефон'],
-  ['email', 'Электронная почта'],
-  ['walk_in', 'Личное обращение']
-]
+/** @param {LabelList} list @param {readonly string[]} order @param {Record<string, string>} labels */
+function fill (list, order, labels) {
+  list.splice(0, list.length, ...order.map((c) => /** @type {[string, string]} */ ([c, labels[c] ?? c])))
+}
 
-export const MODULES = [
-  ['navigator', 'Навигатор дополнительного образования'],
-  ['talents', 'Региональная база данных талантливых детей и молодежи'],
-  ['paid_services', 'Учет платных услуг'],
-  ['other', 'Другое']
-]
-
-export const AGREEMENT = [
-  ['pending', 'На согласовании'],
-  ['agreed', 'Согласовано'],
-  ['rejected', 'Отклонено']
-]
-
-export const OUTCOMES = [
-  ['answered', 'Принят'],
-  ['abandoned', 'Абонент не дождался'],
-  ['no-answer', 'Без ответа'],
-  ['busy', 'Занято'],
-  ['rejected', 'Отклонён (нерабочее время)'],
-  ['failed', 'Сбой']
-]
-
-export const REJECT_REASONS = [
-  ['lunch', 'обеденный перерыв'],
-  ['weekend', 'выходной день'],
-  ['holiday', 'праздничный день'],
-  ['before-hours', 'до начала работы'],
-  ['after-hours', 'после окончания работы'],
-  ['closed', 'нерабочее время']
-]
+/** Loads the server's vocabulary (after log-in: the route needs a session). */
+export async function loadVocabulary () {
+  const v = await api('GET', '/api/journal/vocabulary')
+  fill(TYPES, v.order.types, v.types)
+  fill(STATUSES, v.order.statuses, v.statuses)
+  fill(CHANNELS, v.order.channels, v.channels)
+  fill(MODULES, v.order.modules, v.modules)
+  fill(AGREEMENT, v.order.agreementStates, v.agreementStates)
+  fill(OUTCOMES, v.order.outcomes, v.outcomes)
+  fill(REJECT_REASONS, v.order.rejectReasons, v.rejectReasons)
+  Object.assign(TRANSITIONS, v.transitions)
+  Object.assign(HISTORY_ACTIONS, v.historyActions)
+  Object.assign(HISTORY_FIELDS, v.historyFields)
+  setZone(v.zone)
+}
 
 export const ROLES = [
   ['specialist', 'Специалист'],
@@ -64,14 +53,6 @@ export const DAY_KINDS = [
   ['holiday', 'Выходной / праздник'],
   ['working', 'Рабочий'],
   ['shortened', 'Сокращённый']
-]
-
-export const ORG_KINDS = [
-  ['government_body', 'Исполнительный орган государственной власти'],
-  ['municipality', 'Орган местного самоуправления'],
-  ['educational', 'Образовательная организация'],
-  ['entrepreneur', 'Индивидуальный предприниматель'],
-  ['other', 'Иная организация']
 ]
 
 const norm = (v) => String(v).toLowerCase().replace(/[-\s]/g, '_')

@@ -3,6 +3,20 @@
 // last message it saw (?since=N), so the server replays what was missed and then sends `hello` with
 // every call in progress: a dropped connection never loses a popup. Protocol: src/push/messages.ts.
 
+/**
+ * The server's frames: exactly the message map of src/push/messages.ts (type-checked by npm test).
+ * @typedef {import('../../push/messages.js').ServerMessages} ServerMessages
+ * @typedef {import('../../push/messages.js').MessageType} MessageType
+ */
+/**
+ * @template {MessageType} K
+ * @typedef {import('../../push/messages.js').ServerMessage<K>} Frame
+ */
+/**
+ * What this connection itself tells its listeners.
+ * @typedef {{ 'live.open': { type: 'live.open', reconnect: boolean }, 'live.closed': { type: 'live.closed', code: number }, 'live.failed': { type: 'live.failed', code: number } }} LocalEvents
+ */
+
 const MIN_DELAY_MS = 500
 const MAX_DELAY_MS = 15000
 
@@ -87,6 +101,13 @@ export function createLive ({ url = defaultUrl(), WebSocketImpl = globalThis.Web
     drop (holdMs = 0) { holdUntil = Date.now() + holdMs; if (ws !== null) ws.close() },
     /** Reconnect now (e.g. the tab came back online) instead of waiting for the backoff. */
     kick () { if (!stopped && ws === null) { attempt = 0; connect() } },
+    /**
+     * Listens to one message type (a server frame or a local event); returns the unsubscribe function.
+     * @template {MessageType | keyof LocalEvents} K
+     * @param {K} type
+     * @param {(msg: K extends MessageType ? Frame<K> : K extends keyof LocalEvents ? LocalEvents[K] : never) => void} fn
+     * @returns {() => boolean}
+     */
     on (type, fn) {
       let set = handlers.get(type)
       if (set === undefined) handlers.set(type, set = new Set())

@@ -42,7 +42,10 @@ export async function askNotificationPermission () {
   return Notification.permission
 }
 
-/** A system notification while the tab is hidden; clicking it brings the tab back and runs onClick. */
+/**
+ * A system notification while the tab is hidden; clicking it brings the tab back and runs onClick.
+ * @param {string} title @param {string} body @param {{ tag?: string, onClick?: () => void }} [options]
+ */
 export function notify (title, body, { tag, onClick } = {}) {
   if (!document.hidden || notificationPermission() !== 'granted') return null
   try {

@@ -32,7 +32,7 @@ window.addEventListener('popstate', () => setState({ path: location.pathname + l
 // same-origin links navigate inside the app (Ctrl/middle click still opens a new tab)
 document.addEventListener('click', (ev) => {
   if (ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return
-  const a = ev.target.closest?.('a[href]')
+  const a = ev.target instanceof Element ? /** @type {HTMLAnchorElement | null} */ (ev.target.closest('a[href]')) : null
   if (a === null || a === undefined || a.target !== '' || a.hasAttribute('download')) return
   const url = new URL(a.href, location.href)
   if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return

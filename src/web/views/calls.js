@@ -45,7 +45,7 @@ export function CallsView ({ path }) {
   useEffect(() => { void load() }, [path])
   useEffect(() => {
     const again = () => { clearTimeout(timer.current); timer.current = setTimeout(() => { void load() }, 400) }
-    const offs = ['call.ringing', 'call.answered', 'call.ended', 'entry.created', 'entry.updated'].map((t) => live.on(t, again))
+    const offs = /** @type {const} */ (['call.ringing', 'call.answered', 'call.ended', 'entry.created', 'entry.updated']).map((t) => live.on(t, again))
     return () => { offs.forEach((o) => o()); clearTimeout(timer.current) }
   }, [path])
 

@@ -7,25 +7,16 @@ import { canWrite, navigate } from '../lib/store.js'
 import { live } from '../lib/live.js'
 import { api } from '../lib/api.js'
 import {
-  annulEntry, changeStatus, entryHistory, extendDeadline, getEntry, itemsOf, recordAgreement, registerEntry, updateEntry
+  annulEntry, changeStatus, entryHistory, extendDeadline, getEntry, recordAgreement, registerEntry, updateEntry
 } from '../lib/journal-api.js'
 import { date, dateTime, duration, entryNumber, isoDay, phone } from '../lib/format.js'
-import { AGREEMENT, CHANNELS, label, MODULES, OUTCOMES, STATUSES, TYPES } from '../lib/labels.js'
+import { AGREEMENT, CHANNELS, HISTORY_ACTIONS, HISTORY_FIELDS, label, MODULES, OUTCOMES, STATUSES, TRANSITIONS, TYPES } from '../lib/labels.js'
 import { Dialog, OrgInput, Select } from '../lib/components.js'
+import { Correspondence } from './mail.js'
 
 const FIELDS = ['type', 'module', 'channel', 'description', 'organizationId', 'organizationName', 'contactText', 'callerNumber', 'callerEmail', 'additionalInfo', 'note']
 const needsAgreement = (type) => type === 'error' || type === 'improvement'
 
-// What the status buttons offer from each status: the server's own table (GET /api/journal/vocabulary)
-// once loaded; the server has the last word anyway and says why not (e.g. no agreement yet)
-let NEXT = {
-  in_progress: ['feedback', 'to_developer', 'resolved', 'closed'],
-  feedback: ['in_progress', 'resolved', 'closed'],
-  to_developer: ['in_progress', 'feedback', 'resolved'],
-  resolved: ['in_progress', 'closed'],
-  closed: []
-}
-api('GET', '/api/journal/vocabulary').then((v) => { if (v?.transitions) NEXT = v.transitions }).catch(() => {})
 const STATUS_VERB = {
   resolved: 'Решен', in_progress: 'В работу', feedback: 'Обратная связь', to_developer: 'Передать разработчику', closed: 'Закрыть'
 }
@@ -68,16 +59,15 @@ export function EntryView ({ me, id }) {
       setStale(false)
       dirtyRef.current = false
       setError(null)
-      entryHistory(id).then((h) => setHistory(itemsOf(h))).catch(() => setHistory([]))
+      entryHistory(id).then((h) => setHistory(h.items)).catch(() => setHistory([]))
       const linked = e.calls ?? null
       if (Array.isArray(linked)) setCalls(linked)
-      else if (e.channel === 'phone') api('GET', `/api/calls?entryId=${id}`).then((r) => setCalls(itemsOf(r).filter((c) => c.entryId === id))).catch(() => setCalls([]))
+      else if (e.channel === 'phone') api('GET', `/api/calls?entryId=${id}`).then((r) => setCalls(r.items)).catch(() => setCalls([]))
     } catch (err) { setError(err.message) }
   }
   useEffect(() => { void load() }, [id])
   useEffect(() => live.on('entry.updated', (msg) => {
-    const e = msg.entry ?? msg.data?.entry ?? msg.data ?? msg
-    if (e?.id !== id) return
+    if (msg.entry.id !== id) return
     if (dirtyRef.current) setStale(true)
     else void load()
   }), [id])
@@ -127,7 +117,7 @@ export function EntryView ({ me, id }) {
   // the five columns a draft needs before it can be registered (the server lists the missing ones)
   const req = (field) => html`${draft ? html` <span class="req" title="обязательно для регистрации">*</span>` : ''}`
   const lbl = (field) => missing.includes(field) ? 'missing' : ''
-  const dlg = dialog === null ? null : dialogs[dialog.kind]?.({ entry, id, close: () => setDialog(null), act, arg: dialog.arg })
+  const dlg = dialog === null ? null : dialogs[dialog.kind]?.({ entry, id, close: () => setDialog(null), act, arg: dialog.arg, mailTo: entry.channel === 'email' ? entry.callerEmail : null })
 
   return html`<section class="entry" onKeyDown=${onKeyDown}>
     <div class="toolbar">
@@ -182,7 +172,7 @@ export function EntryView ({ me, id }) {
         ${!draft && editable && html`<div class="card">
           <h3>Статус решения</h3>
           <div class="buttons">
-            ${(NEXT[entry.status] ?? []).map((s) => html`<button onClick=${() => setDialog({ kind: 'status', arg: s })} data-testid=${'to-' + s}>${STATUS_VERB[s]}</button>`)}
+            ${(TRANSITIONS[entry.status] ?? []).map((s) => html`<button onClick=${() => setDialog({ kind: 'status', arg: s })} data-testid=${'to-' + s}>${STATUS_VERB[s]}</button>`)}
           </div>
           <p class="muted small">«Обратная связь» останавливает срок, пока не придут сведения (п. 3.4.3). «Передано разработчику» — после согласования Ошибки/Улучшения.</p>
         </div>`}
@@ -215,13 +205,14 @@ export function EntryView ({ me, id }) {
       </aside>
     </div>
 
+    ${entry.channel === 'email' && html`<${Correspondence} me=${me} entryId=${id} />`}
     <details class="card history" open=${history.length > 0 && history.length <= 12}>
       <summary>История изменений (${history.length})</summary>
       <table class="grid small"><thead><tr><th>Когда</th><th>Кто</th><th>Что</th><th>Было</th><th>Стало</th></tr></thead>
         <tbody>${history.map((h) => html`<tr>
           <td class="nowrap">${dateTime(h.at ?? h.createdAt)}</td>
           <td>${h.byName ?? h.userName ?? h.by?.fullName ?? h.user?.fullName ?? (h.by ? `#${h.by}` : 'система')}</td>
-          <td>${ACTION[h.action] ?? h.action}${h.field ? html` <span class="muted">${FIELD[h.field] ?? h.field}</span>` : ''}</td>
+          <td>${HISTORY_ACTIONS[h.action] ?? h.action}${h.field ? html` <span class="muted">${HISTORY_FIELDS[h.field] ?? h.field}</span>` : ''}</td>
           <td class="desc">${show(h.field, h.old, h)}</td><td class="desc">${show(h.field, h.new, h)}</td>
         </tr>`)}</tbody></table>
     </details>
@@ -229,13 +220,6 @@ export function EntryView ({ me, id }) {
   </section>`
 }
 
-const ACTION = { created: 'Создана', updated: 'Изменена', registered: 'Зарегистрирована', status: 'Статус', agreement: 'Согласование', extension: 'Продление срока', annulled: 'Аннулирована', assigned: 'Назначена' }
-const FIELD = {
-  type: 'тип', description: 'описание', organizationName: 'организация', organizationId: 'организация (справочник)', contactText: 'ФИО, контакты',
-  additionalInfo: 'доп. информация', status: 'статус', resolvedOn: 'дата решения', note: 'примечание', resolution: 'решение', channel: 'канал',
-  module: 'модуль', callerNumber: 'телефон', callerEmail: 'эл. почта', dueAt: 'срок', registeredOn: 'дата', year: 'год', number: 'номер', agreement: 'согласование', annulment: 'аннулирование', assignedTo: 'исполнитель',
-  registeredAt: 'время регистрации', registeredBy: 'зарегистрировал', resolvedAt: 'время решения', resolvedBy: 'решил', contactId: 'контакт (справочник)', referenceId: 'ссылка на запись', pauses: 'приостановка срока', extensions: 'продление срока'
-}
 const USER_FIELDS = new Set(['registeredBy', 'resolvedBy', 'assignedTo', 'createdBy'])
 function show (field, v, h) {
   if (v === null || v === undefined) return '—'
@@ -249,14 +233,16 @@ function show (field, v, h) {
   if (typeof v === 'object') {
     if (v.state) return `${label(AGREEMENT, v.state)}${v.by ? ', ' + v.by : ''}${v.comment ? ': ' + v.comment : ''}`
     if (v.reason) return v.reason
-    return Object.entries(v).filter(([, x]) => x !== null && x !== undefined).map(([k, x]) => `${FIELD[k] ?? k}: ${show(k, x, h)}`).join('; ')
+    return Object.entries(v).filter(([, x]) => x !== null && x !== undefined).map(([k, x]) => `${HISTORY_FIELDS[k] ?? k}: ${show(k, x, h)}`).join('; ')
   }
   return String(v)
 }
 
 const dialogs = {
-  status: ({ id, close, act, arg }) => {
+  status: ({ id, close, act, arg, mailTo }) => {
     const needsText = arg === 'resolved' || arg === 'feedback'
+    // reg. 3.4.1: an e-mail request's resolution (and the question of «Обратная связь») goes to the sender
+    const mailed = mailTo !== null && mailTo !== undefined && (arg === 'resolved' || arg === 'feedback')
     return html`<${Dialog} title=${`Статус: ${label(STATUSES, arg)}`} onClose=${close} submitText=${STATUS_VERB[arg]} testid="status-dialog"
       onSubmit=${async (fd) => {
         const text = String(fd.get('comment') ?? '').trim()
@@ -265,7 +251,8 @@ const dialogs = {
         await act(() => changeStatus(id, body), `Статус: ${label(STATUSES, arg)}`)
       }}>
       ${arg === 'resolved' && html`<label>Комментарий о решении (п. 3.4.1) <span class="req">*</span><textarea name="comment" rows="4" data-testid="resolution" placeholder="Что ответили; для запроса по почте комментарий уйдёт на адрес отправителя"></textarea></label>`}
-      ${arg === 'feedback' && html`<label>Какие сведения запрошены<textarea name="comment" rows="3"></textarea></label>`}
+      ${arg === 'feedback' && html`<label>Какие сведения запрошены<textarea name="comment" rows="3" data-testid="feedback-question"></textarea></label>`}
+      ${mailed && html`<p class="small notice" data-testid="mail-notice">Текст будет отправлен по электронной почте на адрес ${mailTo} в переписке этого обращения.</p>`}
       ${!needsText && html`<label>Комментарий<textarea name="comment" rows="2"></textarea></label>`}
       ${arg === 'closed' && html`<p class="muted small">Закрытая запись больше не редактируется; новый запрос может на неё сослаться.</p>`}
     <//>`

@@ -4,7 +4,7 @@
 import { html, useEffect, useRef, useState } from '/vendor/preact.js'
 import { navigate, canWrite } from '../lib/store.js'
 import { live } from '../lib/live.js'
-import { createEntry, itemsOf, listEntries, totalOf } from '../lib/journal-api.js'
+import { createEntry, listEntries } from '../lib/journal-api.js'
 import { date, dateTime, entryNumber, phone, plural } from '../lib/format.js'
 import { CHANNELS, label, MODULES, STATUSES, TYPES } from '../lib/labels.js'
 import { OrgInput, Select } from '../lib/components.js'
@@ -77,18 +77,17 @@ export function JournalView ({ me, path }) {
   // live: another specialist registered or changed an entry → reload this page of the list
   useEffect(() => {
     const onEntry = (msg) => {
-      const e = msg.entry ?? msg.data?.entry ?? msg.data ?? msg
-      if (e?.id !== undefined) setFlash((s) => new Set([...s, e.id]))
+      setFlash((s) => new Set([...s, msg.entry.id]))
       clearTimeout(reloadTimer.current)
       reloadTimer.current = setTimeout(() => { void load() }, 250)
     }
-    const offs = [live.on('entry.created', onEntry), live.on('entry.updated', onEntry), live.on('live.open', (m) => { if (m.reconnect) void load() }), live.on('hello', (m) => { if (m.gap) void load() })]
+    const offs = [live.on('entry.created', onEntry), live.on('entry.updated', onEntry), live.on('mail.received', onEntry), live.on('live.open', (m) => { if (m.reconnect) void load() }), live.on('hello', (m) => { if (m.gap) void load() })]
     return () => { offs.forEach((off) => off()); clearTimeout(reloadTimer.current) }
   }, [key])
   useEffect(() => { if (flash.size === 0) return; const t = setTimeout(() => setFlash(new Set()), 3000); return () => clearTimeout(t) }, [flash])
 
-  const items = itemsOf(data)
-  const total = totalOf(data)
+  const items = data?.items ?? []
+  const total = data?.total ?? 0
   const page = Math.max(1, Number(filters.page ?? 1))
   const pages = Math.max(1, Math.ceil(total / PAGE))
   const sort = filters.sort ?? (filters.drafts === '1' ? 'createdAt' : 'registeredOn')

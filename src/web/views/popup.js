@@ -16,13 +16,13 @@ const MISSED_HIDE_MS = 60000
 
 function changed () { setState({ calls: ++version }) }
 
-const idOf = (m) => String(m.call?.linkedId ?? m.call?.id ?? m.linkedId ?? '')
+const idOf = (m) => m.call.linkedId
 
 /** Who answered: a user of the service (answeredBy) or, when no user has that extension, the extension. */
 function answererOf (m) {
-  const u = m.answeredBy ?? null
-  if (u !== null && typeof u === 'object') return { userId: u.userId ?? u.id ?? null, name: u.fullName ?? null, extension: u.extension ?? m.call?.answeredBy ?? null }
-  return { userId: null, name: null, extension: m.call?.answeredBy ?? (typeof u === 'string' ? u : null) }
+  const u = m.answeredBy
+  if (u !== null) return { userId: u.userId, name: u.fullName, extension: u.extension }
+  return { userId: null, name: null, extension: m.call.transferredTo ?? m.call.answeredBy }
 }
 
 const digits = (s) => String(s ?? '').replace(/\D/g, '')
@@ -35,7 +35,7 @@ function callerOf (c) {
   return {
     name,
     organization: typeof org === 'object' && org !== null ? org.name : org,
-    openEntries: c.openRequests ?? c.openEntries ?? []
+    openEntries: c.openRequests
   }
 }
 
@@ -87,9 +87,9 @@ function onRinging (m, { quiet = false } = {}) {
   if (id === '') return
   const known = calls.has(id)
   const next = merge(id, {
-    number: m.call?.callerNumber ?? null,
-    arrivedAt: m.call?.arrivedAt ?? null,
-    callId: m.call?.callId ?? undefined,
+    number: m.call.callerNumber ?? null,
+    arrivedAt: m.call.arrivedAt ?? null,
+    callId: m.call.callId ?? undefined,
     entryId: m.draft?.id ?? calls.get(id)?.entryId ?? null,
     caller: callerOf(m.caller) ?? calls.get(id)?.caller ?? null
   })
@@ -110,8 +110,8 @@ function onAnswered (m) {
     state: 'answered',
     answeredBy: who,
     mine,
-    number: m.call?.callerNumber ?? prev?.number ?? null,
-    callId: m.call?.callId ?? undefined,
+    number: m.call.callerNumber ?? prev?.number ?? null,
+    callId: m.call.callId ?? undefined,
     entryId: m.draft?.id ?? prev?.entryId ?? null,
     caller: callerOf(m.caller) ?? prev?.caller ?? null,
     // the answerer's popup comes back if it was hidden before the answer
@@ -135,7 +135,7 @@ function onEnded (m) {
 /** hello / resync: every call in progress now. Rebuild the popups from it. */
 function onSnapshot (m) {
   const live = new Set()
-  for (const snap of m.calls ?? []) {
+  for (const snap of m.calls) {
     const id = idOf(snap)
     live.add(id)
     onRinging({ ...snap, replay: true }, { quiet: calls.has(id) })

@@ -1,0 +1,77 @@
+// The statistics as a workbook: one sheet per subject, the period beside the one before it.
+import ExcelJS from 'exceljs'
+import { CHANNEL_LABELS, ENTRY_TYPE_LABELS, MODULE_LABELS, STATUS_LABELS } from '../journal/vocabulary.js'
+import { officeDate } from './dates.js'
+import { CALL_COUNT_LABELS, DEADLINE_LABELS, REJECT_REASON_LABELS, WEEKDAYS_RU } from './labels.js'
+import type { CallCounts, Statistics } from './statistics.js'
+
+const periodText = (s: Statistics): string => `${officeDate(s.period.from)} — ${officeDate(s.period.to)}`
+
+export function addStatisticsSheets (wb: ExcelJS.Workbook, cur: Statistics, prev: Statistics): void {
+  const sheet = (name: string, widths: number[], head: string[]): ExcelJS.Worksheet => {
+    const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] })
+    ws.columns = widths.map((width) => ({ width }))
+    const h = ws.addRow(head)
+    h.font = { bold: true }
+    h.alignment = { wrapText: true, vertical: 'middle' }
+    return ws
+  }
+  const compare = ['Показатель', `Период ${periodText(cur)}`, `Предыдущий ${periodText(prev)}`]
+  const pair = (ws: ExcelJS.Worksheet, label: string, a: number | null, b: number | null): void => { ws.addRow([label, a, b]) }
+  const section = (ws: ExcelJS.Worksheet, title: string): void => { ws.addRow([]); ws.addRow([title]).font = { bold: true } }
+
+  const rq = sheet('Запросы', [48, 26, 26], compare)
+  pair(rq, 'Зарегистрировано запросов', cur.requests.total, prev.requests.total)
+  pair(rq, 'Аннулировано записей', cur.requests.annulled, prev.requests.annulled)
+  section(rq, 'По типу')
+  for (const [k, label] of Object.entries(ENTRY_TYPE_LABELS)) pair(rq, label, cur.requests.byType[k as keyof typeof ENTRY_TYPE_LABELS], prev.requests.byType[k as keyof typeof ENTRY_TYPE_LABELS])
+  section(rq, 'По статусу')
+  for (const [k, label] of Object.entries(STATUS_LABELS)) pair(rq, label, cur.requests.byStatus[k as keyof typeof STATUS_LABELS], prev.requests.byStatus[k as keyof typeof STATUS_LABELS])
+  section(rq, 'По каналу')
+  for (const [k, label] of Object.entries(CHANNEL_LABELS)) pair(rq, label, cur.requests.byChannel[k as keyof typeof CHANNEL_LABELS], prev.requests.byChannel[k as keyof typeof CHANNEL_LABELS])
+  section(rq, 'По модулю')
+  for (const [k, label] of Object.entries(MODULE_LABELS)) pair(rq, label, cur.requests.byModule[k as keyof typeof MODULE_LABELS], prev.requests.byModule[k as keyof typeof MODULE_LABELS])
+  section(rq, 'Соблюдение срока (п. 3.4.2)')
+  for (const [k, label] of Object.entries(DEADLINE_LABELS)) pair(rq, label, cur.requests.deadline[k as keyof typeof DEADLINE_LABELS], prev.requests.deadline[k as keyof typeof DEADLINE_LABELS])
+  section(rq, 'Время решения, рабочих дней')
+  pair(rq, 'Решено запросов', cur.requests.resolveWorkingDays.count, prev.requests.resolveWorkingDays.count)
+  pair(rq, 'Среднее', cur.requests.resolveWorkingDays.mean, prev.requests.resolveWorkingDays.mean)
+  pair(rq, 'Медиана', cur.requests.resolveWorkingDays.median, prev.requests.resolveWorkingDays.median)
+  pair(rq, '90-й процентиль', cur.requests.resolveWorkingDays.p90, prev.requests.resolveWorkingDays.p90)
+
+  const org = sheet('Организации', [60, 14], ['Наименование организации', 'Запросов'])
+  for (const o of cur.requests.byOrganization) org.addRow([o.name, o.count])
+
+  const cl = sheet('Звонки', [48, 26, 26], compare)
+  for (const [k, label] of Object.entries(CALL_COUNT_LABELS)) pair(cl, label, cur.calls[k as keyof CallCounts], prev.calls[k as keyof CallCounts])
+  section(cl, 'Отклонены по причине')
+  for (const [k, label] of Object.entries(REJECT_REASON_LABELS)) pair(cl, label, cur.calls.rejectedByReason[k as keyof typeof REJECT_REASON_LABELS], prev.calls.rejectedByReason[k as keyof typeof REJECT_REASON_LABELS])
+  section(cl, 'Время, секунд')
+  pair(cl, 'Ожидание ответа: медиана', cur.calls.waitSeconds.median, prev.calls.waitSeconds.median)
+  pair(cl, 'Ожидание ответа: 90-й процентиль', cur.calls.waitSeconds.p90, prev.calls.waitSeconds.p90)
+  pair(cl, 'Разговор: медиана', cur.calls.talkSeconds.median, prev.calls.talkSeconds.median)
+  pair(cl, 'Разговор: 90-й процентиль', cur.calls.talkSeconds.p90, prev.calls.talkSeconds.p90)
+
+  const counts = ['received', 'answered', 'missed', 'abandoned', 'rejected'] as const
+  const hours = sheet('По часам', [10, ...counts.map(() => 16)], ['Час', ...counts.map((k) => CALL_COUNT_LABELS[k])])
+  for (const h of cur.calls.byHour) hours.addRow([`${String(h.hour).padStart(2, '0')}:00`, ...counts.map((k) => h[k])])
+  const days = sheet('По дням недели', [10, ...counts.map(() => 16)], ['День', ...counts.map((k) => CALL_COUNT_LABELS[k])])
+  for (const d of cur.calls.byWeekday) days.addRow([WEEKDAYS_RU[d.weekday - 1], ...counts.map((k) => d[k])])
+
+  const per = sheet('По периодам', [14, 14, 14], [cur.requests.byPeriod.unit === 'day' ? 'День' : 'Месяц', 'Запросов', 'Звонков'])
+  cur.requests.byPeriod.items.forEach((r, i) => {
+    const key = r.key.length === 10 ? new Date(`${r.key}T00:00:00Z`) : r.key
+    const row = per.addRow([key, r.count, cur.calls.byPeriod.items[i]?.count ?? 0])
+    if (key instanceof Date) row.getCell(1).numFmt = 'dd.mm.yyyy'
+  })
+
+  const sp = sheet('Специалисты', [40, 16, 16, 16, 18], ['Специалист', 'Зарегистрировал', 'Решил', 'Принял звонков', 'Разговоров, минут'])
+  for (const s of cur.specialists) sp.addRow([s.fullName, s.registered, s.resolved, s.answered, Math.round(s.talkSeconds / 6) / 10])
+}
+
+export async function statisticsXlsx (cur: Statistics, prev: Statistics): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook()
+  wb.creator = 'Журнал специалиста'
+  addStatisticsSheets(wb, cur, prev)
+  return Buffer.from(await wb.xlsx.writeBuffer())
+}
