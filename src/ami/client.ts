@@ -2,11 +2,16 @@
 // per connection), and everything it gets wrong is done here: login errors, reconnect with
 // exponential backoff and jitter, Ping keep-alive, unique ActionIDs, actions as promises with
 // timeouts, EventList collection, tolerant parsing (asterisk-manager 0.2.0 swallows login errors,
-// loses callbacks on a dropped socket and reuses ActionIDs).
+// loses callbacks on a dropped socket and reuses ActionIDs). Flow control: a consumer that falls
+// behind pauses the reading (pauseEvents), so TCP holds the PBX's events instead of our memory.
 import { EventEmitter } from 'node:events'
+import net from 'node:net'
 import { randomBytes } from 'node:crypto'
 import AsteriskManager, { type Manager, type RawAmiMessage } from 'asterisk-manager'
 import { fromRaw, type AmiMessage } from './message.js'
+
+/** A Ping reply still behind a stream of events after this long means a broken PBX. */
+const PING_REPLY_CAP_MS = 60_000
 
 export interface AmiEndpoint {
   host: string
@@ -39,7 +44,11 @@ export interface AmiClientOptions {
   connectTimeoutMs?: number
   loginTimeoutMs?: number
   actionTimeoutMs?: number
-  /** interval of the AMI Ping keep-alive; its timeout drops and re-opens the connection */
+  /**
+   * interval of the AMI Ping keep-alive; its timeout drops and re-opens the connection. Any byte
+   * received counts as proof of life, and no Ping is sent while the reading is paused: its answer
+   * would wait behind the events we chose not to read yet.
+   */
   pingIntervalMs?: number
   pingTimeoutMs?: number
   clock?: () => Date
@@ -98,6 +107,12 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
    * held so that 'connected' (reconcile) always comes before the events of the new connection.
    */
   private early: AmiMessage[] = []
+  /** the current connection's socket (asterisk-manager keeps it private; captured at creation) */
+  private socket: net.Socket | undefined
+  /** a consumer asked to stop reading (pauseEvents) */
+  private holdRequested = false
+  /** when the last byte arrived (liveness) */
+  private lastReceived = 0
 
   constructor (options: AmiClientOptions) {
     super()
@@ -119,6 +134,37 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
 
   get status (): AmiStatus {
     return this.statusValue
+  }
+
+  /** Whether the socket is being read right now (false while paused for a consumer's backlog). */
+  get reading (): boolean {
+    return this.socket !== undefined && !this.socket.isPaused()
+  }
+
+  /**
+   * Stops reading the AMI socket until resumeEvents(): what the PBX sends waits in the TCP buffers
+   * (the PBX's send buffer and then its manager queue), not in this process. Replies to actions in
+   * flight sit behind those events, so the reading goes on while an action waits for its reply.
+   */
+  pauseEvents (): void {
+    this.holdRequested = true
+    this.applyFlow()
+  }
+
+  resumeEvents (): void {
+    this.holdRequested = false
+    this.applyFlow()
+  }
+
+  private applyFlow (): void {
+    const s = this.socket
+    if (s === undefined || s.destroyed) return
+    const hold = this.holdRequested && this.pending.size === 0
+    if (hold && !s.isPaused()) s.pause()
+    else if (!hold && s.isPaused()) {
+      s.resume()
+      this.lastReceived = Date.now() // the silence while paused was ours, not the PBX's
+    }
   }
 
   /** Where it connects, without the secret (for logs and /health). */
@@ -163,6 +209,7 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
         this.settle(id)?.reject(new AmiActionError(`AMI ${action} timed out after ${timeoutMs} ms`, action))
       }, timeoutMs)
       this.pending.set(id, { id, action, resolve, reject, timer, response: undefined, items: [] })
+      this.applyFlow() // its reply is behind the events not read yet
       const lowered: Record<string, string> = {}
       for (const [k, v] of Object.entries(fields)) lowered[k.toLowerCase()] = v
       try {
@@ -180,6 +227,7 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
     this.pending.delete(id)
     clearTimeout(p.timer)
     this.manager?.removeAllListeners(id) // the library's once(actionid) listener
+    this.applyFlow()
     return p
   }
 
@@ -230,30 +278,36 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
       if (gen === this.generation) this.drop('timeout', `no TCP connection within ${this.opts.connectTimeoutMs} ms`, true)
     }, this.opts.connectTimeoutMs)
     this.log.debug({ ami: this.target, attempt: this.attempt }, 'AMI connecting')
-    manager.connect(port, host, (err) => {
-      if (gen !== this.generation || err !== null) return
-      clearTimeout(this.connectTimer)
-      const loginTimer = setTimeout(() => {
-        if (gen === this.generation) this.drop('timeout', `no answer to Login within ${this.opts.loginTimeoutMs} ms`, true)
-      }, this.opts.loginTimeoutMs)
-      manager.login((loginErr) => {
-        clearTimeout(loginTimer)
-        if (gen !== this.generation) return
-        if (loginErr !== undefined) {
-          const message = typeof loginErr.message === 'string' ? loginErr.message : 'login refused'
-          this.drop(/auth/i.test(message) ? 'auth-failed' : 'refused', message, true)
-          return
-        }
-        this.attempt = 0
-        this.lastFailure = undefined
-        this.setStatus({ state: 'connected', since: this.opts.clock() })
-        this.log.info({ ami: this.target }, 'AMI connected and logged in')
-        this.schedulePing(gen)
-        this.safeEmit('connected')
-        const early = this.early
-        this.early = []
-        for (const msg of early) if (gen === this.generation) this.safeEmit('event', msg)
-      })
+    this.socket = connectCapturingSocket(() => { manager.connect(port, host, (err) => { if (err === null) this.onTcp(gen, manager) }) })
+    this.socket?.on('data', () => { if (gen === this.generation) this.lastReceived = Date.now() }) // any byte is a sign of life
+  }
+
+  /** TCP is up: log in, then report connected and hand over what arrived with the login reply. */
+  private onTcp (gen: number, manager: Manager): void {
+    if (gen !== this.generation) return
+    clearTimeout(this.connectTimer)
+    const loginTimer = setTimeout(() => {
+      if (gen === this.generation) this.drop('timeout', `no answer to Login within ${this.opts.loginTimeoutMs} ms`, true)
+    }, this.opts.loginTimeoutMs)
+    manager.login((loginErr) => {
+      clearTimeout(loginTimer)
+      if (gen !== this.generation) return
+      if (loginErr !== undefined) {
+        const message = typeof loginErr.message === 'string' ? loginErr.message : 'login refused'
+        this.drop(/auth/i.test(message) ? 'auth-failed' : 'refused', message, true)
+        return
+      }
+      this.attempt = 0
+      this.lastFailure = undefined
+      this.setStatus({ state: 'connected', since: this.opts.clock() })
+      this.log.info({ ami: this.target }, 'AMI connected and logged in')
+      this.lastReceived = Date.now()
+      this.schedulePing(gen)
+      this.safeEmit('connected')
+      const early = this.early
+      this.early = []
+      for (const msg of early) if (gen === this.generation) this.safeEmit('event', msg)
+      this.applyFlow()
     })
   }
 
@@ -315,14 +369,50 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
     clearTimeout(this.pingTimer)
     this.pingTimer = setTimeout(() => {
       if (gen !== this.generation || this.manager === undefined) return
-      this.send(this.manager, 'Ping', { Action: 'Ping' }, this.opts.pingTimeoutMs).then(
-        () => { if (gen === this.generation) this.schedulePing(gen) },
-        (err: Error) => {
-          if (gen !== this.generation) return
-          this.drop('timeout', `keep-alive failed: ${err.message}`, true)
-        }
-      )
+      // bytes arrived lately, or we are not reading (our backlog, not the PBX): no Ping needed now
+      const quiet = (): boolean => !this.holdRequested && Date.now() - this.lastReceived >= this.opts.pingIntervalMs
+      if (!quiet()) { this.schedulePing(gen); return }
+      // a busy event loop fires this late with bytes waiting: one I/O poll first, then decide
+      setImmediate(() => {
+        if (gen !== this.generation || this.manager === undefined) return
+        if (quiet()) this.ping(gen, this.manager)
+        else this.schedulePing(gen)
+      })
     }, this.opts.pingIntervalMs)
+  }
+
+  /**
+   * The reply to a Ping comes after whatever the PBX queued before it, so the connection is dead
+   * only when nothing at all arrives for pingTimeoutMs; a reply slow behind a stream of events is
+   * waited for (up to PING_REPLY_CAP_MS).
+   */
+  private ping (gen: number, manager: Manager): void {
+    const sentAt = Date.now()
+    let done = false
+    const fail = (why: string): void => {
+      if (done || gen !== this.generation) return
+      done = true
+      this.drop('timeout', `keep-alive failed: ${why}`, true)
+    }
+    const watch = (): void => {
+      if (done || gen !== this.generation) return
+      const silent = Date.now() - Math.max(sentAt, this.lastReceived)
+      if (silent < this.opts.pingTimeoutMs) { this.pingTimer = setTimeout(watch, this.opts.pingTimeoutMs - silent); return }
+      // a busy event loop fires this late, with bytes already waiting: let one I/O poll read them first
+      setImmediate(() => {
+        if (Date.now() - Math.max(sentAt, this.lastReceived) >= this.opts.pingTimeoutMs) fail(`no answer to Ping and nothing received for ${this.opts.pingTimeoutMs} ms`)
+        else watch()
+      })
+    }
+    this.pingTimer = setTimeout(watch, this.opts.pingTimeoutMs)
+    this.send(manager, 'Ping', { Action: 'Ping' }, Math.max(PING_REPLY_CAP_MS, this.opts.pingTimeoutMs)).then(
+      () => {
+        if (done || gen !== this.generation) return
+        done = true
+        this.schedulePing(gen)
+      },
+      (err: Error) => { fail(err.message) }
+    )
   }
 
   /** Abandons the current connection (if any), reports it, and schedules the next attempt. */
@@ -333,6 +423,7 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
     clearTimeout(this.connectTimer)
     const manager = this.manager
     this.manager = undefined
+    this.socket = undefined
     this.early = []
     this.rejectAll(message)
     if (manager !== undefined) {
@@ -363,4 +454,23 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
     const exp = Math.min(this.opts.maxBackoffMs, this.opts.minBackoffMs * 2 ** Math.max(0, this.attempt - 1))
     return Math.round(exp * (0.5 + this.opts.random() / 2))
   }
+}
+
+/**
+ * asterisk-manager creates its socket inside connect() and keeps it private; the flow control
+ * needs it (pause/resume), so it is taken as net.createConnection returns it, during that call only.
+ */
+function connectCapturingSocket (connect: () => void): net.Socket | undefined {
+  const original = net.createConnection
+  let socket: net.Socket | undefined
+  net.createConnection = ((...args: Parameters<typeof net.createConnection>) => {
+    socket = original.apply(net, args)
+    return socket
+  }) as typeof net.createConnection
+  try {
+    connect()
+  } finally {
+    net.createConnection = original
+  }
+  return socket
 }

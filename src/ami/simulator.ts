@@ -159,7 +159,7 @@ export class AmiSimulator {
     let prevT = blocks[0]?.t ?? 0
     let batch: Buffer[] = []
     const flush = async (): Promise<void> => {
-      if (batch.length > 0) await this.write(Buffer.concat(batch), opts.chunkBytes)
+      if (batch.length > 0) await this.write(batch, opts.chunkBytes)
       batch = []
     }
     for (const block of blocks) {
@@ -196,12 +196,18 @@ export class AmiSimulator {
     await new Promise<void>((resolve) => { this.server.close(() => { resolve() }) })
   }
 
-  private async write (bytes: Buffer, chunkBytes?: number): Promise<void> {
+  /** Whole blocks (an array) are written in groups of whole blocks, so replies never land inside one. */
+  private async write (data: Buffer | Buffer[], chunkBytes?: number): Promise<void> {
     const targets = [...this.sessions].filter((s) => s.authenticated)
     if (chunkBytes === undefined) {
-      for (const s of targets) s.socket.write(bytes)
+      // like Asterisk's blocking writes: a reader that stops reading holds the writer (TCP
+      // backpressure); nothing piles up here beyond one group
+      for (const group of groups(Array.isArray(data) ? data : [data])) {
+        for (const s of targets) await writeBlocking(s.socket, group)
+      }
       return
     }
+    const bytes = Array.isArray(data) ? Buffer.concat(data) : data
     for (let i = 0; i < bytes.length; i += chunkBytes) {
       for (const s of targets) if (!s.socket.destroyed) s.socket.write(bytes.subarray(i, i + chunkBytes))
       await new Promise((resolve) => setImmediate(resolve))
@@ -350,6 +356,31 @@ function statusEvent (c: LiveChannel, wanted: string[], idLine: Array<[string, s
     ['Context', c.Context], ['Exten', c.Exten], ['Uniqueid', c.Uniqueid], ['Linkedid', c.Linkedid],
     ['BridgeID', c.BridgeId ?? ''], ['Seconds', String(c.Seconds)], ...vars, ...idLine
   ]
+}
+
+const WRITE_GROUP = 64 * 1024
+
+/** Consecutive blocks joined up to WRITE_GROUP bytes (a larger block goes alone). */
+function * groups (blocks: Buffer[]): Generator<Buffer> {
+  let group: Buffer[] = []
+  let size = 0
+  for (const b of blocks) {
+    if (size > 0 && size + b.length > WRITE_GROUP) { yield Buffer.concat(group); group = []; size = 0 }
+    group.push(b)
+    size += b.length
+  }
+  if (size > 0) yield Buffer.concat(group)
+}
+
+/** Writes and, when the socket's buffer is full, waits until it drains (or the socket is gone). */
+async function writeBlocking (socket: net.Socket, bytes: Buffer): Promise<void> {
+  if (socket.destroyed) return
+  if (socket.write(bytes)) return
+  await new Promise<void>((resolve) => {
+    const done = (): void => { socket.off('drain', done); socket.off('close', done); resolve() }
+    socket.on('drain', done)
+    socket.on('close', done)
+  })
 }
 
 async function sleep (ms: number): Promise<void> {

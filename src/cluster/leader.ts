@@ -2,6 +2,9 @@
 // a dedicated connection. The others retry every few seconds; when the leader's connection
 // drops (the process died, the network broke) PostgreSQL releases the lock and one of them
 // takes over. The embedded database (PGlite) has a single instance: it is always the leader.
+// A leader whose lock connection drops (a PostgreSQL restart) does not step down at once: it goes
+// on reading AMI and takes the lock again as soon as the server answers; it steps down only when
+// another instance got the lock first, or when the server stayed out of reach for graceMs.
 import pg from 'pg'
 import type { Database } from '../db/database.js'
 import { serialQueue } from '../util/serial-queue.js'
@@ -23,6 +26,10 @@ export interface LeaderOptions {
   retryMs?: number
   /** How often the leader checks its connection is alive (a query with this timeout). */
   checkMs?: number
+  /** How long a leader that lost its lock connection keeps the AMI while it takes the lock again (default 60 s). */
+  graceMs?: number
+  /** How often it tries during that time (default 250 ms: before any follower, which tries every retryMs). */
+  graceRetryMs?: number
 }
 
 type Hook = () => unknown
@@ -39,11 +46,17 @@ export class LeaderElection {
   private readonly key: number
   private readonly retryMs: number
   private readonly checkMs: number
+  private readonly graceMs: number
+  private readonly graceRetryMs: number
+  /** set while the leader has lost its lock connection and is taking the lock again */
+  private graceUntil: number | undefined
 
   constructor (private readonly opts: LeaderOptions) {
     this.key = opts.key ?? LEADER_LOCK_KEY
     this.retryMs = opts.retryMs ?? 3000
     this.checkMs = opts.checkMs ?? 5000
+    this.graceMs = opts.graceMs ?? 60_000
+    this.graceRetryMs = opts.graceRetryMs ?? 250
   }
 
   get isLeader (): boolean { return this.leader }
@@ -91,23 +104,36 @@ export class LeaderElection {
       const c = this.client ?? await this.connect()
       if (this.closed) return
       const r = await c.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [this.key])
+      if (this.closed) return
       if (r.rows[0]?.locked === true) {
-        if (this.closed) return
+        if (this.graceUntil !== undefined) {
+          this.graceUntil = undefined
+          this.opts.log.info({}, 'leader: took the lock again; the AMI was read all along')
+        }
         this.become(true, 'took the leader lock')
         this.check = setInterval(() => { void this.alive(c) }, this.checkMs)
         this.check.unref()
         return
       }
+      if (this.graceUntil !== undefined) {
+        this.graceUntil = undefined
+        this.become(false, 'another instance took the lock while this one reconnected')
+      }
     } catch (err) {
       this.opts.log.warn({ err: (err as Error).message }, 'leader: could not try the lock')
       this.dropClient()
+      if (this.graceUntil !== undefined && Date.now() >= this.graceUntil) {
+        this.graceUntil = undefined
+        this.become(false, `the database stayed unreachable for ${this.graceMs} ms`)
+      }
     }
     this.retry()
   }
 
   private retry (): void {
     if (this.closed || this.timer !== undefined) return
-    this.timer = setTimeout(() => { this.timer = undefined; void this.attempt() }, this.retryMs)
+    const delay = this.graceUntil !== undefined ? this.graceRetryMs : this.retryMs
+    this.timer = setTimeout(() => { this.timer = undefined; void this.attempt() }, delay)
     this.timer.unref()
   }
 
@@ -140,9 +166,10 @@ export class LeaderElection {
   private lost (err?: Error): void {
     this.dropClient()
     if (this.closed) return
-    if (this.leader) {
-      this.opts.log.warn({ err: err?.message }, 'leader: lost the connection holding the lock, stepping down')
-      this.become(false, 'connection lost')
+    if (this.leader && this.graceUntil === undefined) {
+      // no other instance can take the lock while the server is down: keep the AMI and take it again
+      this.graceUntil = Date.now() + this.graceMs
+      this.opts.log.warn({ err: err?.message }, 'leader: lost the connection holding the lock; goes on reading AMI while it takes the lock again')
     }
     this.retry()
   }

@@ -36,6 +36,9 @@ const pgliteParsers = {
 export async function openPostgres (url: string): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10 })
   pool.on('error', () => { /* an idle client died: the pool replaces it; queries report their own errors */ })
+  // a server restart sends FATAL to every session, also to a client checked out between two
+  // statements (a transaction), which has no listener then: the statement fails on its own
+  pool.on('connect', (client) => { client.on('error', () => {}) })
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
   return {
     db,

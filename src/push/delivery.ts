@@ -58,6 +58,9 @@ export class Delivery {
     })
   }
 
+  /** Resolves once what was handed over so far has gone to the sockets. */
+  async idle (): Promise<void> { await this.queue.idle() }
+
   async close (): Promise<void> {
     if (this.holdTimer !== undefined) clearTimeout(this.holdTimer)
     await this.queue.idle()

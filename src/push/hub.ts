@@ -9,6 +9,7 @@ import type { Database } from '../db/database.js'
 import { pushRepository, PUSH_CHANNEL, type PushRepository } from '../db/push.repository.js'
 import type { User, UsersRepository } from '../db/users.repository.js'
 import { serialQueue } from '../util/serial-queue.js'
+import { isConnectionError } from '../db/connection-errors.js'
 import { listen, type Listener } from './listener.js'
 import { callPayload, toSnapshot, type CallMessage } from './call-messages.js'
 import { Delivery } from './delivery.js'
@@ -119,7 +120,20 @@ export class PushHub {
    * Calls are stored in the order they were handed over even when the caller does not await
    * (a ringing that is still identifying its caller is never overtaken by its answer).
    */
-  readonly publishCall = async (push: CallMessage): Promise<number> => await this.callQueue.run(async () => await this.storeCall(push))
+  readonly publishCall = async (push: CallMessage): Promise<number> => await this.callQueue.run(async () => await this.storeCallPersistently(push))
+
+  /** A database restart delays a call's message (retried until stored), it does not lose it. */
+  private async storeCallPersistently (push: CallMessage): Promise<number> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.storeCall(push)
+      } catch (err) {
+        if (!isConnectionError(err) || this.closing) throw err
+        if (attempt === 0) this.opts.log.warn({ err: (err as Error).message, type: push.type }, 'push: the database is unreachable; the call message waits until it is back')
+        await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 50 * 2 ** attempt)))
+      }
+    }
+  }
 
   /** Takes a logged-in socket: replays what it missed after `since`, then hello, then live messages. */
   connect (socket: WebSocket, user: User, since?: number, sessionToken: string | null = null): void {
@@ -136,6 +150,9 @@ export class PushHub {
     if (this.closing) return
     this.closing = true
     if (this.timer !== undefined) clearInterval(this.timer)
+    // what the telephony handed over is stored (and reaches the screens) before the database goes
+    await this.callQueue.idle()
+    await this.delivery.idle()
     this.sockets.closeAll()
     await this.listener?.close()
     await this.delivery.close()

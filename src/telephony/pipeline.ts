@@ -2,7 +2,11 @@
 // It performs each effect: the call row, the draft through the shared intake (rang), the draft
 // following who holds the call (answered, transferred), and the message to the screens. Work is
 // serialised (one queue), so a reconcile after a (re)connect and the events that follow it never
-// interleave.
+// interleave. When the queue grows past its high-water mark the pipeline stops reading AMI (the
+// events wait in TCP, at the PBX) and reads again once it has caught up: no event is dropped and
+// the memory stays bounded, whatever the rate. A step that fails because the database is
+// unreachable (a restart) is retried until it is back; meanwhile the queue fills and the reading
+// pauses, so the events of the outage are taken from TCP afterwards rather than lost.
 import type { AmiClient, AmiLogger } from '../ami/client.js'
 import type { AmiMessage } from '../ami/message.js'
 import { isUnusedEvent, normalize } from '../ami/normalize.js'
@@ -15,6 +19,7 @@ import type { User } from '../db/users.repository.js'
 import type { Intake } from '../intake/intake.js'
 import type { CallMessage } from '../push/call-messages.js'
 import { serialQueue } from '../util/serial-queue.js'
+import { isConnectionError } from '../db/connection-errors.js'
 
 export type { CallMessage }
 
@@ -32,10 +37,13 @@ export interface PipelineDeps {
   cdrTimeZone?: string
   /** ended calls stay in memory this long for late Cdr events and replays */
   keepEndedMs?: number
+  /** events queued at which the AMI reading pauses (default 1000), and resumes (default a quarter of it) */
+  highWater?: number
+  lowWater?: number
 }
 
 /** The AMI side the pipeline needs (AmiClient satisfies it). */
-export type AmiSource = Pick<AmiClient, 'on' | 'action'>
+export type AmiSource = Pick<AmiClient, 'on' | 'action' | 'pauseEvents' | 'resumeEvents'>
 
 export interface Pipeline {
   /** Feeds one AMI message (normally wired to the client's 'event'). */
@@ -44,9 +52,13 @@ export interface Pipeline {
   reconcile: (ami: Pick<AmiClient, 'action'>) => Promise<void>
   /** Resolves when everything queued so far is done. */
   idle: () => Promise<void>
-  /** Subscribes to a client: events and reconnects. */
+  /** Stops retrying steps the database refused (the service is stopping), then waits like idle(). */
+  close: () => Promise<void>
+  /** Subscribes to a client: events and reconnects, and pauses its reading while behind. */
   attach: (ami: AmiSource) => void
   tracked: () => ReadonlyMap<string, Call>
+  /** Events and tasks queued and not done yet; the most there ever were. */
+  backlog: () => { queued: number, peak: number, paused: boolean, pauses: number }
 }
 
 interface Known { id: number, entryId: number | null, userId: number | null }
@@ -58,6 +70,12 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
   const ids = new Map<string, Known>()
   const keepEndedMs = deps.keepEndedMs ?? 10 * 60_000
   const queue = serialQueue()
+  const highWater = deps.highWater ?? 1000
+  const lowWater = deps.lowWater ?? Math.floor(highWater / 4)
+  const sources: AmiSource[] = []
+  let paused = false
+  let pauses = 0
+  let peak = 0
 
   // Quiet changes (a dialplan variable, a leg's result) are written when the queue runs empty or
   // with the next notification, not one upsert per event: a ring reaches the screens sooner.
@@ -68,16 +86,53 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
     for (const linkedId of [...dirty]) {
       dirty.delete(linkedId)
       const call = memory.get(linkedId)
-      if (call !== undefined) await perform({ type: 'call.updated', call }, true)
+      if (call === undefined) continue
+      try {
+        await perform({ type: 'call.updated', call }, true)
+      } catch (err) {
+        if (isConnectionError(err)) dirty.add(linkedId) // written with the next flush
+        throw err
+      }
     }
   }
   const enqueue = async (what: string, work: () => Promise<void>): Promise<void> => {
     pending++
+    if (pending > peak) peak = pending
+    if (!paused && pending >= highWater) {
+      paused = true
+      pauses++
+      log.debug({ queued: pending }, 'call pipeline: behind, AMI reading paused')
+      for (const s of sources) s.pauseEvents()
+    }
     await queue.run(async () => {
-      try { await work() } catch (err) { log.error({ err, what }, 'call pipeline: step failed; going on') }
-      if (--pending > 0) return
+      await persist(what, work)
+      --pending
+      if (paused && pending <= lowWater) {
+        paused = false
+        for (const s of sources) s.resumeEvents()
+      }
+      if (pending > 0) return
       try { await flush() } catch (err) { log.error({ err }, 'call pipeline: saving changes failed; going on') }
     })
+  }
+
+  let closing = false
+  /** Runs a step; while the database is unreachable, again and again (backoff up to 2 s) until it is back. */
+  async function persist (what: string, work: () => Promise<void>): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await work()
+        if (attempt > 0) log.info({ what, attempts: attempt + 1 }, 'call pipeline: the database is back; going on')
+        return
+      } catch (err) {
+        if (!isConnectionError(err) || closing) {
+          log.error({ err, what }, 'call pipeline: step failed; going on')
+          return
+        }
+        if (attempt === 0) log.warn({ err: (err as Error).message, what }, 'call pipeline: the database is unreachable; the events wait until it is back')
+        await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 50 * 2 ** attempt)))
+      }
+    }
   }
 
   function prune (now: Date): void {
@@ -100,10 +155,20 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
   async function apply (ev: CallEvent): Promise<void> {
     // a call we stored before (replay, restart) continues from its row instead of starting again
     if (!memory.has(ev.linkedId) && (ev.type === 'started' || ev.type === 'alive' || ev.type === 'cdr')) await remember(ev.linkedId)
-    const r = step(memory.get(ev.linkedId), ev, opts)
+    const before = memory.get(ev.linkedId)
+    const r = step(before, ev, opts)
     if (r.call === undefined) return
     memory.set(ev.linkedId, r.call)
-    for (const effect of r.effects) await perform(effect)
+    try {
+      for (const effect of r.effects) await perform(effect)
+    } catch (err) {
+      // the step is to be done again (persist retries it): from the call as it was before
+      if (isConnectionError(err)) {
+        if (before === undefined) memory.delete(ev.linkedId)
+        else memory.set(ev.linkedId, before)
+      }
+      throw err
+    }
   }
 
   /** rang: the draft is opened (once per call) and the caller identified, for the popup. */
@@ -121,6 +186,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
         message.caller = call.callerNumber === null ? null : await deps.intake.identify({ phone: call.callerNumber })
       }
     } catch (err) {
+      if (isConnectionError(err)) throw err // retried once the database is back
       log.error({ ...clog, err }, 'call ringing: the draft could not be opened')
     }
   }
@@ -138,7 +204,11 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
     if (effect.holder !== null && user === undefined) log.warn({ ...clog, extension: effect.holder }, 'call answered by an extension no user has')
     if (user === undefined || known.entryId === null || deps.journal === undefined) return
     const r = await deps.journal.assign(known.entryId, user.id, { by: null, at: call.answeredAt ?? deps.clock() })
-      .catch((err: unknown) => { log.error({ ...clog, err }, 'call answered: the draft could not be assigned'); return undefined })
+      .catch((err: unknown) => {
+        if (isConnectionError(err)) throw err // retried once the database is back
+        log.error({ ...clog, err }, 'call answered: the draft could not be assigned')
+        return undefined
+      })
     if (r?.ok === true) message.entry = r.entry
     else if (r !== undefined) log.error({ ...clog, code: r.code }, 'call answered: the draft could not be assigned')
   }
@@ -206,11 +276,15 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
     },
     reconcile: async (ami) => { await enqueue('reconcile', async () => { await reconcile(ami) }) },
     idle: async () => { await enqueue('idle', async () => {}) },
+    close: async () => { closing = true; await enqueue('idle', async () => {}) },
     attach: (ami) => {
+      sources.push(ami)
+      if (paused) ami.pauseEvents()
       ami.on('event', (msg) => { void pipeline.handle(msg) })
       ami.on('connected', () => { void pipeline.reconcile(ami) })
     },
-    tracked: () => memory
+    tracked: () => memory,
+    backlog: () => ({ queued: pending, peak, paused, pauses })
   }
   return pipeline
 }

@@ -80,7 +80,7 @@ export function createTelephony (deps: TelephonyDeps): Telephony {
       clearInterval(periodic)
       writer.stop()
       await stop()
-      await pipeline.idle()
+      await pipeline.close()
     }
   }
 }

@@ -157,3 +157,30 @@ t.test('client: garbage, truncated and merged blocks, unknown events are skipped
   const reply = await c.action({ Action: 'Ping' })
   t.equal(reply.response.headers.ping, 'Pong', 'the connection still works')
 })
+
+t.test('client: pauseEvents holds the events in TCP, the keep-alive does not time out meanwhile, resumeEvents delivers them all', async (t) => {
+  const sim = await simulator(t)
+  const c = client(t, sim.url(), { pingIntervalMs: 20, pingTimeoutMs: 60 })
+  const names: string[] = []
+  c.on('event', (m) => { if (m.name === 'VarSet') names.push(m.headers.value ?? '') })
+  const drops: string[] = []
+  c.on('disconnected', (s) => drops.push(s.reason))
+  c.start()
+  await waitFor('connected', () => c.status.state === 'connected')
+  c.pauseEvents()
+  t.equal(c.reading, false, 'the socket is not read while paused')
+  const n = 3000 // ~600 kB: more than one socket read
+  const text = Array.from({ length: n }, (_, i) => `Event: VarSet\r\nChannel: PJSIP/trunk-1\r\nUniqueid: 1.0\r\nLinkedid: 1.0\r\nVariable: X\r\nValue: ${i} ${'x'.repeat(150)}\r\n\r\n`).join('')
+  const sent = sim.inject(text)
+  await new Promise((resolve) => setTimeout(resolve, 500)) // > 8 ping timeouts
+  t.ok(names.length < n / 2, `events wait while paused (${names.length} of ${n} read)`)
+  t.same(drops, [], 'no keep-alive timeout while paused: the silence is ours')
+  t.equal(c.status.state, 'connected', 'still connected')
+  c.resumeEvents()
+  await sent
+  await waitFor('all events', () => names.length === n)
+  t.same(names.map((v) => Number(v.split(' ')[0])), Array.from({ length: n }, (_, i) => i), 'every event arrives, in order, once')
+  const pong = await c.action({ Action: 'Ping' })
+  t.equal(pong.response.headers.ping, 'Pong', 'the connection works after the pause')
+  t.same(drops, [], 'never dropped')
+})

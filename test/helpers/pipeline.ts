@@ -11,9 +11,10 @@ import { organizationsRepository } from '../../src/db/organizations.repository.j
 import { callsRepository, type CallsRepository } from '../../src/db/calls.repository.js'
 import { usersRepository, type User } from '../../src/db/users.repository.js'
 import type { Database } from '../../src/db/database.js'
-import { testDatabase } from './db.js'
+import { testDatabase, type Backend } from './db.js'
 import { client, memoryLogger, DID } from './ami.js'
-import type { AmiClient } from '../../src/ami/client.js'
+import type { AmiClient, AmiClientOptions } from '../../src/ami/client.js'
+import type { PipelineDeps } from '../../src/telephony/pipeline.js'
 
 export interface StoredDraft { entryId: number, linkedId: string | null, callerNumber: string | null, assignedTo: number | null, contactText?: string | null, channel?: string }
 
@@ -33,11 +34,16 @@ export interface Stack {
   /** the drafts as stored in journal_entry, with the call that links each */
   listDrafts: () => Promise<StoredDraft[]>
   /** one running service (client + pipeline); call again after stopping it to "restart" */
-  service: (url: string) => Service
+  service: (url: string, opts?: ServiceTuning) => Service
 }
 
-export async function stack (t: Test): Promise<Stack> {
-  const database = await testDatabase(t)
+export interface ServiceTuning {
+  client?: Partial<AmiClientOptions>
+  pipeline?: Partial<Pick<PipelineDeps, 'highWater' | 'lowWater'>>
+}
+
+export async function stack (t: Test, backend?: Backend): Promise<Stack> {
+  const database = await testDatabase(t, backend)
   const users = usersRepository(database.db)
   const s101 = await users.create({ username: 'ivanova', fullName: 'Иванова Анна Сергеевна', passwordHash: 'x', role: 'specialist', extension: '101' })
   const s102 = await users.create({ username: 'smirnov', fullName: 'Смирнов Павел Андреевич', passwordHash: 'x', role: 'specialist', extension: '102' })
@@ -58,8 +64,8 @@ export async function stack (t: Test): Promise<Stack> {
     users: { s101, s102 },
     intake,
     listDrafts,
-    service: (url) => {
-      const c = client(t, url)
+    service: (url, tuning = {}) => {
+      const c = client(t, url, tuning.client)
       const published: CallMessage[] = []
       const log = memoryLogger()
       const pipeline = createPipeline({
@@ -70,7 +76,8 @@ export async function stack (t: Test): Promise<Stack> {
         helpdeskDid: DID,
         clock: () => new Date(),
         log,
-        publish: (m) => { published.push(m) }
+        publish: (m) => { published.push(m) },
+        ...tuning.pipeline
       })
       pipeline.attach(c)
       c.start()
