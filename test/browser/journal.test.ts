@@ -87,6 +87,8 @@ if (CHROMIUM === undefined) {
     await page.waitForURL(/q=/)
     const rows = page.getByTestId('journal-table').locator('tbody tr[data-entry-id]')
     await rows.first().waitFor()
+    // the unfiltered list stays on screen until the search answers: wait for the answer, not a moment
+    await until('the search result', async () => (await rows.count()) <= 1, 20_000).catch(() => {})
     t.equal(await rows.count(), 1, 'one entry found')
     const cells = await rows.first().locator('td').allTextContents()
     t.match(cells[2], /Ошибка/, 'Тип запроса')
