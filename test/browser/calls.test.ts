@@ -141,6 +141,8 @@ if (CHROMIUM === undefined) {
     await a.getByTestId('missed-tab').click()
     const missed = a.getByTestId('calls-table').locator('tbody tr[data-call-id]')
     await missed.first().waitFor()
+    // the whole log stays on screen until the filtered page answers: wait for the answer, not a moment
+    await until('the missed calls page', async () => (await missed.count()) <= 1, 20_000).catch(() => {})
     t.equal(await missed.count(), 1, 'the missed calls list has it (and not the answered one)')
     t.match(await missed.first().textContent(), /Абонент не дождался/, 'with its outcome')
     await missed.first().getByTestId('callback').click()
