@@ -23,6 +23,13 @@ else
 fi
 
 export TZ=UTC
+# A fresh install has tap built with its default plugins. tap rebuilds itself for ours (no
+# @tapjs/typescript: tsx loads the tests) on the first run, but it already spawns that run's files
+# with the old loader, whose resolver misreads package exports (nodemailer's "./lib/*.js"). Build first.
+if grep -q '@tapjs/typescript' node_modules/@tapjs/test/test-built/dist/esm/index.js 2>/dev/null; then
+  echo "== building tap with the configured plugins (first run after install)"
+  npx tap build >/dev/null || { echo "tap build failed"; echo "tests: 0 passed, 1 failed, 0 skipped"; exit 1; }
+fi
 npx tap --jobs="${TAP_JOBS:-2}" "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 
