@@ -42,6 +42,20 @@ export async function waitFor (what: string, cond: () => boolean, timeoutMs = 50
   }
 }
 
+let sentinels = 0
+/** Resolves once every event the simulator has sent so far has reached the client: a UserEvent sent
+ *  after them arrives last (TCP keeps order), so a test never guesses how long delivery takes. */
+export async function allDelivered (sim: AmiSimulator, c: AmiClient, timeoutMs = 10_000): Promise<void> {
+  const tag = `delivered-${process.pid}-${++sentinels}`
+  let seen = false
+  const onEvent = (msg: AmiMessage): void => { if (msg.headers.userevent === tag) seen = true }
+  c.on('event', onEvent)
+  try {
+    await sim.inject(`Event: UserEvent\r\nPrivilege: user,all\r\nUserEvent: ${tag}\r\n\r\n`)
+    await waitFor(`the sentinel ${tag}`, () => seen, timeoutMs)
+  } finally { c.off('event', onEvent) }
+}
+
 /** The pure tracker driven by a client: every AMI event → normalize → step, effects recorded. */
 export function tracker (c: AmiClient, clock: () => Date = () => new Date()): { calls: Map<string, Call>, effects: CallEffect[], events: AmiMessage[] } {
   const calls = new Map<string, Call>()

@@ -1,7 +1,7 @@
 // Every recorded scenario over TCP through the real client and pipeline into the real database:
 // call rows, drafts, assignment, notifications; a replay or the reconnect transcript adds nothing twice.
 import t, { type Test } from 'tap'
-import { simulator, waitFor } from '../helpers/ami.js'
+import { allDelivered, simulator, waitFor } from '../helpers/ami.js'
 import { stack, type StoredDraft } from '../helpers/pipeline.js'
 import { blindTransferTranscript } from '../helpers/blind-transfer.js'
 import type { CallLogItem } from '../../src/db/calls.repository.js'
@@ -70,7 +70,7 @@ for (const [name, expected] of SCENARIOS) {
     if (ringing !== undefined) t.ok(ringing.entry?.id, `${name}: the ringing message carries the draft`)
 
     await sim.play(name)
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    await allDelivered(sim, svc.client)
     await svc.pipeline.idle()
     t.equal(await s.calls.count(), before + expected.length, `${name}: replayed, still ${expected.length} row(s)`)
     checkRows(t, `${name} (replayed)`, await s.calls.list(), await s.listDrafts(), expected, userIds)
