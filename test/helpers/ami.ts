@@ -1,6 +1,6 @@
 // AMI test plumbing: the simulator, the real client pointed at it, and the call tracker fed by it.
 import type { Test } from 'tap'
-import { AmiSimulator, type SimulatorOptions } from '../../src/ami/simulator.js'
+import { AmiSimulator, type LiveChannel, type SimulatorOptions, type Transcript } from '../../src/ami/simulator.js'
 import { AmiClient, type AmiClientOptions, type AmiLogger } from '../../src/ami/client.js'
 import { parseAmiUrl } from '../../src/config.js'
 import { normalize } from '../../src/ami/normalize.js'
@@ -70,4 +70,51 @@ export function tracker (c: AmiClient, clock: () => Date = () => new Date()): { 
     effects.push(...r.effects)
   })
   return { calls, effects, events }
+}
+
+/** A recorded block's headers, lower-cased names, first value of each. */
+export function headersOf (bytes: Buffer): Record<string, string> {
+  const h: Record<string, string> = {}
+  for (const line of bytes.toString('utf8').split('\r\n')) {
+    const i = line.indexOf(': ')
+    if (i > 0 && h[line.slice(0, i).toLowerCase()] === undefined) h[line.slice(0, i).toLowerCase()] = line.slice(i + 2)
+  }
+  return h
+}
+
+/** What the PBX itself had up after the blocks [0, upTo]: the answer CoreShowChannels gives then. */
+export function channelsAfter (tr: Transcript, upTo: number): LiveChannel[] {
+  const live = new Map<string, LiveChannel>()
+  for (const block of tr.blocks.slice(0, upTo + 1)) {
+    const h = headersOf(block.bytes)
+    const uniqueId = h.uniqueid
+    if (uniqueId === undefined) continue
+    const known = live.get(uniqueId)
+    switch (h.event) {
+      case 'Newchannel':
+        live.set(uniqueId, {
+          Channel: h.channel ?? '', Uniqueid: uniqueId, Linkedid: h.linkedid ?? uniqueId, CallerIDNum: h.calleridnum ?? '',
+          ChannelStateDesc: (h.channelstatedesc ?? 'Ring') as LiveChannel['ChannelStateDesc'], Context: h.context ?? '', Exten: h.exten ?? '', Seconds: 1
+        })
+        break
+      case 'Newstate':
+        if (known !== undefined) known.ChannelStateDesc = (h.channelstatedesc ?? known.ChannelStateDesc) as LiveChannel['ChannelStateDesc']
+        break
+      case 'VarSet':
+        if (known !== undefined && (h.variable === 'HD_STATUS' || h.variable === 'MIXMONITOR_FILENAME')) {
+          known.variables = { ...known.variables, [h.variable]: h.value ?? '' }
+        }
+        break
+      case 'BridgeEnter':
+        if (known !== undefined) known.BridgeId = h.bridgeuniqueid
+        break
+      case 'BridgeLeave':
+        if (known !== undefined) delete known.BridgeId
+        break
+      case 'Hangup':
+        live.delete(uniqueId)
+        break
+    }
+  }
+  return [...live.values()]
 }

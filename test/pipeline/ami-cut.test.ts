@@ -5,9 +5,9 @@
 // nothing doubled. Seeded, so a failure names its cut and is reproduced by running the file again.
 import t, { type Test } from 'tap'
 import fc from 'fast-check'
-import { allDelivered, simulator, waitFor } from '../helpers/ami.js'
+import { allDelivered, channelsAfter, headersOf, simulator, waitFor } from '../helpers/ami.js'
 import { stack } from '../helpers/pipeline.js'
-import { loadTranscript, type LiveChannel, type Transcript } from '../../src/ami/simulator.js'
+import { loadTranscript, type Transcript } from '../../src/ami/simulator.js'
 
 const SEED = 20261202
 const CUTS_PER_SCENARIO = Number(process.env.AMI_CUTS ?? 2)
@@ -15,52 +15,6 @@ const CUTS_PER_SCENARIO = Number(process.env.AMI_CUTS ?? 2)
 const SCENARIOS = ['answered', 'busy', 'abandoned-ringing', 'out-of-hours', 'queue', 'two-concurrent-calls']
 
 interface Summary { linkedId: string, outcome: string | null, answeredBy: string | null, rejected: string | null, hasDraft: boolean, ended: boolean }
-
-function headersOf (bytes: Buffer): Record<string, string> {
-  const h: Record<string, string> = {}
-  for (const line of bytes.toString('utf8').split('\r\n')) {
-    const i = line.indexOf(': ')
-    if (i > 0 && h[line.slice(0, i).toLowerCase()] === undefined) h[line.slice(0, i).toLowerCase()] = line.slice(i + 2)
-  }
-  return h
-}
-
-/** What the PBX itself had up after the blocks [0, upTo]: the answer CoreShowChannels gives then. */
-function channelsAfter (tr: Transcript, upTo: number): LiveChannel[] {
-  const live = new Map<string, LiveChannel>()
-  for (const block of tr.blocks.slice(0, upTo + 1)) {
-    const h = headersOf(block.bytes)
-    const uniqueId = h.uniqueid
-    if (uniqueId === undefined) continue
-    const known = live.get(uniqueId)
-    switch (h.event) {
-      case 'Newchannel':
-        live.set(uniqueId, {
-          Channel: h.channel ?? '', Uniqueid: uniqueId, Linkedid: h.linkedid ?? uniqueId, CallerIDNum: h.calleridnum ?? '',
-          ChannelStateDesc: (h.channelstatedesc ?? 'Ring') as LiveChannel['ChannelStateDesc'], Context: h.context ?? '', Exten: h.exten ?? '', Seconds: 1
-        })
-        break
-      case 'Newstate':
-        if (known !== undefined) known.ChannelStateDesc = (h.channelstatedesc ?? known.ChannelStateDesc) as LiveChannel['ChannelStateDesc']
-        break
-      case 'VarSet':
-        if (known !== undefined && (h.variable === 'HD_STATUS' || h.variable === 'MIXMONITOR_FILENAME')) {
-          known.variables = { ...known.variables, [h.variable]: h.value ?? '' }
-        }
-        break
-      case 'BridgeEnter':
-        if (known !== undefined) known.BridgeId = h.bridgeuniqueid
-        break
-      case 'BridgeLeave':
-        if (known !== undefined) delete known.BridgeId
-        break
-      case 'Hangup':
-        live.delete(uniqueId)
-        break
-    }
-  }
-  return [...live.values()]
-}
 
 async function callLog (t: Test, tr: Transcript, cut?: { block: number, byte: number }): Promise<Summary[]> {
   const sim = await simulator(t)
