@@ -96,13 +96,13 @@ export async function mountRoutes (app: FastifyInstance, deps: HttpDeps): Promis
   await app.register(usersRoutes, { users, clock, sessionsEnded })
   await app.register(wsRoutes, { hub: push })
   await app.register(calendarRoutes, { calendar: deps.calendar })
-  await app.register(entriesRoutes, { journal: deps.journal, clock, zone: () => deps.calendar.current().schedule.zone, publish: async (type, entry) => await push.publish(type, { entry }) })
+  await app.register(entriesRoutes, { journal: deps.journal, clock, zone: () => deps.calendar.current().schedule.zone, publish: async (type, entry) => { await push.publishCommitted(type, { entry }) } })
   await app.register(organizationsRoutes, { organizations: deps.organizations, clock })
   await app.register(callsRoutes, { calls: deps.calls, recordingsDir: config.recordingsDir, timeZone: config.timeZone })
   await app.register(reportsRoutes, { reports: reportsRepository(deps.db), archive: archiveRepository(deps.db), centerName: config.centerName, calendar: () => deps.calendar.current(), clock })
   await app.register(mailRoutes, {
     mail: deps.mail, journal: deps.journal, clock, queued: deps.mailQueued,
-    publish: async (entryId, mailId) => await push.publish('mail.outbox', { entryId, mailId, state: 'queued' })
+    publish: async (entryId, mailId) => { await push.publishCommitted('mail.outbox', { entryId, mailId, state: 'queued' }) }
   })
   await app.register(webRoutes, { root: PROJECT_ROOT })
 }

@@ -104,7 +104,7 @@ export async function createService (config: Config, deps: ServiceDeps): Promise
     identify,
     clock,
     links: { phone: phoneLink, email: emailLink },
-    announce: async (entry) => { await push.publish('entry.created', { entry: JSON.parse(JSON.stringify(entryView(entry, clock()))) as { id: number } }) }
+    announce: async (entry) => { await push.publishCommitted('entry.created', { entry: JSON.parse(JSON.stringify(entryView(entry, clock()))) as { id: number } }) }
   })
   const telephony = createTelephony({
     endpoint: config.ami,

@@ -3,6 +3,16 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
+import { storageHealth, type StorageHealth } from '../db/storage-health.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** whether the database is taking writes (/health reads it) */
+    storageHealth: StorageHealth
+  }
+}
+
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
 export class HttpError extends Error {
   constructor (readonly statusCode: number, readonly code: string, message: string, readonly details?: unknown) {
@@ -29,6 +39,11 @@ const PG_CLIENT_ERRORS: Record<string, [number, string, string]> = {
 }
 
 export function installErrorHandler (app: FastifyInstance): void {
+  const storage = storageHealth()
+  app.decorate('storageHealth', storage)
+  app.addHook('onResponse', async (req, reply) => {
+    if (WRITES.has(req.method) && reply.statusCode < 400) storage.succeeded()
+  })
   app.setErrorHandler((err: FastifyError & { details?: unknown, constraint?: string }, req, reply) => {
     if (err instanceof HttpError) {
       req.log.info({ code: err.code, statusCode: err.statusCode }, err.message)
@@ -45,6 +60,11 @@ export function installErrorHandler (app: FastifyInstance): void {
       const message = err.constraint !== undefined ? `${text} (${err.constraint})` : text
       req.log.info({ code, pgCode: err.code, constraint: err.constraint }, message)
       return reply.code(status).send({ statusCode: status, code, error: STATUS_CODES[status], message })
+    }
+    if (storage.failed(err)) {
+      // a full disk or a database restart: nothing was stored, the same request may be sent again
+      req.log.error({ err: err.message, pgCode: err.code }, 'request refused: the database cannot store it now')
+      return reply.code(503).header('retry-after', '10').send({ statusCode: 503, code: 'STORAGE_UNAVAILABLE', error: STATUS_CODES[503], message: 'the database cannot store it now (the disk is full or the database is unreachable); nothing was saved, try again later' })
     }
     const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500
     if (status >= 500) {

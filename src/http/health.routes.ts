@@ -1,4 +1,5 @@
-// Liveness for load balancers and the PBX administrator: is the database reachable, are AMI and the mailbox up.
+// Liveness for load balancers and the PBX administrator: is the database reachable and taking writes,
+// are AMI and the mailbox up.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { sql } from 'kysely'
@@ -23,6 +24,10 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = asyn
   }, async (req, reply) => {
     try {
       await sql`select 1`.execute(db)
+      if (app.storageHealth.state() === 'failing') {
+        // reads work, writes do not (a full disk): not healthy
+        return await reply.code(503).send({ status: 'error' as const, db: 'error' as const, ami: amiStatus(), mail: mailStatus() })
+      }
       return { status: 'ok' as const, db: 'ok' as const, ami: amiStatus(), mail: mailStatus() }
     } catch (err) {
       req.log.error({ err }, 'health: database unreachable')

@@ -9,7 +9,7 @@ import type { Database } from '../db/database.js'
 import { pushRepository, PUSH_CHANNEL, type PushRepository } from '../db/push.repository.js'
 import type { User, UsersRepository } from '../db/users.repository.js'
 import { serialQueue } from '../util/serial-queue.js'
-import { isConnectionError } from '../db/connection-errors.js'
+import { isStorageUnavailable } from '../db/connection-errors.js'
 import { listen, type Listener } from './listener.js'
 import { callPayload, toSnapshot, type CallMessage } from './call-messages.js'
 import { Delivery } from './delivery.js'
@@ -49,6 +49,8 @@ export interface PushHubOptions {
   maxReplay?: number
 }
 
+const MAX_WAITING = 10_000
+
 export type Publish = <K extends BroadcastType>(type: K, payload: ServerMessages[K]) => Promise<number>
 
 /** A call with no message for this long is not "in progress" any more (its end was lost). */
@@ -67,6 +69,8 @@ export class PushHub {
   private lastPrune = 0
   private housekeeping = false
   private closing = false
+  private readonly waiting: Array<{ type: BroadcastType, payload: Record<string, unknown> }> = []
+  private retrying: NodeJS.Timeout | undefined
   private readonly heartbeatMs: number
   private readonly retentionMs: number
 
@@ -116,6 +120,56 @@ export class PushHub {
   }
 
   /**
+   * For a change already committed (an entry saved): stored now, or, when the database cannot take
+   * it (restart, full disk), kept in order and stored once it can, so the screens still learn of it.
+   * Bounded: past MAX_WAITING messages the oldest are given up with an error line (the journal holds
+   * the change; a screen shows it at its next reload).
+   */
+  readonly publishCommitted = async <K extends BroadcastType>(type: K, payload: ServerMessages[K]): Promise<void> => {
+    if (this.waiting.length === 0) {
+      try { await this.publish(type, payload); return } catch (err) {
+        if (!isStorageUnavailable(err) || this.closing) throw err
+        this.opts.log.warn({ err: (err as Error).message, type }, 'push: the database cannot store the message now; it waits until it can')
+      }
+    }
+    this.waiting.push({ type, payload: payload as unknown as Record<string, unknown> })
+    if (this.waiting.length > MAX_WAITING) this.opts.log.error({ dropped: this.waiting.splice(0, this.waiting.length - MAX_WAITING).length }, 'push: too many messages wait for the database; the oldest are given up')
+    this.retryWaiting()
+  }
+
+  private retryWaiting (attempt = 0): void {
+    if (this.retrying !== undefined || this.waiting.length === 0) return
+    this.retrying = setTimeout(() => {
+      this.retrying = undefined
+      void this.storeWaiting().then((stored) => { this.retryWaiting(stored ? 0 : attempt + 1) })
+    }, Math.min(5000, 100 * 2 ** attempt))
+    this.retrying.unref()
+  }
+
+  /** Stores the waiting messages in order; false when the database still refuses. */
+  private async storeWaiting (): Promise<boolean> {
+    while (this.waiting.length > 0) {
+      const next = this.waiting[0]!
+      try {
+        const msg = await this.repo.append(next.type, next.payload, this.opts.clock())
+        this.delivery.stored(msg)
+        this.waiting.shift()
+      } catch (err) {
+        if (!isStorageUnavailable(err)) {
+          this.opts.log.error({ err, type: next.type }, 'push: a waiting message cannot be stored; given up')
+          this.waiting.shift()
+          continue
+        }
+        return false
+      }
+    }
+    return true
+  }
+
+  /** Messages of committed changes waiting for the database (/health and the tests read it). */
+  get waitingCount (): number { return this.waiting.length }
+
+  /**
    * The telephony's hook: turns a call effect into call.ringing / call.answered / call.ended.
    * Calls are stored in the order they were handed over even when the caller does not await
    * (a ringing that is still identifying its caller is never overtaken by its answer).
@@ -128,7 +182,7 @@ export class PushHub {
       try {
         return await this.storeCall(push)
       } catch (err) {
-        if (!isConnectionError(err) || this.closing) throw err
+        if (!isStorageUnavailable(err) || this.closing) throw err
         if (attempt === 0) this.opts.log.warn({ err: (err as Error).message, type: push.type }, 'push: the database is unreachable; the call message waits until it is back')
         await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 50 * 2 ** attempt)))
       }
@@ -152,6 +206,8 @@ export class PushHub {
     if (this.timer !== undefined) clearInterval(this.timer)
     // what the telephony handed over is stored (and reaches the screens) before the database goes
     await this.callQueue.idle()
+    if (this.retrying !== undefined) clearTimeout(this.retrying)
+    if (this.waiting.length > 0 && !(await this.storeWaiting())) this.opts.log.error({ count: this.waiting.length }, 'push: stopping with messages the database could not store')
     await this.delivery.idle()
     this.sockets.closeAll()
     await this.listener?.close()

@@ -19,7 +19,7 @@ import type { User } from '../db/users.repository.js'
 import type { Intake } from '../intake/intake.js'
 import type { CallMessage } from '../push/call-messages.js'
 import { serialQueue } from '../util/serial-queue.js'
-import { isConnectionError } from '../db/connection-errors.js'
+import { isStorageUnavailable } from '../db/connection-errors.js'
 
 export type { CallMessage }
 
@@ -90,7 +90,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
       try {
         await perform({ type: 'call.updated', call }, true)
       } catch (err) {
-        if (isConnectionError(err)) dirty.add(linkedId) // written with the next flush
+        if (isStorageUnavailable(err)) dirty.add(linkedId) // written with the next flush
         throw err
       }
     }
@@ -125,7 +125,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
         if (attempt > 0) log.info({ what, attempts: attempt + 1 }, 'call pipeline: the database is back; going on')
         return
       } catch (err) {
-        if (!isConnectionError(err) || closing) {
+        if (!isStorageUnavailable(err) || closing) {
           log.error({ err, what }, 'call pipeline: step failed; going on')
           return
         }
@@ -163,7 +163,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
       for (const effect of r.effects) await perform(effect)
     } catch (err) {
       // the step is to be done again (persist retries it): from the call as it was before
-      if (isConnectionError(err)) {
+      if (isStorageUnavailable(err)) {
         if (before === undefined) memory.delete(ev.linkedId)
         else memory.set(ev.linkedId, before)
       }
@@ -186,7 +186,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
         message.caller = call.callerNumber === null ? null : await deps.intake.identify({ phone: call.callerNumber })
       }
     } catch (err) {
-      if (isConnectionError(err)) throw err // retried once the database is back
+      if (isStorageUnavailable(err)) throw err // retried once the database is back
       log.error({ ...clog, err }, 'call ringing: the draft could not be opened')
     }
   }
@@ -205,7 +205,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
     if (user === undefined || known.entryId === null || deps.journal === undefined) return
     const r = await deps.journal.assign(known.entryId, user.id, { by: null, at: call.answeredAt ?? deps.clock() })
       .catch((err: unknown) => {
-        if (isConnectionError(err)) throw err // retried once the database is back
+        if (isStorageUnavailable(err)) throw err // retried once the database is back
         log.error({ ...clog, err }, 'call answered: the draft could not be assigned')
         return undefined
       })
