@@ -149,6 +149,10 @@ export function callsRepository (db: Db) {
       return row === undefined ? undefined : toStored(row)
     },
 
+    /** The stored calls among these ids (one query). */
+    byLinkedIds: async (linkedIds: readonly string[]): Promise<StoredCall[]> =>
+      linkedIds.length === 0 ? [] : (await db.selectFrom('call').selectAll().where('linked_id', 'in', [...linkedIds]).execute()).map(toStored),
+
     byId: async (id: number): Promise<StoredCall | undefined> => {
       const row = await db.selectFrom('call').selectAll().where('id', '=', id).executeTakeFirst()
       return row === undefined ? undefined : toStored(row)
