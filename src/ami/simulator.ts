@@ -1,6 +1,7 @@
 // A PBX stand-in for tests and `npm run demo`: a real TCP server on 127.0.0.1 speaking AMI like
 // the lab Asterisk 22 of test/fixtures/ami (banner, Login with the 1 s failure delay and close,
-// Ping, AstDB, CoreShowChannels/Status lists) that replays recorded transcripts with their timing.
+// Ping, global variables, AstDB, CoreShowChannels/Status lists, Permission denied outside the
+// account's write classes) that replays recorded transcripts with their timing.
 import net from 'node:net'
 import fs from 'node:fs'
 import path from 'node:path'
