@@ -24,6 +24,8 @@ export interface Config {
   bootstrapAdminPassword: string | undefined
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   timeZone: string
+  /** PBX_TIME_ZONE: the zone of the PBX's clock (its Cdr times); unset → the offset the dialplan writes into each record, else timeZone */
+  pbxTimeZone: string | undefined
   /** The center's name as the printed journal's heading continues «Ситуационного центра …» */
   centerName: string
   /** Secure flag on the session cookie: on behind HTTPS */
@@ -98,6 +100,9 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
   const timeZone = str('TIME_ZONE', 'Asia/Yekaterinburg')
   if (!isValidZone(timeZone)) problems.push(`TIME_ZONE=${JSON.stringify(timeZone)}: not an IANA time zone`)
 
+  const pbxTimeZone = optional('PBX_TIME_ZONE')
+  if (pbxTimeZone !== undefined && !isValidZone(pbxTimeZone)) problems.push(`PBX_TIME_ZONE=${JSON.stringify(pbxTimeZone)}: not an IANA time zone (e.g. Asia/Yekaterinburg, UTC)`)
+
   const bootstrapAdminPassword = optional('BOOTSTRAP_ADMIN_PASSWORD')
   const weak = bootstrapAdminPassword === undefined ? undefined : passwordProblem(bootstrapAdminPassword, 'admin')
   if (weak !== undefined) problems.push(`BOOTSTRAP_ADMIN_PASSWORD: the password must be ${weak}`)
@@ -117,6 +122,7 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
     bootstrapAdminPassword,
     logLevel: logLevel as Config['logLevel'],
     timeZone,
+    pbxTimeZone,
     centerName,
     cookieSecure: bool('COOKIE_SECURE', false),
     sessionTtlHours: int('SESSION_TTL_HOURS', 12, 1, 24 * 30),

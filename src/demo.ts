@@ -17,7 +17,8 @@ async function main (): Promise<void> {
   const recordingsDir = path.join(dataDir, 'recordings')
   fs.mkdirSync(recordingsDir, { recursive: true })
 
-  const sim = await AmiSimulator.start({ port: demo.amiPort })
+  // the account of dialplan/manager.conf: write = call,reporting
+  const sim = await AmiSimulator.start({ port: demo.amiPort, writeClasses: ['call', 'reporting'] })
   console.log(`AMI simulator on 127.0.0.1:${sim.port} (AMI_URL=${sim.url().replace(sim.secret, '***')})`)
   await runService({ ...config, dataDir, recordingsDir, ami: parseAmiUrl(sim.url()) }, {
     // demo users: the head (admin) and two specialists on the lab's extensions 101 and 102

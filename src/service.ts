@@ -10,6 +10,7 @@ import { journalRepository } from './db/journal.repository.js'
 import { journalService } from './services/journal.service.js'
 import { organizationsRepository } from './db/organizations.repository.js'
 import { callsRepository } from './db/calls.repository.js'
+import { pbxCdrRepository } from './db/pbx-cdr.repository.js'
 import { calendarRepository } from './db/calendar.repository.js'
 import { clusterRepository } from './db/cluster.repository.js'
 import { createCalendarService, type CalendarService } from './services/calendar.service.js'
@@ -115,6 +116,9 @@ export async function createService (config: Config, deps: ServiceDeps): Promise
     intake,
     calendar,
     publishCall: push.publishCall,
+    pbxRecords: pbxCdrRepository(db),
+    pbxTimeZone: config.pbxTimeZone,
+    centerTimeZone: config.timeZone,
     clock,
     log: log('ami'),
     ...deps.telephony

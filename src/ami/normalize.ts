@@ -3,13 +3,19 @@
 // Event shapes: test/fixtures/ami/README.md (real Asterisk 22 transcripts) and
 // https://docs.asterisk.org/Asterisk_22_Documentation/API_Documentation/AMI_Events/
 import path from 'node:path'
-import { DateTime } from 'luxon'
 import { DECISIONS, type CallEvent, type Decision, type LegResult } from '../calls/call.js'
 import type { AmiMessage } from './message.js'
+import { channelExtension, dispositionOf, pbxLocalTime, readUserfield } from './pbx-record.js'
 
 export interface NormalizeOptions {
-  /** Zone of the Asterisk host's clock, in which Cdr StartTime/AnswerTime/EndTime are written. */
-  cdrTimeZone?: string
+  /**
+   * PBX_TIME_ZONE: the zone of the Asterisk host's clock, in which Cdr StartTime/AnswerTime/EndTime
+   * are written. Unset: the UTC offset the dialplan writes into each record (userfield tz=+0500),
+   * else `centerTimeZone`.
+   */
+  pbxTimeZone?: string
+  /** TIME_ZONE, the center's: the PBX's zone when nothing else says (default UTC) */
+  centerTimeZone?: string
 }
 
 /** The dialplan variables the service reads (dialplan/extensions.conf sets them). */
@@ -59,17 +65,19 @@ export function normalize (msg: AmiMessage, at: Date, opts: NormalizeOptions = {
     case 'Cdr': {
       // cdr_manager: no Linkedid; UniqueID is the inbound channel's, i.e. the call's Linkedid
       if (h.uniqueid === undefined) return undefined
-      const disposition = CDR_DISPOSITION[(h.disposition ?? '').toUpperCase()]
+      const disposition = dispositionOf(h.disposition)
       if (disposition === undefined) return undefined
-      const zone = opts.cdrTimeZone ?? 'UTC'
+      const note = readUserfield(h.userfield)
+      const zone = { zone: opts.pbxTimeZone, offsetMinutes: note.offsetMinutes, fallback: opts.centerTimeZone ?? 'UTC' }
       return {
         type: 'cdr',
         linkedId: h.uniqueid,
         extension: h.destinationchannel === undefined || h.destinationchannel === '' ? null : extensionOf(h.destinationchannel, undefined),
         disposition,
-        startedAt: cdrTime(h.starttime, zone),
-        answeredAt: cdrTime(h.answertime, zone),
-        endedAt: cdrTime(h.endtime, zone),
+        startedAt: pbxLocalTime(h.starttime, zone),
+        answeredAt: pbxLocalTime(h.answertime, zone),
+        endedAt: pbxLocalTime(h.endtime, zone),
+        decision: note.status === null ? null : decisionOf(note.status),
         at
       }
     }
@@ -85,7 +93,7 @@ const CAUSE_USER_BUSY = 17
  * HD_STATUS as the dialplan sets it (dialplan/extensions.conf: open, lunch, weekend, holiday,
  * before-hours, after-hours, closed) → our Decision; a value the service does not know is closed.
  */
-function decisionOf (raw: string | undefined): Decision | null {
+export function decisionOf (raw: string | undefined): Decision | null {
   const v = (raw ?? '').trim().toLowerCase()
   if (v === '') return null
   return (DECISIONS as readonly string[]).includes(v) ? v as Decision : 'closed'
@@ -99,14 +107,6 @@ const DIAL_STATUS: Record<string, Exclude<LegResult, 'ringing'>> = {
   CHANUNAVAIL: 'failed',
   CONGESTION: 'failed',
   INVALIDARGS: 'failed'
-}
-
-const CDR_DISPOSITION: Record<string, 'answered' | 'no-answer' | 'busy' | 'failed'> = {
-  ANSWERED: 'answered',
-  'NO ANSWER': 'no-answer',
-  BUSY: 'busy',
-  FAILED: 'failed',
-  CONGESTION: 'failed'
 }
 
 /** Events whose arrival says nothing to the call tracking; not worth a debug line each. */
@@ -143,18 +143,7 @@ function nonEmpty (v: string | undefined): string | null {
  * `Local/101@specialists-00000003;1` → '101'; else the channel's caller id number.
  */
 function extensionOf (channel: string | undefined, callerIdNum: string | undefined): string | null {
-  if (channel !== undefined) {
-    const m = /^[A-Za-z0-9]+\/([^@/;-]+)(?:@[^;]*)?-[0-9a-f]+(?:;\d)?$/.exec(channel)
-    if (m !== null) return m[1]!
-  }
-  return phoneNumber(callerIdNum)
-}
-
-/** Cdr times are 'YYYY-MM-DD HH:MM:SS' in the Asterisk host's zone; empty when it did not happen. */
-function cdrTime (v: string | undefined, zone: string): Date | null {
-  if (v === undefined || v.trim() === '') return null
-  const dt = DateTime.fromFormat(v.trim(), 'yyyy-MM-dd HH:mm:ss', { zone })
-  return dt.isValid ? dt.toJSDate() : null
+  return channelExtension(channel) ?? phoneNumber(callerIdNum)
 }
 
 /** `Duration: 00:01:05` (CoreShowChannel) → seconds. */

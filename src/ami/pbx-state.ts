@@ -1,14 +1,17 @@
-// The service is the authority on the schedule; the PBX follows it through AstDB:
-// helpdesk/state (open | lunch | before-hours | after-hours | weekend | holiday) and
-// helpdesk/until (epoch seconds of the next boundary), written on every (re)connect, at every
-// boundary and when the head edits the calendar. dialplan/extensions.conf falls back to its static
-// schedule once `until` has passed, so a stopped service never leaves the PBX without a decision.
+// The service is the authority on the schedule; the PBX follows it through three global dialplan
+// variables: HELPDESK_STATE (open | lunch | before-hours | after-hours | weekend | holiday),
+// HELPDESK_UNTIL (epoch seconds of the next boundary) and HELPDESK_UNTIL_LOCAL (readable), set with
+// the AMI Setvar action (no Channel: a global; class `call`, so the account needs neither `system`
+// nor config access) on every (re)connect, at every boundary and when the head edits the calendar.
+// dialplan/extensions.conf falls back to its static schedule once HELPDESK_UNTIL has passed or is
+// empty (an Asterisk restart clears globals), so a stopped service never leaves the PBX without a decision.
 import { DateTime } from 'luxon'
 import { scheduleState, stateUntil, type WorkCalendar } from '../calendar/index.js'
 import type { AmiClient, AmiLogger } from './client.js'
 import { serialQueue } from '../util/serial-queue.js'
 
-const ASTDB_FAMILY = 'helpdesk'
+/** The global variables the dialplan reads (dialplan/extensions.conf). */
+export const STATE_VARIABLES = { state: 'HELPDESK_STATE', until: 'HELPDESK_UNTIL', untilLocal: 'HELPDESK_UNTIL_LOCAL' } as const
 
 export interface PbxState {
   state: 'open' | 'lunch' | 'before-hours' | 'after-hours' | 'weekend' | 'holiday'
@@ -59,17 +62,18 @@ export function startPbxStateWriter (deps: PbxStateWriterDeps): PbxStateWriter {
     const now = deps.clock()
     const st = pbxState(now, deps.calendar.current())
     try {
-      await ami.action({ Action: 'DBPut', Family: ASTDB_FAMILY, Key: 'state', Val: st.state })
-      await ami.action({ Action: 'DBPut', Family: ASTDB_FAMILY, Key: 'until', Val: String(Math.floor(st.until.getTime() / 1000)) })
-      await ami.action({ Action: 'DBPut', Family: ASTDB_FAMILY, Key: 'until_local', Val: DateTime.fromJSDate(st.until, { zone: deps.calendar.current().schedule.zone }).toISO() ?? '' })
+      // the state first, then its expiry: a call between the two sees the new state with the old expiry
+      await ami.action({ Action: 'Setvar', Variable: STATE_VARIABLES.state, Value: st.state })
+      await ami.action({ Action: 'Setvar', Variable: STATE_VARIABLES.until, Value: String(Math.floor(st.until.getTime() / 1000)) })
+      await ami.action({ Action: 'Setvar', Variable: STATE_VARIABLES.untilLocal, Value: DateTime.fromJSDate(st.until, { zone: deps.calendar.current().schedule.zone }).toISO() ?? '' })
       if (last?.state !== st.state || last.until.getTime() !== st.until.getTime()) {
-        log.info({ state: st.state, until: st.until.toISOString() }, 'PBX state written to AstDB')
+        log.info({ state: st.state, until: st.until.toISOString() }, 'PBX state written (global dialplan variables)')
       }
       last = st
       schedule(Math.min(st.until.getTime() - now.getTime() + 1000, deps.maxSleepMs ?? 600_000))
       return st
     } catch (err) {
-      log.warn({ err }, 'PBX state: DBPut failed; retrying')
+      log.warn({ err }, 'PBX state: Setvar failed; retrying (check the AMI account has write = call)')
       schedule(deps.retryMs ?? 30_000)
       return undefined
     }

@@ -1,10 +1,12 @@
 // A PBX stand-in for tests and `npm run demo`: a real TCP server on 127.0.0.1 speaking AMI like
 // the lab Asterisk 22 of test/fixtures/ami (banner, Login with the 1 s failure delay and close,
-// Ping, AstDB, CoreShowChannels/Status lists) that replays recorded transcripts with their timing.
+// Ping, global variables, AstDB, CoreShowChannels/Status lists, Permission denied outside the
+// account's write classes) that replays recorded transcripts with their timing.
 import net from 'node:net'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { mayWrite } from './privileges.js'
 
 export const FIXTURES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/ami')
 export const CALL_TRANSCRIPTS = ['answered', 'abandoned-ringing', 'busy', 'out-of-hours', 'two-concurrent-calls', 'queue', 'ami-reconnect'] as const
@@ -71,6 +73,11 @@ export interface SimulatorOptions {
   port?: number
   /** Asterisk sleeps 1 s before `Authentication failed` */
   loginFailDelayMs?: number
+  /**
+   * The account's `write` classes (manager.conf); an action outside them is answered
+   * `Permission denied` as Asterisk does (src/ami/privileges.ts). Unset: every class (the lab account).
+   */
+  writeClasses?: readonly string[]
 }
 
 interface Session {
@@ -99,6 +106,8 @@ export class AmiSimulator {
   readonly secret: string
   /** AstDB: 'family/key' → value */
   readonly astdb = new Map<string, string>()
+  /** global dialplan variables (Setvar without Channel) */
+  readonly globals = new Map<string, string>()
   /** what CoreShowChannels and Status report */
   channels: LiveChannel[] = []
   /** every action received (the secret is masked) */
@@ -108,6 +117,7 @@ export class AmiSimulator {
   private readonly sessions = new Set<Session>()
   private readonly server: net.Server
   private readonly loginFailDelayMs: number
+  private readonly writeClasses: readonly string[]
   private loginCount = 0
   private loginWaiters: Array<{ count: number, resolve: () => void }> = []
 
@@ -116,6 +126,7 @@ export class AmiSimulator {
     this.username = opts.username ?? 'callog'
     this.secret = opts.secret ?? 'callogsecret'
     this.loginFailDelayMs = opts.loginFailDelayMs ?? 1000
+    this.writeClasses = opts.writeClasses ?? ['all']
   }
 
   static async start (opts: SimulatorOptions = {}): Promise<AmiSimulator> {
@@ -266,7 +277,23 @@ export class AmiSimulator {
       this.reply(session, [['Response', 'Error'], ...idLine, ['Message', 'Permission denied']])
       return
     }
+    if (mayWrite(action, this.writeClasses) === false) {
+      // main/manager.c: astman_send_error(s, m, "Permission denied"), the same answer as an action
+      // sent before Login (recorded in actions/action-before-login); the session stays open
+      this.reply(session, [['Response', 'Error'], ...idLine, ['Message', 'Permission denied']])
+      return
+    }
     switch (action) {
+      case 'setvar': {
+        const name = fields.variable ?? ''
+        if (name === '') {
+          this.reply(session, [['Response', 'Error'], ...idLine, ['Message', 'No variable specified']])
+          return
+        }
+        if ((fields.channel ?? '') === '') this.globals.set(name, fields.value ?? '')
+        this.reply(session, [['Response', 'Success'], ...idLine, ['Message', 'Variable Set']])
+        return
+      }
       case 'ping':
         if (this.answerPing) this.reply(session, [['Response', 'Success'], ...idLine, ['Ping', 'Pong'], ['Timestamp', (Date.now() / 1000).toFixed(6)]])
         return

@@ -73,8 +73,8 @@ export type CallEvent =
    * cause code as the PBX gave it (kept for the call log); `busy`: the PBX said the called side was busy.
    */
   | { type: 'hungup', linkedId: string, channelId: string, cause: number | null, causeText: string | null, busy?: boolean, at: Date }
-  /** Asterisk's own record of the call (UTC start/answer/end), one per dialled leg. */
-  | { type: 'cdr', linkedId: string, extension: string | null, disposition: 'answered' | 'no-answer' | 'busy' | 'failed', startedAt: Date | null, answeredAt: Date | null, endedAt: Date | null, at: Date }
+  /** The PBX's own record of the call (start/answer/end, the decision it wrote), one per dialled leg. */
+  | { type: 'cdr', linkedId: string, extension: string | null, disposition: 'answered' | 'no-answer' | 'busy' | 'failed', startedAt: Date | null, answeredAt: Date | null, endedAt: Date | null, decision?: string | null, at: Date }
   /** Reconciliation: the call is alive on the PBX now (learned from a channel list, not live events). */
   | { type: 'alive', linkedId: string, callerNumber: string | null, dialled: string, upSeconds: number, talkingWith: string | null, decision: string | null, recordingFile: string | null, at: Date }
   /** Reconciliation: the PBX no longer has the call; its end was missed. */
@@ -124,9 +124,21 @@ export function sameNumber (a: string, b: string): boolean {
   return da.length >= 10 && db.length >= 10 && da.slice(-10) === db.slice(-10)
 }
 
+/**
+ * How long the caller waited for a specialist: until the answer, or until the call ended unanswered.
+ * A call the PBX turned away (rejected) never waited for anyone: the announcement is not waiting
+ * (announcementSeconds), so it stays out of the waiting figures.
+ */
 export function waitSeconds (call: Call): number | null {
+  if (call.outcome === 'rejected') return null
   const until = call.answeredAt ?? call.endedAt
   return until === null ? null : Math.max(0, Math.round((until.getTime() - call.arrivedAt.getTime()) / 1000))
+}
+
+/** A rejected call: how long the caller was on the line with the announcement of the hours. */
+export function announcementSeconds (call: Call): number | null {
+  if (call.outcome !== 'rejected' || call.endedAt === null) return null
+  return Math.max(0, Math.round((call.endedAt.getTime() - call.arrivedAt.getTime()) / 1000))
 }
 
 export function talkSeconds (call: Call): number | null {

@@ -5,6 +5,7 @@ import {
   REJECT_REASONS, holder, sameNumber,
   type Call, type CallEffect, type CallEvent, type CallOutcome, type RejectReason, type StepOptions
 } from './call.js'
+import { applyPbxFigures, checkRecord, foldRecords, type PbxRecord } from './pbx-record.js'
 
 export interface StepResult {
   call: Call | undefined
@@ -119,22 +120,36 @@ function end (call: Call, at: Date, approximate: boolean, busy = false): StepRes
   return { call: done, effects: [{ type: 'call.ended', call: done }] }
 }
 
-/** Cdr events (Asterisk's UTC record) fill what the live events missed; live instants win. */
+/**
+ * The PBX's record of a leg (its Cdr): where the call was heard only in part (found up after a
+ * (re)connect) its arrival and answer become the PBX's own; a call heard live keeps its instants and
+ * only gets an answer it missed. A record whose times cannot be a call is ignored (the pipeline logs it).
+ */
 function crossCheck (call: Call, ev: Extract<CallEvent, { type: 'cdr' }>): StepResult {
-  let next = call
-  if (call.approximate && ev.startedAt !== null && ev.startedAt.getTime() < call.arrivedAt.getTime()) {
-    next = { ...next, arrivedAt: ev.startedAt }
+  if (ev.startedAt === null || ev.endedAt === null) return unchanged(call)
+  const record: PbxRecord = {
+    linkedId: call.linkedId, callerNumber: null, dialled: null, startedAt: ev.startedAt, answeredAt: ev.answeredAt,
+    endedAt: ev.endedAt, extension: ev.extension, disposition: ev.disposition, decision: ev.decision ?? null
   }
-  if (next.answeredAt === null && ev.disposition === 'answered' && ev.extension !== null && ev.answeredAt !== null) {
+  if (!checkRecord(record, ev.at).ok) return unchanged(call)
+  const pbx = foldRecords([record])
+  let next = call
+  if (call.approximate) {
+    next = applyPbxFigures(call, pbx, false)
+  } else if (call.answeredAt === null && pbx.answeredAt !== null) {
     // an answer whose DialEnd we never saw (reconnect gap)
-    next = { ...next, answeredAt: ev.answeredAt, answeredBy: ev.extension, approximate: true }
+    next = { ...call, answeredAt: pbx.answeredAt, answeredBy: pbx.answeredBy, approximate: true }
     if (next.state !== 'ended') next = { ...next, state: 'talking' }
   }
-  if (next.state === 'ended' && next !== call) {
-    const { outcome, rejectReason } = classify(next, call.outcome === 'busy')
-    next = { ...next, outcome, rejectReason }
-  }
-  return next === call ? unchanged(call) : updated(next)
+  if (sameCall(next, call)) return unchanged(call)
+  if (next.state === 'ended') next = { ...next, ...classify(next, call.outcome === 'busy') }
+  return updated(next)
+}
+
+function sameCall (a: Call, b: Call): boolean {
+  return a.arrivedAt.getTime() === b.arrivedAt.getTime() && a.answeredAt?.getTime() === b.answeredAt?.getTime() &&
+    a.endedAt?.getTime() === b.endedAt?.getTime() && a.answeredBy === b.answeredBy && a.approximate === b.approximate &&
+    a.state === b.state && a.decision === b.decision
 }
 
 /**

@@ -3,7 +3,7 @@
 import type { Insertable, Selectable } from 'kysely'
 import type { Db } from './database.js'
 import type { CallTable } from './tables/calls.js'
-import { MISSED_OUTCOMES, isMissed, talkSeconds, waitSeconds, type Call, type CallOutcome, type RejectReason } from '../calls/call.js'
+import { MISSED_OUTCOMES, announcementSeconds, isMissed, talkSeconds, waitSeconds, type Call, type CallOutcome, type RejectReason } from '../calls/call.js'
 
 export interface StoredCall {
   id: number
@@ -25,8 +25,11 @@ export interface CallLogItem {
   rejectReason: RejectReason | null
   answeredBy: { extension: string, userId: number | null, fullName: string | null } | null
   transferredTo: string | null
+  /** waiting for a specialist; null for a rejected call (see announcementSeconds) */
   waitSeconds: number | null
   talkSeconds: number | null
+  /** a rejected call: the time with the announcement (not waiting) */
+  announcementSeconds: number | null
   hangupCause: number | null
   hangupCauseText: string | null
   /** isMissed(call): to be called back */
@@ -149,6 +152,10 @@ export function callsRepository (db: Db) {
       return row === undefined ? undefined : toStored(row)
     },
 
+    /** The stored calls among these ids (one query). */
+    byLinkedIds: async (linkedIds: readonly string[]): Promise<StoredCall[]> =>
+      linkedIds.length === 0 ? [] : (await db.selectFrom('call').selectAll().where('linked_id', 'in', [...linkedIds]).execute()).map(toStored),
+
     byId: async (id: number): Promise<StoredCall | undefined> => {
       const row = await db.selectFrom('call').selectAll().where('id', '=', id).executeTakeFirst()
       return row === undefined ? undefined : toStored(row)
@@ -208,6 +215,7 @@ export function callsRepository (db: Db) {
           transferredTo: call.transferredTo,
           waitSeconds: waitSeconds(call),
           talkSeconds: talkSeconds(call),
+          announcementSeconds: announcementSeconds(call),
           hangupCause: call.hangupCause,
           hangupCauseText: call.hangupCauseText,
           missed: isMissed(call),

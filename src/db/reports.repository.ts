@@ -127,11 +127,14 @@ export function reportsRepository (db: Db) {
                          to_char(c.arrived_at at time zone ${zone}, 'YYYY-MM-DD') as day
                     from call c where c.arrived_at >= ${start} and c.arrived_at < ${end}) x
            group by grouping sets ((x.outcome, x.reason), (x.hour, x.outcome), (x.dow, x.outcome), (x.day))`.execute(db),
-        sql<{ wait_median: number | null, wait_p90: number | null, talk_median: number | null, talk_p90: number | null }>`
+        sql<{ wait_median: number | null, wait_p90: number | null, talk_median: number | null, talk_p90: number | null, announcement_median: number | null, announcement_p90: number | null }>`
           select percentile_cont(0.5) within group (order by x.wait) as wait_median, percentile_cont(0.9) within group (order by x.wait) as wait_p90,
-                 percentile_cont(0.5) within group (order by x.talk) as talk_median, percentile_cont(0.9) within group (order by x.talk) as talk_p90
+                 percentile_cont(0.5) within group (order by x.talk) as talk_median, percentile_cont(0.9) within group (order by x.talk) as talk_p90,
+                 percentile_cont(0.5) within group (order by x.announcement) as announcement_median, percentile_cont(0.9) within group (order by x.announcement) as announcement_p90
+            -- waitSeconds()/announcementSeconds() of src/calls/call.ts: a rejected call's time is the announcement, not waiting
             from (select case when c.outcome is not null and c.outcome <> 'rejected' then extract(epoch from coalesce(c.answered_at, c.ended_at) - c.arrived_at) end as wait,
-                         case when c.answered_at is not null and c.ended_at is not null then extract(epoch from c.ended_at - c.answered_at) end as talk
+                         case when c.answered_at is not null and c.ended_at is not null then extract(epoch from c.ended_at - c.answered_at) end as talk,
+                         case when c.outcome = 'rejected' and c.ended_at is not null then extract(epoch from c.ended_at - c.arrived_at) end as announcement
                     from call c where c.arrived_at >= ${start} and c.arrived_at < ${end}) x`.execute(db),
         db.selectFrom('app_user as u')
           .select(['u.id', 'u.full_name as fullName',
@@ -163,6 +166,7 @@ export function reportsRepository (db: Db) {
         callOutcomes: c('o').map((o) => ({ outcome: o.outcome, reason: o.reason, count: num(o.n) })),
         wait: { median: round(q?.wait_median ?? null), p90: round(q?.wait_p90 ?? null) },
         talk: { median: round(q?.talk_median ?? null), p90: round(q?.talk_p90 ?? null) },
+        announcement: { median: round(q?.announcement_median ?? null), p90: round(q?.announcement_p90 ?? null) },
         callsByHour: c('h').map((r) => ({ hour: num(r.hour), outcome: r.outcome, count: num(r.n) })),
         callsByWeekday: c('w').map((r) => ({ weekday: num(r.dow), outcome: r.outcome, count: num(r.n) })),
         callsByDay: c('d').map((r) => ({ day: r.day!, count: num(r.n) })),

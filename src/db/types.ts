@@ -6,6 +6,7 @@ import type { CallsTables } from './tables/calls.js'
 import type { JournalTables } from './tables/journal.js'
 import type { MailTables } from './tables/mail.js'
 import type { PushTables } from './tables/push.js'
+import type { PbxCdrTables } from './tables/pbx-cdr.js'
 import type { ReportsTables } from './tables/reports.js'
 
-export interface DB extends AuthTables, CalendarTables, ClusterTables, CallsTables, JournalTables, MailTables, PushTables, ReportsTables {}
+export interface DB extends AuthTables, CalendarTables, ClusterTables, CallsTables, JournalTables, MailTables, PushTables, PbxCdrTables, ReportsTables {}

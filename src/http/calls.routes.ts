@@ -33,14 +33,15 @@ const CallLogItemSchema = Type.Object({
   rejectReason: Nullable(Reason),
   answeredBy: Nullable(Type.Object({ extension: Type.String(), userId: Nullable(Type.Integer()), fullName: Nullable(Type.String()) })),
   transferredTo: Nullable(Type.String()),
-  waitSeconds: Nullable(Type.Integer()),
+  waitSeconds: Nullable(Type.Integer({ description: 'waiting for a specialist; null for a rejected call (the announcement is not waiting)' })),
   talkSeconds: Nullable(Type.Integer()),
+  announcementSeconds: Nullable(Type.Integer({ description: 'a rejected call: the time with the announcement of the hours' })),
   hangupCause: Nullable(Type.Integer()),
   hangupCauseText: Nullable(Type.String()),
   missed: Type.Boolean({ description: 'rang in working hours and nobody answered: to be called back' }),
   hasRecording: Type.Boolean(),
   entryId: Nullable(Type.Integer()),
-  approximate: Type.Boolean({ description: 'instants reconstructed after a reconnect or restart' })
+  approximate: Type.Boolean({ description: 'instants reconstructed after a reconnect or restart where the PBX has no record of the call' })
 })
 
 const DateOrDateTime = Type.String({

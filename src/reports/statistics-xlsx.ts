@@ -51,6 +51,7 @@ export function addStatisticsSheets (wb: ExcelJS.Workbook, cur: Statistics, prev
   pair(cl, 'Ожидание ответа: 90-й процентиль', cur.calls.waitSeconds.p90, prev.calls.waitSeconds.p90)
   pair(cl, 'Разговор: медиана', cur.calls.talkSeconds.median, prev.calls.talkSeconds.median)
   pair(cl, 'Разговор: 90-й процентиль', cur.calls.talkSeconds.p90, prev.calls.talkSeconds.p90)
+  pair(cl, 'Объявление о графике (отклонённые): медиана', cur.calls.announcementSeconds.median, prev.calls.announcementSeconds.median)
 
   const counts = ['received', 'answered', 'missed', 'abandoned', 'rejected'] as const
   const hours = sheet('По часам', [10, ...counts.map(() => 16)], ['Час', ...counts.map((k) => CALL_COUNT_LABELS[k])])

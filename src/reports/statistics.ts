@@ -16,6 +16,8 @@ export interface RawStatistics {
   callOutcomes: Array<{ outcome: CallOutcome | null, reason: RejectReason | null, count: number }>
   wait: Quantiles
   talk: Quantiles
+  /** rejected calls: the time with the announcement (kept out of waiting) */
+  announcement: Quantiles
   callsByHour: Array<{ hour: number, outcome: CallOutcome | null, count: number }>
   callsByWeekday: Array<{ weekday: number, outcome: CallOutcome | null, count: number }>
   callsByDay: Array<{ day: IsoDate, count: number }>
@@ -43,8 +45,11 @@ export interface Statistics {
   }
   calls: CallCounts & {
     rejectedByReason: Record<RejectReason, number>
+    /** waiting for a specialist (rejected calls excluded: the announcement is not waiting) */
     waitSeconds: Quantiles
     talkSeconds: Quantiles
+    /** rejected calls: the announcement's length */
+    announcementSeconds: Quantiles
     byHour: Array<{ hour: number } & CallCounts>
     byWeekday: Array<{ weekday: number } & CallCounts>
     byPeriod: { unit: 'day' | 'month', items: Array<{ key: string, count: number }> }
@@ -153,6 +158,7 @@ export function buildStatistics (raw: RawStatistics, period: Period, cal: WorkCa
       rejectedByReason,
       waitSeconds: raw.wait,
       talkSeconds: raw.talk,
+      announcementSeconds: raw.announcement,
       byHour,
       byWeekday,
       byPeriod: { unit: buckets.unit, items: bucketed(raw.callsByDay) }

@@ -1,6 +1,6 @@
 // The current working calendar of the center, held in memory for the hot paths (every call, every
 // journal list) and reloaded from the database when the head changes it. Listeners learn of each
-// change: the AstDB writer re-publishes the PBX state, the journal recomputes due dates.
+// change: the PBX state writer re-publishes the state, the journal recomputes due dates.
 import { DateTime } from 'luxon'
 import {
   DEFAULT_SCHEDULE_JSON, OFFICIAL_YEARS, buildCalendar, parseSchedule, scheduleToJson, yearCalendar,

@@ -20,6 +20,11 @@ import type { Intake } from '../intake/intake.js'
 import type { CallMessage } from '../push/call-messages.js'
 import { serialQueue } from '../util/serial-queue.js'
 import { isStorageUnavailable } from '../db/connection-errors.js'
+import type { PbxCdrRepository } from '../db/pbx-cdr.repository.js'
+import { decisionOf } from '../ami/normalize.js'
+import { recordsFromRows } from '../ami/pbx-record.js'
+import { checkRecord, type PbxRecord } from '../calls/pbx-record.js'
+import { reconcileWithRecords } from '../calls/reconcile.js'
 
 export type { CallMessage }
 
@@ -34,7 +39,14 @@ export interface PipelineDeps {
   clock: () => Date
   log: AmiLogger
   publish?: (message: CallMessage) => void
-  cdrTimeZone?: string
+  /** PBX_TIME_ZONE: the zone the PBX writes its Cdr times in (unset: the offset each record carries, else centerTimeZone) */
+  pbxTimeZone?: string
+  /** the center's zone (TIME_ZONE) */
+  centerTimeZone?: string
+  /** the PBX's own durable call records (pbx_cdr): read after every (re)connect to fill what was not heard */
+  pbxRecords?: Pick<PbxCdrRepository, 'since'>
+  /** how far back the durable records are compared with the call log; default 7 days */
+  recordLookbackMs?: number
   /** ended calls stay in memory this long for late Cdr events and replays */
   keepEndedMs?: number
   /** events queued at which the AMI reading pauses (default 1000), and resumes (default a quarter of it) */
@@ -248,19 +260,81 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
     if (alive === undefined) return
     const live = new Set(alive.map((a) => a.linkedId))
     for (const ev of alive) await apply(ev)
+    const records = await durableRecords(at)
+    const unknownIds = [...records.keys()].filter((id) => !memory.has(id))
+    for (let i = 0; i < unknownIds.length; i += 500) {
+      for (const stored of await calls.byLinkedIds(unknownIds.slice(i, i + 500))) {
+        memory.set(stored.call.linkedId, stored.call)
+        ids.set(stored.call.linkedId, { id: stored.id, entryId: stored.entryId, userId: stored.answeredByUserId })
+      }
+    }
+    let recovered = 0
+    for (const [linkedId, list] of records) {
+      if (live.has(linkedId)) continue // still up: the live events will finish it
+      if (await settle(linkedId, list, at)) recovered++
+    }
     for (const [linkedId, call] of memory) {
       if (call.state !== 'ended' && !live.has(linkedId)) {
-        log.warn({ linkedId }, 'reconcile: a call ended while we were not listening')
+        log.warn({ linkedId }, 'reconcile: a call ended while we were not listening and the PBX has no record of it: its end is the reconcile instant (approximate)')
         await apply({ type: 'lost', linkedId, at })
       }
     }
-    log.info({ live: live.size, tracked: [...memory.values()].filter((c) => c.state !== 'ended').length }, 'reconciled calls with the PBX')
+    log.info({ live: live.size, tracked: [...memory.values()].filter((c) => c.state !== 'ended').length, fromRecords: recovered }, 'reconciled calls with the PBX')
+  }
+
+  /** The PBX's durable records of the last days, per call (none without the table's reader). */
+  async function durableRecords (at: Date): Promise<Map<string, PbxRecord[]>> {
+    const byCall = new Map<string, PbxRecord[]>()
+    if (deps.pbxRecords === undefined) return byCall
+    const from = new Date(at.getTime() - (deps.recordLookbackMs ?? 7 * 24 * 3600_000))
+    const { records, unreadable } = recordsFromRows(await deps.pbxRecords.since(from), decisionOf)
+    if (unreadable > 0) log.warn({ unreadable }, 'reconcile: PBX records that could not be read were left out')
+    for (const r of records) byCall.set(r.linkedId, [...(byCall.get(r.linkedId) ?? []), r])
+    return byCall
+  }
+
+  /**
+   * One call the PBX recorded: added when never heard, corrected (its real times, its end) when heard
+   * in part, left alone when heard live. True when the call log changed.
+   */
+  async function settle (linkedId: string, records: PbxRecord[], at: Date): Promise<boolean> {
+    const before = memory.get(linkedId)
+    const decision = reconcileWithRecords(before, records, at, opts)
+    if (decision.type === 'keep' || decision.type === 'ignore') return false
+    if (decision.type === 'refuse') {
+      log.warn({ linkedId, problem: decision.problem }, 'reconcile: the PBX\'s record of a call refused: its times cannot be a call (nothing stored from it)')
+      return false
+    }
+    const call = decision.call
+    memory.set(linkedId, call)
+    const stored = await calls.save(call, deps.clock())
+    const known = ids.get(linkedId) ?? { id: stored.id, entryId: stored.entryId, userId: stored.answeredByUserId }
+    ids.set(linkedId, known)
+    const message: CallMessage = { type: 'call.ended', call, callId: known.id }
+    // a call that rang the phones gets its draft like a live one (idempotent on the call), and the
+    // specialist who answered it; the screens only hear that it ended (no popup for a finished call)
+    if (call.decision === 'open' && known.entryId === null) await rang(call, known, { ...message, type: 'call.ringing' })
+    if (call.answeredBy !== null && (before?.answeredBy == null || known.userId === null)) {
+      await answered({ type: 'call.answered', call, holder: call.answeredBy, transferred: false }, known, { ...message, type: 'call.answered' })
+    }
+    log.info({ linkedId, how: decision.type === 'add' ? 'added from the PBX\'s record' : 'corrected by the PBX\'s record', outcome: call.outcome, rejectReason: call.rejectReason, arrivedAt: call.arrivedAt, answeredAt: call.answeredAt, endedAt: call.endedAt }, 'reconcile: a call the service did not hear (whole or in part)')
+    if (before?.state !== 'ended' || decision.type === 'add') {
+      try { deps.publish?.(message) } catch (err) { log.error({ linkedId, err }, 'call pipeline: publish failed') }
+    }
+    return true
+  }
+
+  /** A live Cdr whose times cannot be a call (undefined: it can). */
+  function cdrProblem (ev: Extract<CallEvent, { type: 'cdr' }>): string | undefined {
+    if (ev.startedAt === null || ev.endedAt === null) return undefined
+    const check = checkRecord({ linkedId: ev.linkedId, callerNumber: null, dialled: null, startedAt: ev.startedAt, answeredAt: ev.answeredAt, endedAt: ev.endedAt, extension: ev.extension, disposition: ev.disposition, decision: null }, ev.at)
+    return check.ok ? undefined : check.problem
   }
 
   const pipeline: Pipeline = {
     handle: async (msg) => {
       const at = deps.clock()
-      const ev = normalize(msg, at, { cdrTimeZone: deps.cdrTimeZone })
+      const ev = normalize(msg, at, { pbxTimeZone: deps.pbxTimeZone, centerTimeZone: deps.centerTimeZone })
       if (ev === undefined) {
         // unknown events are skipped; each new name is mentioned once (debug)
         if (isUnusedEvent(msg.name) && !unknown.has(msg.name) && unknown.size < 1000) {
@@ -268,6 +342,13 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
           log.debug({ event: msg.name }, 'AMI: event not used by the call tracking (skipped)')
         }
         return
+      }
+      if (ev.type === 'cdr') {
+        const problem = cdrProblem(ev)
+        if (problem !== undefined) {
+          log.warn({ linkedId: ev.linkedId, problem, startedAt: ev.startedAt, answeredAt: ev.answeredAt, endedAt: ev.endedAt }, 'the PBX\'s record of a call refused: its times cannot be a call (check PBX_TIME_ZONE)')
+          return
+        }
       }
       await enqueue(`${msg.name} ${ev.linkedId}`, async () => {
         if (ev.type === 'started') prune(at)

@@ -1,4 +1,4 @@
-// The phone channel as a feature: its AMI client, the AstDB state writer (the PBX follows the
+// The phone channel as a feature: its AMI client, the PBX state writer (the PBX follows the
 // service's schedule), the call tracking with its event queue and calls in memory, and a periodic
 // reconcile. service.ts builds it; start() connects (on the elected instance only).
 import { AmiClient, type AmiClientOptions, type AmiEndpoint, type AmiLogger } from '../ami/client.js'
@@ -8,7 +8,7 @@ import type { JournalService } from '../services/journal.service.js'
 import type { UsersRepository } from '../db/users.repository.js'
 import type { CalendarService } from '../services/calendar.service.js'
 import type { Intake } from '../intake/intake.js'
-import { createPipeline, type CallMessage, type Pipeline } from './pipeline.js'
+import { createPipeline, type CallMessage, type Pipeline, type PipelineDeps } from './pipeline.js'
 
 export interface TelephonyDeps {
   endpoint: AmiEndpoint | undefined
@@ -23,6 +23,11 @@ export interface TelephonyDeps {
   clock: () => Date
   log: AmiLogger
   client?: Partial<AmiClientOptions>
+  /** the PBX's durable call records (pbx_cdr), compared with the call log after every (re)connect */
+  pbxRecords?: PipelineDeps['pbxRecords']
+  /** PBX_TIME_ZONE and TIME_ZONE: how the PBX's local Cdr times are read */
+  pbxTimeZone?: string
+  centerTimeZone?: string
   /** compare with the PBX's channel list this often even without a reconnect (a missed Hangup); default 15 min */
   reconcileEveryMs?: number
 }
@@ -60,6 +65,9 @@ export function createTelephony (deps: TelephonyDeps): Telephony {
     helpdeskDid: deps.helpdeskDid,
     clock: deps.clock,
     log: deps.log,
+    pbxRecords: deps.pbxRecords,
+    pbxTimeZone: deps.pbxTimeZone,
+    centerTimeZone: deps.centerTimeZone,
     publish: deps.publishCall === undefined
       ? undefined
       : (m) => { deps.publishCall!(m).catch((err: unknown) => { deps.log.error({ err, type: m.type, linkedId: m.call.linkedId }, 'publishing a call failed') }) }

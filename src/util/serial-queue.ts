@@ -1,5 +1,5 @@
 // One task at a time, in the order given: the hub's deliveries, a socket's frames, the call
-// tracking's events, the AstDB writes and the leader's start/stop hooks each keep their order so.
+// tracking's events, the PBX state writes and the leader's start/stop hooks each keep their order so.
 
 export interface SerialQueue {
   /** Runs the task once every task queued before it has settled; resolves or rejects with its result. */

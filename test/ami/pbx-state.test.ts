@@ -24,8 +24,8 @@ t.test('pbxState: the state and the next boundary, in the center\'s zone', async
   }
 })
 
-t.test('pbx state writer: DBPut on connect, again on reconnect and on a calendar change', async (t) => {
-  const sim = await simulator(t)
+t.test('pbx state writer: global variables (Setvar) on connect, again on reconnect and on a calendar change', async (t) => {
+  const sim = await simulator(t, { writeClasses: ['call', 'reporting'] }) // dialplan/manager.conf's account
   const c = client(t, sim.url())
   const listeners: Array<() => void> = []
   const now = at('2026-12-01T12:45:00')
@@ -37,18 +37,19 @@ t.test('pbx state writer: DBPut on connect, again on reconnect and on a calendar
   })
   t.teardown(() => { writer.stop() })
   c.start()
-  await waitFor('state written', () => sim.astdb.get('helpdesk/until_local') !== undefined)
-  t.equal(sim.astdb.get('helpdesk/state'), 'lunch', 'helpdesk/state = lunch')
-  t.equal(sim.astdb.get('helpdesk/until'), String(at('2026-12-01T13:30:00').getTime() / 1000), 'helpdesk/until = epoch seconds of 13:30 local')
-  t.equal(sim.astdb.get('helpdesk/until_local'), '2026-12-01T13:30:00.000+05:00', 'and a readable copy')
+  await waitFor('state written', () => sim.globals.get('HELPDESK_UNTIL_LOCAL') !== undefined)
+  t.equal(sim.globals.get('HELPDESK_STATE'), 'lunch', 'HELPDESK_STATE = lunch')
+  t.equal(sim.globals.get('HELPDESK_UNTIL'), String(at('2026-12-01T13:30:00').getTime() / 1000), 'HELPDESK_UNTIL = epoch seconds of 13:30 local')
+  t.equal(sim.globals.get('HELPDESK_UNTIL_LOCAL'), '2026-12-01T13:30:00.000+05:00', 'and a readable copy')
+  t.equal(sim.astdb.size, 0, 'nothing in AstDB (that would need the system class)')
 
-  sim.astdb.clear() // the PBX restarted with an empty AstDB
+  sim.globals.clear() // the PBX restarted: globals set over AMI are gone
   sim.dropConnections()
-  await waitFor('written again after the reconnect', () => sim.astdb.get('helpdesk/state') !== undefined)
-  t.equal(sim.astdb.get('helpdesk/state'), 'lunch', 'rewritten on reconnect')
+  await waitFor('written again after the reconnect', () => sim.globals.get('HELPDESK_STATE') !== undefined)
+  t.equal(sim.globals.get('HELPDESK_STATE'), 'lunch', 'rewritten on reconnect')
 
-  const puts = sim.received.filter((a) => a.action === 'dbput').length
+  const sets = sim.received.filter((a) => a.action === 'setvar').length
   for (const l of listeners) l()
-  await waitFor('written on a calendar change', () => sim.received.filter((a) => a.action === 'dbput').length > puts)
-  t.pass('the calendar change wrote the state again')
+  await waitFor('written on a calendar change', () => sim.received.filter((a) => a.action === 'setvar').length > sets)
+  t.ok(sim.received.filter((a) => a.action === 'setvar').every((a) => a.fields.channel === undefined), 'always globals: no Channel header')
 })

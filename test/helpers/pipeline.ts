@@ -39,7 +39,9 @@ export interface Stack {
 
 export interface ServiceTuning {
   client?: Partial<AmiClientOptions>
-  pipeline?: Partial<Pick<PipelineDeps, 'highWater' | 'lowWater'>>
+  pipeline?: Partial<Pick<PipelineDeps, 'highWater' | 'lowWater' | 'pbxRecords' | 'pbxTimeZone' | 'centerTimeZone'>>
+  /** the service's clock (a replay pins it to the recorded instants); default the real one */
+  clock?: () => Date
 }
 
 export async function stack (t: Test, backend?: Backend): Promise<Stack> {
@@ -74,7 +76,7 @@ export async function stack (t: Test, backend?: Backend): Promise<Stack> {
         intake,
         journal,
         helpdeskDid: DID,
-        clock: () => new Date(),
+        clock: tuning.clock ?? (() => new Date()),
         log,
         publish: (m) => { published.push(m) },
         ...tuning.pipeline

@@ -65,6 +65,7 @@ t.test('statistics API: every figure equals the seeded month', async (t) => {
   t.match(c, { received: 14, answered: 6, missed: 2, abandoned: 1, rejected: 5, inProgress: 0 }, 'calls by outcome')
   t.same(c.rejectedByReason, { lunch: 1, weekend: 1, holiday: 1, 'before-hours': 1, 'after-hours': 1, closed: 0 }, 'rejected by reason')
   t.same(c.waitSeconds, { median: 12, p90: 32 }, 'waiting: median and p90')
+  t.same(c.announcementSeconds, { median: 12, p90: 12 }, 'the rejected calls\' announcement, apart from waiting')
   t.same(c.talkSeconds, { median: 160, p90: 270 }, 'talk: median and p90')
   const hour = (h: number) => c.byHour[h]
   t.match(hour(9), { received: 2, answered: 2 }, '09:00–10:00')

@@ -75,7 +75,9 @@ export function CallsView ({ path }) {
           <td class="nowrap">${dateTime(c.arrivedAt)}</td>
           <td class="nowrap">${phone(c.callerNumber) || html`<span class="muted">скрыт</span>`}</td>
           <td><span class=${'outcome o-' + c.outcome}>${label(OUTCOMES, c.outcome) || (c.endedAt ? '' : 'идёт')}</span>${c.rejectReason ? html` <span class="muted small">(${label(REJECT_REASONS, c.rejectReason)})</span>` : ''}</td>
-          <td class="nowrap">${duration(c.waitSeconds)}</td>
+          <td class="nowrap">${c.announcementSeconds != null
+            ? html`<span class="muted small" title="Объявление о графике работы: не ожидание ответа">объявление ${duration(c.announcementSeconds)}</span>`
+            : duration(c.waitSeconds)}</td>
           <td class="nowrap">${duration(c.talkSeconds)}</td>
           <td>${answerer(c)}</td>
           <td class="player">${c.hasRecording

@@ -147,6 +147,7 @@ function StatisticsView ({ path }) {
         ${CALLS.map(([k, t]) => html`<${Figure} title=${t} value=${c.calls[k]} before=${p.calls[k]} testid=${'stat-calls-' + k} />`)}
         <${Figure} title="Ожидание ответа, медиана / 90%" value=${c.calls.waitSeconds.median === null ? null : `${c.calls.waitSeconds.median} / ${c.calls.waitSeconds.p90} с`} before=${p.calls.waitSeconds.median === null ? null : `${p.calls.waitSeconds.median} / ${p.calls.waitSeconds.p90} с`} testid="stat-wait" />
         <${Figure} title="Разговор, медиана / 90%" value=${c.calls.talkSeconds.median === null ? null : `${c.calls.talkSeconds.median} / ${c.calls.talkSeconds.p90} с`} before=${p.calls.talkSeconds.median === null ? null : `${p.calls.talkSeconds.median} / ${p.calls.talkSeconds.p90} с`} testid="stat-talk" />
+        <${Figure} title="Объявление о графике (отклонённые), медиана" value=${c.calls.announcementSeconds?.median == null ? null : `${c.calls.announcementSeconds.median} с`} before=${p.calls.announcementSeconds?.median == null ? null : `${p.calls.announcementSeconds.median} с`} testid="stat-announcement" />
       </div>
       <div class="charts">
         <div class="card wide"><h3>По часам суток (время центра)</h3>
