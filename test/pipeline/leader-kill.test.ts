@@ -50,8 +50,8 @@ async function rows (database: Database, linkedIds: string[]): Promise<Row[]> {
 }
 
 const SCENARIOS: Array<[string, Array<[string, string, string | null]>]> = [
-  // linkedId, outcome, answering extension
-  ['answered', [['1795866724.0', 'answered', '101']]],
+  // linkedId, outcome, answering extension (two calls: one answered on each phone; each service
+  // process costs seconds to start, so one scenario)
   ['two-concurrent-calls', [['1795866796.17', 'answered', '101'], ['1795866796.20', 'answered', '102']]]
 ]
 
