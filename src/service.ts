@@ -133,14 +133,14 @@ export async function createService (config: Config, deps: ServiceDeps): Promise
   const sharedAmi = leader === undefined || config.ami === undefined
     ? undefined
     : sharedAmiStatus({
-      cluster: clusterRepository(db), isLeader: () => leader.isLeader, own: telephony.status, clock,
+      cluster: clusterRepository(db), isLeader: () => leader.isLeader, own: telephony.status, clock, leaderAlive: async () => await leader.heldByAnyone(),
       onError: (err) => { app.log.warn({ err }, 'shared AMI status not refreshed') }
     })
   const amiStatus = (): AmiLinkStatus => sharedAmi?.status() ?? telephony.status()
   const sharedMail = leader === undefined || config.mail.imap === undefined
     ? undefined
     : sharedAmiStatus({
-      cluster: clusterRepository(db), key: 'mail', isLeader: () => leader.isLeader, own: mail.status, clock,
+      cluster: clusterRepository(db), key: 'mail', isLeader: () => leader.isLeader, own: mail.status, clock, leaderAlive: async () => await leader.heldByAnyone(),
       onError: (err) => { app.log.warn({ err }, 'shared mail status not refreshed') }
     })
   const mailStatus = (): AmiLinkStatus => sharedMail?.status() ?? mail.status()

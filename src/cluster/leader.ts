@@ -8,6 +8,7 @@
 import pg from 'pg'
 import type { Database } from '../db/database.js'
 import { serialQueue } from '../util/serial-queue.js'
+import { clusterRepository } from '../db/cluster.repository.js'
 
 /** Any constant shared by every instance of the service (another than the migration lock). */
 const LEADER_LOCK_KEY = 7345229026
@@ -96,6 +97,14 @@ export class LeaderElection {
       await c.query('select pg_advisory_unlock($1)', [this.key]).catch(() => {})
       await c.end().catch(() => {})
     }
+  }
+
+  /**
+   * Whether any instance holds the leader lock now. A leader killed outright lets go of it the moment
+   * PostgreSQL sees its connection close, seconds before a follower's next try takes it over.
+   */
+  async heldByAnyone (): Promise<boolean> {
+    return await clusterRepository(this.opts.database.db).advisoryLockHeld(this.key)
   }
 
   private async attempt (): Promise<void> {
