@@ -9,6 +9,8 @@ t.test('config: defaults need no variable at all', async (t) => {
   t.equal(c.ami, undefined, 'no PBX by default')
   t.equal(c.helpdeskDid, '73452290256', 'the helpdesk number')
   t.equal(c.timeZone, 'Asia/Yekaterinburg', 'Tyumen time')
+  t.equal(c.pbxTimeZone, undefined, 'no PBX zone: each record carries its offset (never a demand that the PBX run on UTC)')
+  t.equal(loadConfig({ PBX_TIME_ZONE: 'Europe/Berlin' }).pbxTimeZone, 'Europe/Berlin', 'PBX_TIME_ZONE when set')
   t.equal(c.recordingsDir, './data/recordings', 'recordings under the data dir')
   t.equal(c.centerName, 'внедрения и сопровождения АИС ЭДО в Тюменской области', 'the center of the regulation')
   t.equal(loadConfig({ CENTER_NAME: ' Курганской области ' }).centerName, 'Курганской области', 'another center is configuration')
@@ -30,6 +32,7 @@ t.test('config: every wrong value is named in one error', async (t) => {
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL="loud"/],
     [{ CENTER_NAME: 'x'.repeat(201) }, /CENTER_NAME: at most 200 characters/],
     [{ TIME_ZONE: 'Asia/Tyumen-City' }, /TIME_ZONE/],
+    [{ PBX_TIME_ZONE: 'UTC+5' }, /PBX_TIME_ZONE="UTC\+5": not an IANA time zone/],
     [{ COOKIE_SECURE: 'maybe' }, /COOKIE_SECURE="maybe": expected true or false/],
     [{ BOOTSTRAP_ADMIN_PASSWORD: '123' }, /BOOTSTRAP_ADMIN_PASSWORD: the password must be at least 8/],
     [{ BOOTSTRAP_ADMIN_PASSWORD: 'secret' }, /BOOTSTRAP_ADMIN_PASSWORD: the password must be at least 8/],

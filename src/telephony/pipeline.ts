@@ -75,6 +75,9 @@ export interface Pipeline {
 
 interface Known { id: number, entryId: number | null, userId: number | null }
 
+/** How far a live Cdr's end may be from its arrival (clock drift, a paused reading) before its zone is doubted. */
+const LIVE_CDR_SKEW_SECONDS = 10 * 60
+
 export function createPipeline (deps: PipelineDeps): Pipeline {
   const { calls, log } = deps
   const opts = { helpdeskDid: deps.helpdeskDid }
@@ -324,9 +327,14 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
     return true
   }
 
-  /** A live Cdr whose times cannot be a call (undefined: it can). */
+  /**
+   * A live Cdr whose times cannot be a call (undefined: it can). The PBX sends it as the call ends,
+   * so an end far from its arrival means its local times were read in the wrong zone.
+   */
   function cdrProblem (ev: Extract<CallEvent, { type: 'cdr' }>): string | undefined {
     if (ev.startedAt === null || ev.endedAt === null) return undefined
+    const off = Math.round((ev.endedAt.getTime() - ev.at.getTime()) / 1000)
+    if (Math.abs(off) > LIVE_CDR_SKEW_SECONDS) return `ends ${off} s from the moment it arrived (a live record is sent as the call ends)`
     const check = checkRecord({ linkedId: ev.linkedId, callerNumber: null, dialled: null, startedAt: ev.startedAt, answeredAt: ev.answeredAt, endedAt: ev.endedAt, extension: ev.extension, disposition: ev.disposition, decision: null }, ev.at)
     return check.ok ? undefined : check.problem
   }

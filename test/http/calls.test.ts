@@ -75,6 +75,7 @@ t.test('calls API: the call log with the issue\'s fields, filtered by period and
   t.equal(r.outcome, 'rejected', 'a rejected call stays in the log')
   t.equal(r.rejectReason, 'lunch', 'with its reason')
   t.equal(r.hasRecording, false, 'no recording')
+  t.same([r.waitSeconds, r.announcementSeconds], [null, 3], 'the API keeps the announcement apart from waiting')
 
   const day = await app.inject({ method: 'GET', url: '/api/calls?from=2026-12-01&to=2026-12-01', headers })
   t.equal(day.json().items.length, 2, 'a day in the center\'s zone (Asia/Yekaterinburg)')

@@ -3,6 +3,7 @@
 // them) fill what the service did not hear; the live Cdr corrects a call found in progress. The
 // service's clock is pinned to the recorded instants (the lab PBX ran on UTC: PBX_TIME_ZONE=UTC).
 import t from 'tap'
+import type { Test } from 'tap'
 import path from 'node:path'
 import { simulator, waitFor } from '../helpers/ami.js'
 import { stack, type Stack } from '../helpers/pipeline.js'
@@ -91,18 +92,18 @@ t.test('outage: a call that ended while the service was dead gets its real end, 
   t.same(second.published.map((m) => m.type), ['call.ended'], 'the end announced once')
 })
 
-t.test('outage: a call found in progress has the PBX\'s answer time (the live Cdr), not the discovery time', async (t) => {
+/** service-started-mid-call: the service starts 10 s into the call (8 s after 101 answered), then the call ends. */
+async function startedMidCall (t: Test, pbxTimeZone: string): Promise<{ s: Stack, svc: ReturnType<Stack['service']> }> {
   const sim = await simulator(t)
   const s = await stack(t)
   const tr = transcript('service-started-mid-call')
   const t0 = 1796157277872 // run.json "started"
-  // the service starts at 20:34:48, 10 s into the call, 8 s after 101 answered
   let now = new Date('2026-12-01T20:34:48Z')
   sim.channels = [
     { Channel: 'PJSIP/trunk-00000029', Uniqueid: '1796157278.41', Linkedid: '1796157278.41', CallerIDNum: '+79123456789', ChannelStateDesc: 'Up', Context: 'from-trunk', Exten: '73452290256', Seconds: 10, BridgeId: 'a6f92745-66bf-473d-8fa6-d5596061b011', variables: { HD_STATUS: 'open', MIXMONITOR_FILENAME: '/var/spool/asterisk/monitor/1796157278.41.wav' } },
     { Channel: 'PJSIP/101-0000002a', Uniqueid: '1796157278.42', Linkedid: '1796157278.41', CallerIDNum: '101', ChannelStateDesc: 'Up', Context: 'specialists', Exten: '73452290256', Seconds: 8, BridgeId: 'a6f92745-66bf-473d-8fa6-d5596061b011' }
   ]
-  const svc = start(s, sim, () => now)
+  const svc = s.service(sim.url(), { clock: () => now, pipeline: { pbxRecords: pbxCdrRepository(s.database.db), pbxTimeZone } })
   await reconciled(svc)
   const found = (await s.calls.list())[0]
   t.same([found?.approximate, found?.waitSeconds], [true, 10], 'found talking: approximate, its answer the discovery (wait 10 s)')
@@ -112,6 +113,11 @@ t.test('outage: a call found in progress has the PBX\'s answer time (the live Cd
   await sim.play(tr, { from: rest })
   await waitFor('ended', () => svc.pipeline.tracked().get('1796157278.41')?.state === 'ended')
   await svc.pipeline.idle()
+  return { s, svc }
+}
+
+t.test('outage: a call found in progress has the PBX\'s answer time (the live Cdr), not the discovery time', async (t) => {
+  const { s } = await startedMidCall(t, 'UTC') // the lab PBX's clock
   const [row] = await s.calls.list()
   t.equal(row?.arrivedAt.toISOString(), '2026-12-01T20:34:38.000Z', 'arrived at the Cdr StartTime')
   t.equal(row?.answeredAt?.toISOString(), '2026-12-01T20:34:40.000Z', 'answered at the Cdr AnswerTime (2 s after arrival)')
@@ -119,6 +125,13 @@ t.test('outage: a call found in progress has the PBX\'s answer time (the live Cd
   t.ok(row?.talkSeconds === 40 || row?.talkSeconds === 41, `talk ${String(row?.talkSeconds)} s: the PBX billed 40 s (its times are whole seconds), not 25 s`)
   t.equal(row?.approximate, false, 'no longer approximate')
   t.equal(row?.outcome, 'answered', 'answered')
+})
+
+t.test('outage: a live Cdr read in the wrong zone is refused with a log line; the row stays approximate', async (t) => {
+  const { s, svc } = await startedMidCall(t, 'Asia/Yekaterinburg') // wrong: the lab PBX ran on UTC
+  const [row] = await s.calls.list()
+  t.same([row?.outcome, row?.approximate, row?.waitSeconds], ['answered', true, 10], 'answered, still approximate: no usable record of it')
+  t.ok(svc.log.lines.some((l) => l.level === 'warn' && /PBX_TIME_ZONE/.test(l.msg) && /ends -18\d{3} s from the moment it arrived/.test(String(l.obj.problem))), 'the log names the 5 h offset and PBX_TIME_ZONE')
 })
 
 t.test('outage: a record whose times cannot be a call is refused with a log line, nothing stored', async (t) => {
