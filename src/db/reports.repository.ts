@@ -148,6 +148,10 @@ export function reportsRepository (db: Db) {
           .orderBy('u.full_name').execute()
       ])
       const num = (v: unknown): number => Number(v ?? 0)
+      const cb = (await sql<{ missed: number, called_back: number, by_call: number }>`
+        select count(*)::int as missed, count(c.called_back_at)::int as called_back, count(c.called_back_call_id)::int as by_call
+          from call c where c.arrived_at >= ${start} and c.arrived_at < ${end} and c.outcome in ('abandoned', 'no-answer', 'busy', 'failed')`.execute(db)).rows[0]
+      const callbacks = { missed: num(cb?.missed), calledBack: num(cb?.called_back), byCall: num(cb?.by_call), byHand: num(cb?.called_back) - num(cb?.by_call), pending: num(cb?.missed) - num(cb?.called_back) }
       const round = (v: number | null): number | null => v === null ? null : Math.round(Number(v) * 10) / 10
       const e = entries.rows
       const live = (k: EntryGroup['kind']): EntryGroup[] => e.filter((r) => r.kind === k && r.annulled === false)
@@ -166,7 +170,8 @@ export function reportsRepository (db: Db) {
         callsByHour: c('h').map((r) => ({ hour: num(r.hour), outcome: r.outcome, count: num(r.n) })),
         callsByWeekday: c('w').map((r) => ({ weekday: num(r.dow), outcome: r.outcome, count: num(r.n) })),
         callsByDay: c('d').map((r) => ({ day: r.day!, count: num(r.n) })),
-        specialists: specialists.map((s) => ({ id: s.id, fullName: s.fullName, registered: num(s.registered), resolved: num(s.resolved), answered: num(s.answered), talkSeconds: num(s.talkSeconds) }))
+        specialists: specialists.map((s) => ({ id: s.id, fullName: s.fullName, registered: num(s.registered), resolved: num(s.resolved), answered: num(s.answered), talkSeconds: num(s.talkSeconds) })),
+        callbacks
       }
     },
 

@@ -84,6 +84,12 @@ export interface CallerView {
   contactId: number | null
   organizationId: number | null
   openRequests: OpenRequestView[]
+  /** The caller's earlier registered requests, open and closed, newest first (at most 10). */
+  requests?: OpenRequestView[]
+  /** «ФИО, контактная информация» for the draft: the name and the other ways to reach them (never the number calling). */
+  contactText?: string | null
+  /** How often this number called the helpdesk before, and when last (calls of any outcome). */
+  calls?: { count: number, lastAt: string | null }
 }
 
 /** A journal entry: at least its id; the journal API's view for entry.*, the journal's Entry for a draft. */

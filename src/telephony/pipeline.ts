@@ -12,6 +12,7 @@ import type { AmiMessage } from '../ami/message.js'
 import { isUnusedEvent, normalize } from '../ami/normalize.js'
 import { liveCalls } from '../ami/live-calls.js'
 import { step } from '../calls/step.js'
+import { isMissed } from '../calls/call.js'
 import type { Call, CallEffect, CallEvent } from '../calls/call.js'
 import type { CallsRepository } from '../db/calls.repository.js'
 import type { JournalService } from '../services/journal.service.js'
@@ -28,8 +29,8 @@ export interface PipelineDeps {
   users: { byExtension: (extension: string) => Promise<User | undefined> }
   /** Opens a ringing call's draft and identifies the caller (src/intake). */
   intake?: Intake
-  /** The draft follows who answered (or took the transfer). */
-  journal?: Pick<JournalService, 'assign'>
+  /** The draft follows who answered (or took the transfer); a missed call's untouched draft is dismissed (annul). */
+  journal?: Pick<JournalService, 'assign'> & Partial<Pick<JournalService, 'annul' | 'byId'>>
   helpdeskDid: string
   clock: () => Date
   log: AmiLogger
@@ -62,6 +63,9 @@ export interface Pipeline {
 }
 
 interface Known { id: number, entryId: number | null, userId: number | null }
+
+/** Why a missed call's draft leaves the drafts (its annulment reason). */
+export const MISSED_DRAFT_REASON = 'Пропущенный звонок: он в списке «Перезвонить», черновик не нужен'
 
 export function createPipeline (deps: PipelineDeps): Pipeline {
   const { calls, log } = deps
@@ -200,6 +204,11 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
     if (!effect.transferred) {
       known.userId = user?.id ?? null
       await calls.setAnsweredBy(call.linkedId, known.userId, deps.clock())
+      // the caller called again and was answered: their missed calls are called back by this one
+      if (call.callerNumber !== null) {
+        const settled = await calls.settleMissed(call.callerNumber, call.arrivedAt, known.id, known.userId, call.answeredAt ?? deps.clock())
+        if (settled.length > 0) log.info({ ...clog, settled }, 'call answered: the missed calls of the number are called back')
+      }
     }
     if (effect.holder !== null && user === undefined) log.warn({ ...clog, extension: effect.holder }, 'call answered by an extension no user has')
     if (user === undefined || known.entryId === null || deps.journal === undefined) return
@@ -211,6 +220,21 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
       })
     if (r?.ok === true) message.entry = r.entry
     else if (r !== undefined) log.error({ ...clog, code: r.code }, 'call answered: the draft could not be assigned')
+  }
+
+  /**
+   * A missed call is on the callback list, not a journal draft: its draft, untouched by anyone, is
+   * dismissed with the reason (annulled: kept, never numbered). A draft someone began filling stays.
+   */
+  async function dismissMissedDraft (call: Call, known: Known, message: CallMessage): Promise<void> {
+    const journal = deps.journal
+    if (known.entryId === null || journal?.annul === undefined || journal.byId === undefined) return
+    const e = await journal.byId(known.entryId)
+    if (e === undefined || e.number !== null || e.annulment !== null) return
+    if (e.type !== null || e.module !== null || (e.description ?? '').trim() !== '') return
+    const r = await journal.annul(known.entryId, MISSED_DRAFT_REASON, { by: null, at: call.endedAt ?? deps.clock() })
+    if (r.ok) message.entry = r.entry
+    else log.warn({ linkedId: call.linkedId, code: r.code }, 'call missed: its draft could not be dismissed')
   }
 
   async function perform (effect: CallEffect, now = false): Promise<void> {
@@ -231,6 +255,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
     const message: CallMessage = { type: effect.type, call, callId: known.id }
     if (effect.type === 'call.ringing') await rang(call, known, message)
     if (effect.type === 'call.answered') await answered(effect, known, message)
+    if (effect.type === 'call.ended' && isMissed(call)) await dismissMissedDraft(call, known, message)
     if (effect.type === 'call.ended') log.info({ linkedId: call.linkedId, outcome: call.outcome, rejectReason: call.rejectReason, answeredBy: call.answeredBy }, 'call ended')
     if (deps.publish === undefined) return
     try { deps.publish(message) } catch (err) { log.error({ linkedId: call.linkedId, err }, 'call pipeline: publish failed') }
