@@ -4,6 +4,7 @@ import { sql, type Insertable, type Selectable } from 'kysely'
 import type { Db } from './database.js'
 import type { CallTable } from './tables/calls.js'
 import { MISSED_OUTCOMES, isMissed, talkSeconds, waitSeconds, type Call, type CallOutcome, type RejectReason } from '../calls/call.js'
+import type { CallbackHow } from '../calls/callback.js'
 
 export interface StoredCall {
   id: number
@@ -35,7 +36,7 @@ export interface CallLogItem {
   entryId: number | null
   approximate: boolean
   /** a missed call called back: when, by whom, by which answered call (null: marked by hand) */
-  calledBack: { at: Date, by: { userId: number, fullName: string | null } | null, callId: number | null, note: string | null } | null
+  calledBack: { at: Date, how: CallbackHow, by: { userId: number, fullName: string | null } | null, callId: number | null, note: string | null } | null
 }
 
 export interface CallLogQuery {
@@ -208,15 +209,17 @@ export function callsRepository (db: Db) {
     },
 
     /**
-     * A later call with this number was answered (`callId`, by `userId`): every missed call from the
+     * A later call with this number was answered — the caller's (`how` 'answered', `callId` that call)
+     * or a specialist's outgoing one ('outgoing', no call row) — by `userId`: every missed call from the
      * number before it that is not called back yet is settled by it. Returns the ids marked.
      */
-    settleMissed: async (number: string, before: Date, callId: number, userId: number | null, at: Date): Promise<number[]> => {
+    settleMissed: async (number: string, before: Date, callId: number | null, userId: number | null, at: Date, how: Exclude<CallbackHow, 'by-hand'> = 'answered'): Promise<number[]> => {
       const digits = number.replace(/\D/g, '')
       if (digits.length < 5) return []
       const rows = await db.updateTable('call')
-        .set({ called_back_at: at, called_back_by: userId, called_back_call_id: callId, updated_at: at })
-        .where(sameNumberSql(digits)).where('call.arrived_at', '<', before).where('call.id', '<>', callId)
+        .set({ called_back_at: at, called_back_by: userId, called_back_call_id: callId, called_back_how: how, updated_at: at })
+        .where(sameNumberSql(digits)).where('call.arrived_at', '<', before)
+        .$if(callId !== null, (qb) => qb.where('call.id', '<>', callId!))
         .where('call.outcome', 'in', [...MISSED_OUTCOMES]).where('call.called_back_at', 'is', null)
         .returning('call.id').execute()
       return rows.map((r) => Number(r.id))
@@ -227,7 +230,7 @@ export function callsRepository (db: Db) {
       const row = await db.selectFrom('call').select(['outcome']).where('id', '=', id).executeTakeFirst()
       if (row === undefined) return undefined
       if (!isMissed({ outcome: row.outcome })) return false
-      await db.updateTable('call').set({ called_back_at: at, called_back_by: userId, called_back_note: note, updated_at: at })
+      await db.updateTable('call').set({ called_back_at: at, called_back_by: userId, called_back_note: note, called_back_how: 'by-hand', updated_at: at })
         .where('id', '=', id).where('called_back_at', 'is', null).execute()
       return true
     },
@@ -273,6 +276,7 @@ export function callsRepository (db: Db) {
             ? null
             : {
                 at: row.called_back_at,
+                how: row.called_back_how ?? 'by-hand',
                 by: row.called_back_by === null ? null : { userId: row.called_back_by, fullName: row.called_back_by_name },
                 callId: row.called_back_call_id === null ? null : Number(row.called_back_call_id),
                 note: row.called_back_note

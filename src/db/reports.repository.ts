@@ -149,7 +149,7 @@ export function reportsRepository (db: Db) {
       ])
       const num = (v: unknown): number => Number(v ?? 0)
       const cb = (await sql<{ missed: number, called_back: number, by_call: number }>`
-        select count(*)::int as missed, count(c.called_back_at)::int as called_back, count(c.called_back_call_id)::int as by_call
+        select count(*)::int as missed, count(c.called_back_at)::int as called_back, count(*) filter (where c.called_back_how in ('answered', 'outgoing'))::int as by_call
           from call c where c.arrived_at >= ${start} and c.arrived_at < ${end} and c.outcome in ('abandoned', 'no-answer', 'busy', 'failed')`.execute(db)).rows[0]
       const callbacks = { missed: num(cb?.missed), calledBack: num(cb?.called_back), byCall: num(cb?.by_call), byHand: num(cb?.called_back) - num(cb?.by_call), pending: num(cb?.missed) - num(cb?.called_back) }
       const round = (v: number | null): number | null => v === null ? null : Math.round(Number(v) * 10) / 10

@@ -7,6 +7,7 @@ import { Type } from 'typebox'
 import { DateTime } from 'luxon'
 import type { CallsRepository } from '../db/calls.repository.js'
 import { CALL_OUTCOMES, REJECT_REASONS, type CallOutcome, type RejectReason } from '../calls/call.js'
+import { CALLBACK_HOW, type CallbackHow } from '../calls/callback.js'
 import { httpError } from './errors.js'
 import { currentUser } from './auth.js'
 import { DateTimeOut, IdParams, NullableDateTimeOut } from './schemas.js'
@@ -47,6 +48,7 @@ const CallLogItemSchema = Type.Object({
   approximate: Type.Boolean({ description: 'instants reconstructed after a reconnect or restart' }),
   calledBack: Nullable(Type.Object({
     at: DateTimeOut,
+    how: Type.Unsafe<CallbackHow>({ type: 'string', enum: [...CALLBACK_HOW], description: 'answered: the caller called again and was answered (callId); outgoing: a specialist\'s phone dialled the number and was answered; by-hand: marked' }),
     by: Nullable(Type.Object({ userId: Type.Integer(), fullName: Nullable(Type.String()) })),
     callId: Nullable(Type.Integer({ description: 'the later answered call with this number that settled it; null: marked by hand' })),
     note: Nullable(Type.String())

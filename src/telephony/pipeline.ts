@@ -13,6 +13,7 @@ import { isUnusedEvent, normalize } from '../ami/normalize.js'
 import { liveCalls } from '../ami/live-calls.js'
 import { step } from '../calls/step.js'
 import { isMissed } from '../calls/call.js'
+import { outgoingAnswered, outgoingCall, type OutgoingCall } from '../calls/callback.js'
 import type { Call, CallEffect, CallEvent } from '../calls/call.js'
 import type { CallsRepository } from '../db/calls.repository.js'
 import type { JournalService } from '../services/journal.service.js'
@@ -156,7 +157,27 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
     ids.set(linkedId, { id: stored.id, entryId: stored.entryId, userId: stored.answeredByUserId })
   }
 
+  // a specialist's phone calling out: answered, it calls back the number's missed calls
+  const outgoing = new Map<string, OutgoingCall & { at: Date }>()
+  async function followOutgoing (ev: CallEvent): Promise<void> {
+    const placed = outgoingCall(ev, opts)
+    if (placed !== undefined) {
+      if (outgoing.size >= 1000) outgoing.delete(outgoing.keys().next().value!)
+      outgoing.set(placed.linkedId, { ...placed, at: ev.at })
+      return
+    }
+    const call = outgoing.get(ev.linkedId)
+    if (call === undefined) return
+    if (ev.type === 'hungup' && ev.channelId === call.linkedId) { outgoing.delete(ev.linkedId); return }
+    if (!outgoingAnswered(call, ev)) return
+    outgoing.delete(ev.linkedId)
+    const user = await deps.users.byExtension(call.extension)
+    const settled = await calls.settleMissed(call.number, ev.at, null, user?.id ?? null, ev.at, 'outgoing')
+    if (settled.length > 0) log.info({ linkedId: call.linkedId, extension: call.extension, settled }, 'outgoing call answered: the missed calls of the number are called back')
+  }
+
   async function apply (ev: CallEvent): Promise<void> {
+    if (!memory.has(ev.linkedId)) await followOutgoing(ev)
     // a call we stored before (replay, restart) continues from its row instead of starting again
     if (!memory.has(ev.linkedId) && (ev.type === 'started' || ev.type === 'alive' || ev.type === 'cdr')) await remember(ev.linkedId)
     const before = memory.get(ev.linkedId)
@@ -206,7 +227,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
       await calls.setAnsweredBy(call.linkedId, known.userId, deps.clock())
       // the caller called again and was answered: their missed calls are called back by this one
       if (call.callerNumber !== null) {
-        const settled = await calls.settleMissed(call.callerNumber, call.arrivedAt, known.id, known.userId, call.answeredAt ?? deps.clock())
+        const settled = await calls.settleMissed(call.callerNumber, call.arrivedAt, known.id, known.userId, call.answeredAt ?? deps.clock(), 'answered')
         if (settled.length > 0) log.info({ ...clog, settled }, 'call answered: the missed calls of the number are called back')
       }
     }

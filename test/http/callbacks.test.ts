@@ -112,11 +112,11 @@ t.test('calls API: the callback list; a missed call is marked called back by han
   const list = async () => (await api('GET', '/api/calls?missed=true&calledBack=false')).body.items.map((c: { id: number }) => c.id)
   t.same(await list(), [other.id, busy.id], 'the callback list: missed calls not called back yet, newest first')
   const settled = (await api('GET', '/api/calls?missed=true&calledBack=true')).body.items
-  t.match(settled, [{ id: missed.id, calledBack: { callId: answered.id, by: { userId: users.specialist.id, fullName: 'Иванова Анна Сергеевна' } } }], 'the settled one says by which call and whom')
+  t.match(settled, [{ id: missed.id, calledBack: { how: 'answered', callId: answered.id, by: { userId: users.specialist.id, fullName: 'Иванова Анна Сергеевна' } } }], 'the settled one says by which call and whom')
 
   const mark = await api('POST', `/api/calls/${busy.id}/called-back`, { note: 'перезвонила, вопрос решён' })
   t.equal(mark.status, 200, 'marked by hand')
-  t.match(mark.body, { id: busy.id, calledBack: { callId: null, note: 'перезвонила, вопрос решён', by: { userId: users.specialist.id } } }, 'with who, and no call (by hand)')
+  t.match(mark.body, { id: busy.id, calledBack: { how: 'by-hand', callId: null, note: 'перезвонила, вопрос решён', by: { userId: users.specialist.id } } }, 'with who, and no call (by hand)')
   t.equal(new Date(mark.body.calledBack.at).getTime(), NOW.getTime(), 'and when')
   t.same(await list(), [other.id], 'it leaves the callback list')
   t.equal((await api('POST', `/api/calls/${answered.id}/called-back`, {})).body.code, 'CALL_NOT_MISSED', 'an answered call is not to be called back (409)')

@@ -6,6 +6,22 @@ import t from 'tap'
 import { simulator, waitFor } from '../helpers/ami.js'
 import { stack } from '../helpers/pipeline.js'
 import { MISSED_DRAFT_REASON } from '../../src/telephony/pipeline.js'
+import { transcriptOf } from '../../src/ami/simulator.js'
+
+/**
+ * SYNTHETIC: 101 dials the caller back (an outgoing call was not recorded in the lab); the header
+ * shapes are those of the recorded sessions (Newchannel, DialBegin, DialEnd, Hangup of Asterisk 22).
+ */
+function outgoingCallback (linkedId: string, number: string) {
+  const phone = `Channel: PJSIP/101-000000a0\nChannelState: 4\nChannelStateDesc: Ring\nCallerIDNum: 101\nCallerIDName: Specialist 101\nConnectedLineNum: <unknown>\nConnectedLineName: <unknown>\nLanguage: ru\nAccountCode: \nContext: specialists\nExten: ${number}\nPriority: 1\nUniqueid: ${linkedId}\nLinkedid: ${linkedId}`
+  const trunk = (state: string) => `DestChannel: PJSIP/trunk-000000a1\nDestChannelState: ${state === 'Up' ? 6 : 0}\nDestChannelStateDesc: ${state}\nDestCallerIDNum: ${number}\nDestCallerIDName: <unknown>\nDestConnectedLineNum: 101\nDestConnectedLineName: Specialist 101\nDestLanguage: ru\nDestAccountCode: \nDestContext: from-trunk\nDestExten: \nDestPriority: 1\nDestUniqueid: ${linkedId.replace(/\d+$/, (n) => String(Number(n) + 1))}\nDestLinkedid: ${linkedId}`
+  return transcriptOf('outgoing-callback (synthetic)', [
+    { t: 0, text: `Event: Newchannel\nPrivilege: call,all\n${phone}` },
+    { t: 50, text: `Event: DialBegin\nPrivilege: call,all\n${phone}\n${trunk('Down')}\nDialString: trunk/${number}` },
+    { t: 2050, text: `Event: DialEnd\nPrivilege: call,all\n${phone}\n${trunk('Up')}\nDialStatus: ANSWER` },
+    { t: 9050, text: `Event: Hangup\nPrivilege: call,all\n${phone}\nCause: 16\nCause-txt: Normal Clearing` }
+  ])
+}
 
 t.test('pipeline: the caller who gave up calls again and is answered: the missed call is called back by that call', async (t) => {
   const sim = await simulator(t)
@@ -34,4 +50,22 @@ t.test('pipeline: the caller who gave up calls again and is answered: the missed
   t.same(ring?.caller?.calls?.count, 1, 'the second ring knows the number called once before')
   t.equal(drafts.length + 1, (await s.listDrafts()).length, 'the answered call has its draft')
   t.equal((await s.listDrafts()).at(-1)?.annulReason, null, 'which stays')
+})
+
+t.test('pipeline: a specialist\'s phone dials the number back and is answered: that is the callback', async (t) => {
+  const sim = await simulator(t)
+  const s = await stack(t)
+  const svc = s.service(sim.url())
+  await sim.waitForLogin()
+  await sim.play('abandoned-ringing')
+  await waitFor('the abandoned call ended', () => svc.pipeline.tracked().get('1795866740.6')?.state === 'ended', 10_000)
+  await svc.pipeline.idle()
+  t.equal((await s.calls.list({ missed: true, calledBack: false })).length, 1, 'the missed call waits')
+  await sim.play(outgoingCallback('1795866900.30', '89123456789'), { speed: 20 })
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  await svc.pipeline.idle()
+  const [missed] = await s.calls.list({ missed: true })
+  t.match(missed?.calledBack, { how: 'outgoing', callId: null, by: { userId: s.users.s101.id } }, 'the outgoing call from 101 to 8 912… settles the missed call of +7 912…, by Иванова')
+  t.equal(await s.calls.count(), 1, 'the outgoing call is not a helpdesk call: no row of its own, no draft')
+  t.equal((await s.listDrafts()).length, 1, 'only the missed call\'s (dismissed) draft')
 })

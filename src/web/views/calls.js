@@ -25,10 +25,12 @@ function toQuery (f) {
 
 const answerer = (c) => c.answeredBy === null ? '' : (c.answeredBy.fullName ?? c.answeredBy.extension)
 
+const HOW = { answered: ' (абонент дозвонился)', outgoing: ' (обратный звонок)', 'by-hand': ' (отмечено вручную)' }
+
 function CalledBack ({ c, onMark, me }) {
   const cb = c.calledBack
   if (cb !== null) {
-    return html`<span class="small" data-testid="called-back">Перезвонили ${dateTime(cb.at)}${cb.by?.fullName ? `, ${cb.by.fullName}` : ''}${cb.callId !== null ? ' (звонок принят)' : ' (отмечено вручную)'}${cb.note ? `: ${cb.note}` : ''}</span>`
+    return html`<span class="small" data-testid="called-back">Перезвонили ${dateTime(cb.at)}${cb.by?.fullName ? `, ${cb.by.fullName}` : ''}${HOW[cb.how] ?? ''}${cb.note ? `: ${cb.note}` : ''}</span>`
   }
   if (me?.role === 'auditor') return html`<span class="muted small">ждёт звонка</span>`
   return html`<button class="small" onClick=${() => onMark(c)} data-testid="mark-called-back">Перезвонил(а)</button>`
