@@ -2,7 +2,7 @@
 // same caller's answered call, through the real client and pipeline into the database. The
 // abandoned call's untouched draft is dismissed with the reason; the answer settles the missed call
 // (by which call, by whom); the second ring knows the number called before.
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { simulator, waitFor } from '../helpers/ami.js'
 import { stack } from '../helpers/pipeline.js'
 import { MISSED_DRAFT_REASON } from '../../src/telephony/pipeline.js'
@@ -23,7 +23,8 @@ function outgoingCallback (linkedId: string, number: string) {
   ])
 }
 
-t.test('pipeline: the caller who gave up calls again and is answered: the missed call is called back by that call', async (t) => {
+/** A fresh database and service that heard the recorded abandoned call of +79123456789. */
+async function afterAbandonedCall (t: Test) {
   const sim = await simulator(t)
   const s = await stack(t)
   const svc = s.service(sim.url())
@@ -31,6 +32,11 @@ t.test('pipeline: the caller who gave up calls again and is answered: the missed
   await sim.play('abandoned-ringing')
   await waitFor('the abandoned call ended', () => svc.pipeline.tracked().get('1795866740.6')?.state === 'ended', 10_000)
   await svc.pipeline.idle()
+  return { sim, s, svc }
+}
+
+t.test('pipeline: the caller who gave up calls again and is answered: the missed call is called back by that call', async (t) => {
+  const { sim, s, svc } = await afterAbandonedCall(t)
   let [missed] = await s.calls.list({ missed: true })
   t.equal(missed?.outcome, 'abandoned', 'the caller gave up')
   t.equal(missed?.calledBack, null, 'and waits on the callback list')
@@ -53,13 +59,7 @@ t.test('pipeline: the caller who gave up calls again and is answered: the missed
 })
 
 t.test('pipeline: a specialist\'s phone dials the number back and is answered: that is the callback', async (t) => {
-  const sim = await simulator(t)
-  const s = await stack(t)
-  const svc = s.service(sim.url())
-  await sim.waitForLogin()
-  await sim.play('abandoned-ringing')
-  await waitFor('the abandoned call ended', () => svc.pipeline.tracked().get('1795866740.6')?.state === 'ended', 10_000)
-  await svc.pipeline.idle()
+  const { sim, s, svc } = await afterAbandonedCall(t)
   t.equal((await s.calls.list({ missed: true, calledBack: false })).length, 1, 'the missed call waits')
   await sim.play(outgoingCallback('1795866900.30', '89123456789'), { speed: 20 })
   await new Promise((resolve) => setTimeout(resolve, 300))
