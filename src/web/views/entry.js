@@ -242,8 +242,8 @@ export function EntryView ({ me, id }) {
           </div>`)}
         </div>`}
         ${canWrite(me) && !annulled && html`<div class="card">
-          <button class="danger" onClick=${() => setDialog({ kind: 'annul' })} data-testid="annul">Аннулировать…</button>
-          <p class="muted small">Записи журнала не удаляются: аннулированная запись остаётся с причиной.</p>
+          <button class="danger" onClick=${() => setDialog({ kind: 'annul' })} data-testid="annul">${draft ? 'Отклонить черновик…' : 'Аннулировать…'}</button>
+          <p class="muted small">${draft ? 'Черновик, который не нужен (ошиблись номером, повторный звонок), уходит из черновиков с причиной; номер он не получит.' : 'Записи журнала не удаляются: аннулированная запись остаётся с причиной.'}</p>
         </div>`}
       </aside>
     </div>
