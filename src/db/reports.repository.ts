@@ -179,11 +179,13 @@ export function reportsRepository (db: Db) {
     complianceFacts: async (p: Period, zone: string): Promise<ComplianceFacts> => {
       const { start, end } = periodBounds(p, zone)
       const [unanswered, rejected, registrations, resolvedLate, presence] = await Promise.all([
-        sql<{ id: number, arrived_at: Date, caller_number: string | null, outcome: ComplianceFacts['unanswered'][number]['outcome'], wait: number | null, registered_at: Date | null, registered_by: string | null, next_at: Date | null, next_by: string | null }>`
+        sql<{ id: number, arrived_at: Date, caller_number: string | null, outcome: ComplianceFacts['unanswered'][number]['outcome'], wait: number | null, registered_at: Date | null, registered_by: string | null, next_at: Date | null, next_by: string | null, called_back_at: Date | null, called_back_by: string | null, called_back_how: 'answered' | 'outgoing' | 'by-hand' | null }>`
           select c.id, c.arrived_at, c.caller_number, c.outcome,
                  round(extract(epoch from coalesce(c.ended_at, c.arrived_at) - c.arrived_at))::int as wait,
-                 e.registered_at, ru.full_name as registered_by, nx.answered_at as next_at, nu.full_name as next_by
+                 e.registered_at, ru.full_name as registered_by, nx.answered_at as next_at, nu.full_name as next_by,
+                 c.called_back_at, cb.full_name as called_back_by, c.called_back_how
             from call c
+            left join app_user cb on cb.id = c.called_back_by
             left join journal_entry e on e.id = c.entry_id and e.number is not null
             left join app_user ru on ru.id = e.registered_by
             left join lateral (
@@ -216,7 +218,7 @@ export function reportsRepository (db: Db) {
           .orderBy('i.from_at').execute()
       ])
       return {
-        unanswered: unanswered.rows.map((r) => ({ id: Number(r.id), arrivedAt: r.arrived_at, callerNumber: r.caller_number, outcome: r.outcome, waitSeconds: r.wait === null ? null : Number(r.wait), registeredAt: r.registered_at, registeredBy: r.registered_by, nextAnsweredAt: r.next_at, nextAnsweredBy: r.next_by })),
+        unanswered: unanswered.rows.map((r) => ({ id: Number(r.id), arrivedAt: r.arrived_at, callerNumber: r.caller_number, outcome: r.outcome, waitSeconds: r.wait === null ? null : Number(r.wait), registeredAt: r.registered_at, registeredBy: r.registered_by, nextAnsweredAt: r.next_at, nextAnsweredBy: r.next_by, calledBackAt: r.called_back_at, calledBackBy: r.called_back_by, calledBackHow: r.called_back_how })),
         rejected: rejected.map((r) => ({ id: Number(r.id), arrivedAt: r.arrived_at, callerNumber: r.caller_number, reason: r.reject_reason })),
         registrations: registrations.map((r) => ({ id: r.id, year: r.year!, number: r.number!, channel: r.channel, arrivedAt: (r.call_at as Date | null) ?? r.created_at, registeredAt: r.registered_at ?? r.created_at, registeredBy: r.full_name })),
         resolvedLate: resolvedLate.map((r) => ({ id: r.id, year: r.year!, number: r.number!, dueAt: r.due_at!, resolvedAt: r.resolved_at!, resolvedBy: r.full_name })),
