@@ -98,7 +98,7 @@ export async function mountRoutes (app: FastifyInstance, deps: HttpDeps): Promis
   await app.register(calendarRoutes, { calendar: deps.calendar })
   await app.register(entriesRoutes, { journal: deps.journal, clock, zone: () => deps.calendar.current().schedule.zone, publish: async (type, entry) => { await push.publishCommitted(type, { entry }) } })
   await app.register(organizationsRoutes, { organizations: deps.organizations, clock })
-  await app.register(callsRoutes, { calls: deps.calls, recordingsDir: config.recordingsDir, timeZone: config.timeZone })
+  await app.register(callsRoutes, { calls: deps.calls, recordingsDir: config.recordingsDir, timeZone: config.timeZone, clock: deps.clock })
   await app.register(reportsRoutes, { reports: reportsRepository(deps.db), archive: archiveRepository(deps.db), centerName: config.centerName, calendar: () => deps.calendar.current(), clock })
   await app.register(mailRoutes, {
     mail: deps.mail, journal: deps.journal, clock, queued: deps.mailQueued,

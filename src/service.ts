@@ -86,7 +86,7 @@ export async function createService (config: Config, deps: ServiceDeps): Promise
   // who a request is from: one rule for the draft and the popup (src/intake/identify.ts)
   const identify = callerIdentifier({
     byCallerNumber: journal.byCallerNumber, findByPhone: organizations.findByPhone,
-    byCallerEmail: journal.byCallerEmail, findByEmail: organizations.findByEmail
+    byCallerEmail: journal.byCallerEmail, findByEmail: organizations.findByEmail, callsFrom: calls.callsFrom
   })
   const push = new PushHub({
     database, users, clock, log: log('push'),

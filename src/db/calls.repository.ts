@@ -1,9 +1,10 @@
 // Calls as stored: one row per Linkedid, written idempotently (upsert on linked_id) so replays,
 // reconnects and restarts never add a second row. Returns domain objects only.
-import type { Insertable, Selectable } from 'kysely'
+import { sql, type Insertable, type Selectable } from 'kysely'
 import type { Db } from './database.js'
 import type { CallTable } from './tables/calls.js'
 import { MISSED_OUTCOMES, announcementSeconds, isMissed, talkSeconds, waitSeconds, type Call, type CallOutcome, type RejectReason } from '../calls/call.js'
+import type { CallbackHow } from '../calls/callback.js'
 
 export interface StoredCall {
   id: number
@@ -37,6 +38,8 @@ export interface CallLogItem {
   hasRecording: boolean
   entryId: number | null
   approximate: boolean
+  /** a missed call called back: when, by whom, by which answered call (null: marked by hand) */
+  calledBack: { at: Date, how: CallbackHow, by: { userId: number, fullName: string | null } | null, callId: number | null, note: string | null } | null
 }
 
 export interface CallLogQuery {
@@ -47,6 +50,10 @@ export interface CallLogQuery {
   missed?: boolean
   /** the call(s) of one journal entry */
   entryId?: number
+  /** true: called back only; false: not called back yet (with missed: the callback list) */
+  calledBack?: boolean
+  /** one call */
+  id?: number
   limit?: number
   offset?: number
 }
@@ -107,6 +114,14 @@ function columns (call: Call, now: Date): Insertable<CallTable> {
   }
 }
 
+/** The call's number is this one: the same last ten digits (8…, +7…, 7… spellings), or all digits when shorter. */
+function sameNumberSql (digits: string) {
+  const tail = digits.length >= 10 ? digits.slice(-10) : digits
+  return digits.length >= 10
+    ? sql<boolean>`right(regexp_replace(coalesce(call.caller_number, ''), '[^0-9]', '', 'g'), 10) = ${tail}`
+    : sql<boolean>`regexp_replace(coalesce(call.caller_number, ''), '[^0-9]', '', 'g') = ${tail}`
+}
+
 export function callsRepository (db: Db) {
   const filtered = (q: CallLogQuery) => db.selectFrom('call')
     .$if(q.from !== undefined, (qb) => qb.where('call.arrived_at', '>=', q.from!))
@@ -116,6 +131,9 @@ export function callsRepository (db: Db) {
     .$if(q.missed === true, (qb) => qb.where('call.outcome', 'in', [...MISSED_OUTCOMES]))
     .$if(q.missed === false, (qb) => qb.where((eb) => eb.or([eb('call.outcome', 'is', null), eb('call.outcome', 'not in', [...MISSED_OUTCOMES])])))
     .$if(q.entryId !== undefined, (qb) => qb.where('call.entry_id', '=', q.entryId!))
+    .$if(q.calledBack === true, (qb) => qb.where('call.called_back_at', 'is not', null))
+    .$if(q.calledBack === false, (qb) => qb.where('call.called_back_at', 'is', null))
+    .$if(q.id !== undefined, (qb) => qb.where('call.id', '=', q.id!))
 
   return {
     /** Insert or update by linked_id; an ended row is never reopened by a late or replayed event. `now`: updated_at. */
@@ -185,6 +203,45 @@ export function callsRepository (db: Db) {
       await db.updateTable('call').set({ answered_by_user_id: userId, updated_at: now }).where('linked_id', '=', linkedId).execute()
     },
 
+    /** Calls from this number (the last ten digits, whatever the spelling) that arrived before `before`, and the latest one's instant. */
+    callsFrom: async (number: string, before?: Date): Promise<{ count: number, lastAt: Date | null }> => {
+      const digits = number.replace(/\D/g, '')
+      if (digits.length < 5) return { count: 0, lastAt: null }
+      const row = await db.selectFrom('call')
+        .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('call.arrived_at').as('last')])
+        .where(sameNumberSql(digits))
+        .$if(before !== undefined, (qb) => qb.where('call.arrived_at', '<', before!))
+        .executeTakeFirstOrThrow()
+      return { count: Number(row.n), lastAt: row.last === null ? null : new Date(row.last as unknown as string) }
+    },
+
+    /**
+     * A later call with this number was answered — the caller's (`how` 'answered', `callId` that call)
+     * or a specialist's outgoing one ('outgoing', no call row) — by `userId`: every missed call from the
+     * number before it that is not called back yet is settled by it. Returns the ids marked.
+     */
+    settleMissed: async (number: string, before: Date, callId: number | null, userId: number | null, at: Date, how: Exclude<CallbackHow, 'by-hand'> = 'answered'): Promise<number[]> => {
+      const digits = number.replace(/\D/g, '')
+      if (digits.length < 5) return []
+      const rows = await db.updateTable('call')
+        .set({ called_back_at: at, called_back_by: userId, called_back_call_id: callId, called_back_how: how, updated_at: at })
+        .where(sameNumberSql(digits)).where('call.arrived_at', '<', before)
+        .$if(callId !== null, (qb) => qb.where('call.id', '<>', callId!))
+        .where('call.outcome', 'in', [...MISSED_OUTCOMES]).where('call.called_back_at', 'is', null)
+        .returning('call.id').execute()
+      return rows.map((r) => Number(r.id))
+    },
+
+    /** Marks a missed call called back by hand; the first mark stands. undefined: no such call; false: not a missed call. */
+    markCalledBack: async (id: number, userId: number, at: Date, note: string | null): Promise<boolean | undefined> => {
+      const row = await db.selectFrom('call').select(['outcome']).where('id', '=', id).executeTakeFirst()
+      if (row === undefined) return undefined
+      if (!isMissed({ outcome: row.outcome })) return false
+      await db.updateTable('call').set({ called_back_at: at, called_back_by: userId, called_back_note: note, called_back_how: 'by-hand', updated_at: at })
+        .where('id', '=', id).where('called_back_at', 'is', null).execute()
+      return true
+    },
+
     /** How many calls the query matches (for paging). */
     count: async (q: CallLogQuery = {}): Promise<number> =>
       Number((await filtered(q).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n),
@@ -193,8 +250,9 @@ export function callsRepository (db: Db) {
     list: async (q: CallLogQuery = {}): Promise<CallLogItem[]> => {
       const rows = await filtered(q)
         .leftJoin('app_user', 'app_user.id', 'call.answered_by_user_id')
+        .leftJoin('app_user as cb', 'cb.id', 'call.called_back_by')
         .selectAll('call')
-        .select(['app_user.full_name as answered_by_name'])
+        .select(['app_user.full_name as answered_by_name', 'cb.full_name as called_back_by_name'])
         .orderBy('call.arrived_at', 'desc').orderBy('call.id', 'desc')
         .limit(q.limit ?? 1000)
         .offset(q.offset ?? 0)
@@ -221,7 +279,16 @@ export function callsRepository (db: Db) {
           missed: isMissed(call),
           hasRecording: call.recordingFile !== null && call.answeredAt !== null,
           entryId: row.entry_id === null ? null : Number(row.entry_id),
-          approximate: call.approximate
+          approximate: call.approximate,
+          calledBack: row.called_back_at === null
+            ? null
+            : {
+                at: row.called_back_at,
+                how: row.called_back_how ?? 'by-hand',
+                by: row.called_back_by === null ? null : { userId: row.called_back_by, fullName: row.called_back_by_name },
+                callId: row.called_back_call_id === null ? null : Number(row.called_back_call_id),
+                note: row.called_back_note
+              }
         }
       })
     }

@@ -12,6 +12,7 @@ import {
   type Channel, type Decision, type Entry, type EntryExtension, type EntryFields, type EntryPause,
   type EntrySet, type EntryType, type HistoryItem, type Module, type Status
 } from '../journal/index.js'
+import { searchTerms } from '../journal/search.js'
 
 type Executor = Kysely<DB> | Transaction<DB>
 
@@ -236,6 +237,25 @@ async function write (trx: Executor, e: Entry, d: Extract<Decision, { ok: true }
   await insertHistory(trx, e.id, history, by, at)
 }
 
+/** The search box: the Russian full text, or the phone number in any spelling, the e-mail address, the printed number. */
+function searchCondition (q: string) {
+  const s = searchTerms(q)
+  const any = [sql<boolean>`search @@ websearch_to_tsquery('russian', ${s.text})`]
+  if (s.phoneTail !== undefined) {
+    const like = `%${s.phoneTail}`
+    any.push(sql<boolean>`caller_number like ${like}`)
+    any.push(sql<boolean>`regexp_replace(coalesce(contact_text, ''), '[^0-9]', '', 'g') like ${'%' + s.phoneTail + '%'}`)
+  }
+  if (s.email !== undefined) {
+    any.push(sql<boolean>`lower(caller_email) = ${s.email}`)
+    any.push(sql<boolean>`strpos(lower(coalesce(contact_text, '')), ${s.email}) > 0`)
+  }
+  if (s.number !== undefined) {
+    any.push(s.number.year === null ? sql<boolean>`number = ${s.number.number}` : sql<boolean>`(year = ${s.number.year} and number = ${s.number.number})`)
+  }
+  return sql<boolean>`(${sql.join(any, sql` or `)})`
+}
+
 /** The reads and writes, on the pool or inside a transaction. */
 function entries (db: Executor) {
   const filtered = (f: EntryFilter) => {    const phone = f.callerNumber === undefined ? undefined : normalizePhone(f.callerNumber)
@@ -255,7 +275,7 @@ function entries (db: Executor) {
       .$if(f.draft === false, (qb) => qb.where('number', 'is not', null))
       .$if(f.overdue === true, (qb) => qb.where(overdueExpr))
       .$if(f.overdue === false, (qb) => qb.where(sql<boolean>`not coalesce(${overdueExpr}, false)`))
-      .$if(f.q !== undefined && f.q.trim() !== '', (qb) => qb.where(sql<boolean>`search @@ websearch_to_tsquery('russian', ${f.q!.trim()})`))
+      .$if(f.q !== undefined && f.q.trim() !== '', (qb) => qb.where(searchCondition(f.q!)))
       .$if(phone !== undefined, (qb) => qb.where('caller_number', '=', phone ?? ''))
       .$if(annulled === true, (qb) => qb.where('annulled_at', 'is not', null))
       .$if(annulled === false, (qb) => qb.where('annulled_at', 'is', null))

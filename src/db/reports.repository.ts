@@ -151,6 +151,10 @@ export function reportsRepository (db: Db) {
           .orderBy('u.full_name').execute()
       ])
       const num = (v: unknown): number => Number(v ?? 0)
+      const cb = (await sql<{ missed: number, called_back: number, by_call: number }>`
+        select count(*)::int as missed, count(c.called_back_at)::int as called_back, count(*) filter (where c.called_back_how in ('answered', 'outgoing'))::int as by_call
+          from call c where c.arrived_at >= ${start} and c.arrived_at < ${end} and c.outcome in ('abandoned', 'no-answer', 'busy', 'failed')`.execute(db)).rows[0]
+      const callbacks = { missed: num(cb?.missed), calledBack: num(cb?.called_back), byCall: num(cb?.by_call), byHand: num(cb?.called_back) - num(cb?.by_call), pending: num(cb?.missed) - num(cb?.called_back) }
       const round = (v: number | null): number | null => v === null ? null : Math.round(Number(v) * 10) / 10
       const e = entries.rows
       const live = (k: EntryGroup['kind']): EntryGroup[] => e.filter((r) => r.kind === k && r.annulled === false)
@@ -170,7 +174,8 @@ export function reportsRepository (db: Db) {
         callsByHour: c('h').map((r) => ({ hour: num(r.hour), outcome: r.outcome, count: num(r.n) })),
         callsByWeekday: c('w').map((r) => ({ weekday: num(r.dow), outcome: r.outcome, count: num(r.n) })),
         callsByDay: c('d').map((r) => ({ day: r.day!, count: num(r.n) })),
-        specialists: specialists.map((s) => ({ id: s.id, fullName: s.fullName, registered: num(s.registered), resolved: num(s.resolved), answered: num(s.answered), talkSeconds: num(s.talkSeconds) }))
+        specialists: specialists.map((s) => ({ id: s.id, fullName: s.fullName, registered: num(s.registered), resolved: num(s.resolved), answered: num(s.answered), talkSeconds: num(s.talkSeconds) })),
+        callbacks
       }
     },
 
@@ -178,11 +183,13 @@ export function reportsRepository (db: Db) {
     complianceFacts: async (p: Period, zone: string): Promise<ComplianceFacts> => {
       const { start, end } = periodBounds(p, zone)
       const [unanswered, rejected, registrations, resolvedLate, presence] = await Promise.all([
-        sql<{ id: number, arrived_at: Date, caller_number: string | null, outcome: ComplianceFacts['unanswered'][number]['outcome'], wait: number | null, registered_at: Date | null, registered_by: string | null, next_at: Date | null, next_by: string | null }>`
+        sql<{ id: number, arrived_at: Date, caller_number: string | null, outcome: ComplianceFacts['unanswered'][number]['outcome'], wait: number | null, registered_at: Date | null, registered_by: string | null, next_at: Date | null, next_by: string | null, called_back_at: Date | null, called_back_by: string | null, called_back_how: 'answered' | 'outgoing' | 'by-hand' | null }>`
           select c.id, c.arrived_at, c.caller_number, c.outcome,
                  round(extract(epoch from coalesce(c.ended_at, c.arrived_at) - c.arrived_at))::int as wait,
-                 e.registered_at, ru.full_name as registered_by, nx.answered_at as next_at, nu.full_name as next_by
+                 e.registered_at, ru.full_name as registered_by, nx.answered_at as next_at, nu.full_name as next_by,
+                 c.called_back_at, cb.full_name as called_back_by, c.called_back_how
             from call c
+            left join app_user cb on cb.id = c.called_back_by
             left join journal_entry e on e.id = c.entry_id and e.number is not null
             left join app_user ru on ru.id = e.registered_by
             left join lateral (
@@ -215,7 +222,7 @@ export function reportsRepository (db: Db) {
           .orderBy('i.from_at').execute()
       ])
       return {
-        unanswered: unanswered.rows.map((r) => ({ id: Number(r.id), arrivedAt: r.arrived_at, callerNumber: r.caller_number, outcome: r.outcome, waitSeconds: r.wait === null ? null : Number(r.wait), registeredAt: r.registered_at, registeredBy: r.registered_by, nextAnsweredAt: r.next_at, nextAnsweredBy: r.next_by })),
+        unanswered: unanswered.rows.map((r) => ({ id: Number(r.id), arrivedAt: r.arrived_at, callerNumber: r.caller_number, outcome: r.outcome, waitSeconds: r.wait === null ? null : Number(r.wait), registeredAt: r.registered_at, registeredBy: r.registered_by, nextAnsweredAt: r.next_at, nextAnsweredBy: r.next_by, calledBackAt: r.called_back_at, calledBackBy: r.called_back_by, calledBackHow: r.called_back_how })),
         rejected: rejected.map((r) => ({ id: Number(r.id), arrivedAt: r.arrived_at, callerNumber: r.caller_number, reason: r.reject_reason })),
         registrations: registrations.map((r) => ({ id: r.id, year: r.year!, number: r.number!, channel: r.channel, arrivedAt: (r.call_at as Date | null) ?? r.created_at, registeredAt: r.registered_at ?? r.created_at, registeredBy: r.full_name })),
         resolvedLate: resolvedLate.map((r) => ({ id: r.id, year: r.year!, number: r.number!, dueAt: r.due_at!, resolvedAt: r.resolved_at!, resolvedBy: r.full_name })),

@@ -7,7 +7,9 @@ import { Type } from 'typebox'
 import { DateTime } from 'luxon'
 import type { CallsRepository } from '../db/calls.repository.js'
 import { CALL_OUTCOMES, REJECT_REASONS, type CallOutcome, type RejectReason } from '../calls/call.js'
+import { CALLBACK_HOW, type CallbackHow } from '../calls/callback.js'
 import { httpError } from './errors.js'
+import { currentUser } from './auth.js'
 import { DateTimeOut, IdParams, NullableDateTimeOut } from './schemas.js'
 
 export interface CallsRoutesOptions {
@@ -15,7 +17,10 @@ export interface CallsRoutesOptions {
   recordingsDir: string
   /** the center's zone: a bare date in from/to is a local day */
   timeZone: string
+  clock: () => Date
 }
+
+const ErrorOut = Type.Object({ statusCode: Type.Integer(), code: Type.String(), error: Type.Optional(Type.String()), message: Type.String() })
 
 const Outcome = Type.Unsafe<CallOutcome>({ type: 'string', enum: [...CALL_OUTCOMES] })
 const Reason = Type.Unsafe<RejectReason>({ type: 'string', enum: [...REJECT_REASONS] })
@@ -41,7 +46,14 @@ const CallLogItemSchema = Type.Object({
   missed: Type.Boolean({ description: 'rang in working hours and nobody answered: to be called back' }),
   hasRecording: Type.Boolean(),
   entryId: Nullable(Type.Integer()),
-  approximate: Type.Boolean({ description: 'instants reconstructed after a reconnect or restart where the PBX has no record of the call' })
+  approximate: Type.Boolean({ description: 'instants reconstructed after a reconnect or restart where the PBX has no record of the call' }),
+  calledBack: Nullable(Type.Object({
+    at: DateTimeOut,
+    how: Type.Unsafe<CallbackHow>({ type: 'string', enum: [...CALLBACK_HOW], description: 'answered: the caller called again and was answered (callId); outgoing: a specialist\'s phone dialled the number and was answered; by-hand: marked' }),
+    by: Nullable(Type.Object({ userId: Type.Integer(), fullName: Nullable(Type.String()) })),
+    callId: Nullable(Type.Integer({ description: 'the later answered call with this number that settled it; null: marked by hand' })),
+    note: Nullable(Type.String())
+  }, { description: 'a missed call called back: when, by whom, how' }))
 })
 
 const DateOrDateTime = Type.String({
@@ -55,6 +67,7 @@ const CallLogQuery = Type.Object({
   outcome: Type.Optional(Outcome),
   missed: Type.Optional(Type.Boolean({ description: 'true: only the missed calls (to call back); false: all but those' })),
   entryId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647, description: 'only the calls of this journal entry' })),
+  calledBack: Type.Optional(Type.Boolean({ description: 'with missed=true: false is the callback list (not called back yet), true the ones settled' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 1000 })),
   offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0 }))
 }, { additionalProperties: false })
@@ -70,7 +83,7 @@ function bound (value: string, zone: string, end: boolean): Date {
 
 const CONTENT_TYPES: Record<string, string> = { '.wav': 'audio/wav', '.mp3': 'audio/mpeg', '.ogg': 'audio/ogg', '.gsm': 'audio/x-gsm' }
 
-export const callsRoutes: FastifyPluginAsyncTypebox<CallsRoutesOptions> = async (app, { calls, recordingsDir, timeZone }) => {
+export const callsRoutes: FastifyPluginAsyncTypebox<CallsRoutesOptions> = async (app, { calls, recordingsDir, timeZone, clock }) => {
   const root = path.resolve(recordingsDir)
 
   app.get('/api/calls', {
@@ -86,11 +99,27 @@ export const callsRoutes: FastifyPluginAsyncTypebox<CallsRoutesOptions> = async 
     if (from !== undefined && to !== undefined && from.getTime() >= to.getTime()) {
       throw httpError(400, 'INVALID_PERIOD', '"from" must be before "to"')
     }
-    const query = { from, to, outcome: req.query.outcome, missed: req.query.missed, entryId: req.query.entryId }
+    const query = { from, to, outcome: req.query.outcome, missed: req.query.missed, entryId: req.query.entryId, calledBack: req.query.calledBack }
     const limit = req.query.limit ?? 1000
     const offset = req.query.offset ?? 0
     const [items, total] = await Promise.all([calls.list({ ...query, limit, offset }), calls.count(query)])
     return { items, total, limit, offset, from: from ?? null, to: to ?? null }
+  })
+
+  app.post('/api/calls/:id/called-back', {
+    schema: {
+      tags: ['calls'],
+      summary: 'Mark a missed call called back by hand (who and when are recorded; the first mark stands). A later answered call with the number marks it by itself',
+      params: IdParams,
+      body: Type.Object({ note: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))) }, { additionalProperties: false }),
+      response: { 200: CallLogItemSchema, 404: ErrorOut, 409: ErrorOut }
+    }
+  }, async (req) => {
+    const marked = await calls.markCalledBack(req.params.id, currentUser(req).id, clock(), req.body.note?.trim() || null)
+    if (marked === undefined) throw httpError(404, 'CALL_NOT_FOUND', `call ${req.params.id} not found`)
+    if (!marked) throw httpError(409, 'CALL_NOT_MISSED', 'Этот звонок не пропущен: перезванивать по нему не нужно.')
+    const [item] = await calls.list({ id: req.params.id, limit: 1 })
+    return item!
   })
 
   app.get('/api/calls/:id/recording', {

@@ -174,6 +174,7 @@ const REFUSAL_STATUS: Record<RefusalCode | 'ENTRY_NOT_FOUND', number> = {
   AGREEMENT_IN_USE: 409,
   TYPE_LOCKED: 409,
   ENTRY_NOT_OPEN: 409,
+  ASSIGNED_TO_ANOTHER: 409,
   DRAFT_INCOMPLETE: 422,
   RESOLUTION_REQUIRED: 422,
   COMMENT_REQUIRED: 422,
@@ -305,9 +306,12 @@ export const entriesRoutes: FastifyPluginAsyncTypebox<EntriesRoutesOptions> = as
       tags,
       summary: 'Register a draft: the registration date (reg. 3.3), the next number of that year, «В работе», the due date (reg. 3.4.2)',
       params: IdParams,
+      querystring: Type.Object({
+        takeOver: Type.Optional(Type.Boolean({ description: 'true: register a draft another specialist took (their call), taking it over; without it such a draft is refused with 409 ASSIGNED_TO_ANOTHER' }))
+      }, { additionalProperties: false }),
       response: withErrors({ 200: EntrySchema })
     }
-  }, async (req) => answer(await journal.register(req.params.id, actor(req))))
+  }, async (req) => answer(await journal.register(req.params.id, actor(req), { takeOver: req.query.takeOver === true })))
 
   app.post('/api/entries/:id/status', {
     schema: { tags, summary: 'Change the status (SPEC §1 transitions; GET /api/journal/vocabulary lists them)', params: IdParams, body: StatusBody, response: withErrors({ 200: EntrySchema }) }
@@ -334,6 +338,39 @@ export const entriesRoutes: FastifyPluginAsyncTypebox<EntriesRoutesOptions> = as
   app.post('/api/entries/:id/annul', {
     schema: { tags, summary: 'Annul instead of deleting: the entry keeps its number and stays in the journal, marked with the reason', params: IdParams, body: AnnulBody, response: withErrors({ 200: EntrySchema }) }
   }, async (req) => answer(await journal.annul(req.params.id, req.body.reason, actor(req))))
+
+  app.post('/api/entries/dismiss', {
+    schema: {
+      tags,
+      summary: 'Dismiss drafts with a reason, several at once: each draft is annulled (kept, never numbered); a registered entry in the list is refused (annul it on its own)',
+      body: Type.Object({
+        ids: Type.Array(Id, { minItems: 1, maxItems: 500, uniqueItems: true }),
+        reason: Type.String({ minLength: 1, maxLength: 5000 })
+      }, { additionalProperties: false }),
+      response: withErrors({
+        200: Type.Object({
+          dismissed: Type.Array(Type.Integer()),
+          refused: Type.Array(Type.Object({ id: Type.Integer(), code: Type.String(), message: Type.String() }))
+        })
+      })
+    }
+  }, async (req) => {
+    const reason = req.body.reason.trim()
+    if (reason === '') throw httpError(422, 'REASON_REQUIRED', 'Укажите причину, по которой черновики не нужны.')
+    const dismissed: number[] = []
+    const refused: Array<{ id: number, code: string, message: string }> = []
+    for (const id of req.body.ids) {
+      const e = await journal.byId(id)
+      if (e === undefined) { refused.push({ id, code: 'ENTRY_NOT_FOUND', message: `Записи ${id} нет.` }); continue }
+      if (e.number !== null) { refused.push({ id, code: 'NOT_A_DRAFT', message: `Запись № ${formatNumber(e.year!, e.number)} зарегистрирована: её можно только аннулировать со страницы записи.` }); continue }
+      const o = await journal.annul(id, reason, actor(req))
+      if (!o.ok) { refused.push({ id, code: o.code, message: o.message }); continue }
+      dismissed.push(id)
+      await announce('entry.updated', entryView(o.entry, clock()))
+    }
+    req.log.info({ dismissed: dismissed.length, refused: refused.length }, 'drafts dismissed')
+    return { dismissed, refused }
+  })
 
   app.get('/api/entries/:id/history', {
     schema: { tags, summary: 'Every change: who, when, what, old → new', params: IdParams, response: withErrors({ 200: HistorySchema }) }

@@ -66,7 +66,7 @@ export function createIntake (deps: IntakeDeps): Intake {
     open: async (req) => {
       const link = deps.links[req.channel]
       if (link === undefined) throw new Error(`no intake link for the ${req.channel} channel`)
-      const caller = await deps.identify(req.from)
+      const caller = await deps.identify({ ...req.from, at: req.arrivedAt })
       const opened = await deps.journal.transaction(async (journal, trx): Promise<{ entryId: number, entry?: Entry }> => {
         const existing = await link.lock(trx, req.externalKey)
         if (existing === undefined) throw new Error(`${req.channel} request ${req.externalKey} is not stored`)
@@ -88,7 +88,9 @@ function draftOf (req: ArrivingRequest, caller: Identification): NewDraft {
   if (req.description !== undefined) fields.description = req.description
   if (req.channel === 'phone') fields.callId = req.externalKey
   if (caller.contactId !== null) fields.contactId = caller.contactId
-  else if (caller.name !== null) fields.contactText = caller.name
+  // the name and the other ways to reach them; the number calling is the phone field's
+  if (caller.contactText != null) fields.contactText = caller.contactText
+  else if (caller.name !== null && caller.contactId === null) fields.contactText = caller.name
   if (caller.organizationId !== null) fields.organizationId = caller.organizationId
   else if (caller.organization !== null) fields.organizationName = caller.organization
   return fields

@@ -32,7 +32,16 @@ const FIELD_NAMES: Record<RequiredField, string> = {
   module: 'module (модуль системы)'
 }
 
-export interface RegisterInput { at: Date, by: number | null, cal: WorkCalendar }
+export interface RegisterInput {
+  at: Date
+  by: number | null
+  cal: WorkCalendar
+  /**
+   * The draft is assigned to another specialist (who took the call): registering it is refused
+   * unless the registrar takes it over knowingly; it then becomes theirs (issue 10).
+   */
+  takeOver?: boolean
+}
 
 /**
  * Registration gives the entry its date (reg. 3.3: today, or the next working day after hours),
@@ -41,6 +50,10 @@ export interface RegisterInput { at: Date, by: number | null, cal: WorkCalendar 
 export function register (e: Entry, input: RegisterInput): Decision {
   if (e.annulment !== null) return refuse('ENTRY_ANNULLED', `entry ${e.id} is annulled and cannot be registered`)
   if (e.number !== null) return refuse('ALREADY_REGISTERED', `entry ${e.id} is already registered as № ${e.year}-${e.number}`)
+  const foreign = e.assignedTo !== null && input.by !== null && e.assignedTo !== input.by
+  if (foreign && input.takeOver !== true) {
+    return refuse('ASSIGNED_TO_ANOTHER', 'Этот запрос принял другой специалист, и зарегистрировать его должен он. Зарегистрировать самому можно, только взяв запрос на себя.', { assignedTo: e.assignedTo })
+  }
   const missing = missingForRegistration(e)
   if (missing.length > 0) {
     return refuse('DRAFT_INCOMPLETE', `the draft cannot be registered without: ${missing.map((f) => FIELD_NAMES[f]).join(', ')}`, { missing })
@@ -52,7 +65,7 @@ export function register (e: Entry, input: RegisterInput): Decision {
     status: INITIAL_STATUS,
     registeredAt: input.at,
     registeredBy: input.by,
-    ...(e.assignedTo === null ? { assignedTo: input.by } : {}),
+    ...(e.assignedTo === null || foreign ? { assignedTo: input.by } : {}),
     dueAt: computeDue({ registeredOn, pauses: [], extensions: [] }, input.cal)
   }
   if (needsAgreement(e.type) && e.agreement === null) set.agreement = pendingAgreement()

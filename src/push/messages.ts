@@ -21,13 +21,17 @@
 // reconnect: key calls by call.linkedId and entries by entry.id, replace, don't append).
 //   call.ringing  { call, draft, caller }           open the popup (draft: the entry to complete)
 //   call.answered { call, answeredBy, draft? }     answeredBy.userId === hello.user.id → it's
-//                                                   yours, keep the popup; otherwise show it taken
-//                                                   (answeredBy null: an extension of no user)
-//   call.ended    { call, missed, draft? }          the call is over: a taken popup closes, the
-//                                                   answerer keeps the draft open until done;
-//                                                   missed: rang and nobody answered (the draft
-//                                                   stays in the missed calls to call back); a
-//                                                   call rejected outside hours only ends
+//                                                   yours: only you open its draft; otherwise
+//                                                   show it taken, briefly (answeredBy null: an
+//                                                   extension of no user)
+//   call.ended    { call, missed, draft? }          the call is over: its popup leaves (yours
+//                                                   stays reachable until its draft is registered:
+//                                                   GET /api/entries?draft=true&assignedTo=<you>);
+//                                                   missed: rang and nobody answered — the call is
+//                                                   on the callback list (GET /api/calls?missed=
+//                                                   true&calledBack=false) and its untouched draft
+//                                                   is dismissed (draft: annulled, with the reason);
+//                                                   a call rejected outside hours only ends
 //                                                   (call.outcome 'rejected', never rang)
 // (draft? = present only when the draft changed; keep the one from call.ringing otherwise)
 //   entry.created { entry }                         a journal entry appeared (draft or registered)
@@ -84,6 +88,12 @@ export interface CallerView {
   contactId: number | null
   organizationId: number | null
   openRequests: OpenRequestView[]
+  /** The caller's earlier registered requests, open and closed, newest first (at most 10). */
+  requests?: OpenRequestView[]
+  /** «ФИО, контактная информация» for the draft: the name and the other ways to reach them (never the number calling). */
+  contactText?: string | null
+  /** How often this number called the helpdesk before, and when last (calls of any outcome). */
+  calls?: { count: number, lastAt: string | null }
 }
 
 /** A journal entry: at least its id; the journal API's view for entry.*, the journal's Entry for a draft. */

@@ -17,6 +17,7 @@ export function complianceTitle (c: Compliance): string {
 export function complianceTables (c: Compliance, zone: string): Table[] {
   const dt = (d: Date): string => officeDateTime(d, zone)
   const phone = (p: string | null): string => p === null ? 'скрыт' : formatPhone(p)
+  const CALLBACK_LABELS = { registered: 'Перезвонили, запрос зарегистрирован', 'called-again': 'Абонент дозвонился снова', 'called-back': 'Перезвонили с телефона специалиста', marked: 'Отмечено: перезвонили' } as const
   const byReason = Object.entries(c.outsideHours.byReason).filter(([, n]) => n > 0).map(([k, n]) => `${CLOSED_LABELS[k] ?? k}: ${n}`).join('; ')
   const ns = c.noSpecialist
   return [
@@ -27,7 +28,7 @@ export function complianceTables (c: Compliance, zone: string): Table[] {
       rows: c.unansweredInHours.map((u) => [
         dt(u.arrivedAt), phone(u.callerNumber), OUTCOME_LABELS[u.outcome] ?? u.outcome, u.waitSeconds === null ? '' : durationRu(u.waitSeconds),
         u.callback === null ? 'Обратного звонка нет'
-          : `${u.callback.kind === 'registered' ? 'Перезвонили, запрос зарегистрирован' : 'Абонент дозвонился снова'} ${dt(u.callback.at)}${u.callback.by === null ? '' : ` (${u.callback.by})`}`,
+          : `${CALLBACK_LABELS[u.callback.kind]} ${dt(u.callback.at)}${u.callback.by === null ? '' : ` (${u.callback.by})`}`,
         u.callback === null ? '' : durationRu(u.callback.afterSeconds)
       ]),
       empty: 'Таких звонков нет.'

@@ -14,7 +14,9 @@ export interface ComplianceFacts {
     /** The draft of the call registered afterwards (someone called back and registered it). */
     registeredAt: Date | null, registeredBy: string | null,
     /** The caller's next call that was answered. */
-    nextAnsweredAt: Date | null, nextAnsweredBy: string | null }>
+    nextAnsweredAt: Date | null, nextAnsweredBy: string | null,
+    /** Marked called back (issue 10): by a specialist's outgoing call or by hand (the caller's answered call is nextAnswered). */
+    calledBackAt?: Date | null, calledBackBy?: string | null, calledBackHow?: 'answered' | 'outgoing' | 'by-hand' | null }>
   /** Calls the PBX rejected out of hours. */
   rejected: Array<{ id: number, arrivedAt: Date, callerNumber: string | null, reason: RejectReason | null }>
   /** Entries registered in the period: when the request arrived (the call, or the draft's creation). */
@@ -25,7 +27,7 @@ export interface ComplianceFacts {
   presence: Array<{ userId: number, from: Date, to: Date | null }>
 }
 
-export interface Callback { at: Date, kind: 'registered' | 'called-again', by: string | null, afterSeconds: number }
+export interface Callback { at: Date, kind: 'registered' | 'called-again' | 'called-back' | 'marked', by: string | null, afterSeconds: number }
 
 export interface Compliance {
   period: Period
@@ -52,6 +54,8 @@ export function buildCompliance (facts: ComplianceFacts, period: Period, cal: Wo
       const candidates: Callback[] = []
       if (c.registeredAt !== null && c.registeredAt >= c.arrivedAt) candidates.push({ at: c.registeredAt, kind: 'registered', by: c.registeredBy, afterSeconds: 0 })
       if (c.nextAnsweredAt !== null) candidates.push({ at: c.nextAnsweredAt, kind: 'called-again', by: c.nextAnsweredBy, afterSeconds: 0 })
+      if (c.calledBackAt != null && c.calledBackHow === 'outgoing') candidates.push({ at: c.calledBackAt, kind: 'called-back', by: c.calledBackBy ?? null, afterSeconds: 0 })
+      if (c.calledBackAt != null && c.calledBackHow === 'by-hand') candidates.push({ at: c.calledBackAt, kind: 'marked', by: c.calledBackBy ?? null, afterSeconds: 0 })
       const first = candidates.sort((a, b) => +a.at - +b.at)[0]
       return { ...c, callback: first === undefined ? null : { ...first, afterSeconds: Math.round((+first.at - +c.arrivedAt) / 1000) } }
     })

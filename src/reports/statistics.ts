@@ -22,7 +22,12 @@ export interface RawStatistics {
   callsByWeekday: Array<{ weekday: number, outcome: CallOutcome | null, count: number }>
   callsByDay: Array<{ day: IsoDate, count: number }>
   specialists: Array<{ id: number, fullName: string, registered: number, resolved: number, answered: number, talkSeconds: number }>
+  /** The period's missed calls (rang, nobody answered) and what became of them: the callback list. */
+  callbacks?: Callbacks
 }
+
+/** Missed calls of the period: called back (by a later answered call with the number, or marked by hand) and still waiting. */
+export interface Callbacks { missed: number, calledBack: number, byCall: number, byHand: number, pending: number }
 
 export interface Quantiles { median: number | null, p90: number | null }
 
@@ -53,6 +58,7 @@ export interface Statistics {
     byHour: Array<{ hour: number } & CallCounts>
     byWeekday: Array<{ weekday: number } & CallCounts>
     byPeriod: { unit: 'day' | 'month', items: Array<{ key: string, count: number }> }
+    callbacks: Callbacks
   }
   specialists: RawStatistics['specialists']
 }
@@ -161,7 +167,8 @@ export function buildStatistics (raw: RawStatistics, period: Period, cal: WorkCa
       announcementSeconds: raw.announcement,
       byHour,
       byWeekday,
-      byPeriod: { unit: buckets.unit, items: bucketed(raw.callsByDay) }
+      byPeriod: { unit: buckets.unit, items: bucketed(raw.callsByDay) },
+      callbacks: raw.callbacks ?? { missed: 0, calledBack: 0, byCall: 0, byHand: 0, pending: 0 }
     },
     specialists: raw.specialists
   }

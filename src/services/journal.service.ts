@@ -67,8 +67,9 @@ function operations (read: JournalEntries, transaction: InTransaction, calendar:
       const { callId, ...given } = d
       const callerNumber = d.callerNumber === undefined || d.callerNumber === null ? null : normalizePhone(d.callerNumber)
       const fields = await tx.withNames(given)
-      // a bare draft: the number of the call or the address of the message is the contact information
-      const reachable = [callerNumber === null ? null : displayPhone(callerNumber), d.callerEmail?.trim() || null].filter((x) => x !== null)
+      // a bare draft of a message: its address is the contact information; a call's number stays in
+      // the phone field (the printed column adds it), so «ФИО» is left for the name (issue 10)
+      const reachable = [d.channel === 'phone' || callerNumber === null ? null : displayPhone(callerNumber), d.callerEmail?.trim() || null].filter((x) => x !== null)
       if (fields.contactText === undefined && reachable.length > 0) fields.contactText = reachable.join(', ')
       const shown = Object.fromEntries(Object.entries({ ...fields, callerNumber }).filter(([, v]) => v !== undefined && v !== null))
       return await tx.insert({ ...fields, callerNumber, channel: d.channel },
@@ -98,8 +99,9 @@ function operations (read: JournalEntries, transaction: InTransaction, calendar:
       return await apply(id, actor, (e) => updateFields(e, { ...filled, ...(callerNumber !== undefined ? { callerNumber } : {}) }))
     },
 
-    register: async (id: number, actor: Actor): Promise<Outcome> =>
-      await apply(id, actor, (e, at) => register(e, { at, by: actor.by, cal: calendar() })),
+    /** `takeOver`: register a draft another specialist holds, making it the registrar's. */
+    register: async (id: number, actor: Actor, opts: { takeOver?: boolean } = {}): Promise<Outcome> =>
+      await apply(id, actor, (e, at) => register(e, { at, by: actor.by, cal: calendar(), takeOver: opts.takeOver === true })),
 
     changeStatus: async (id: number, input: { to: Status, comment?: string | null }, actor: Actor): Promise<Outcome> =>
       await apply(id, actor, (e, at) => changeStatus(e, { ...input, at, by: actor.by, cal: calendar() })),

@@ -12,6 +12,8 @@ import type { AmiMessage } from '../ami/message.js'
 import { isUnusedEvent, normalize } from '../ami/normalize.js'
 import { liveCalls } from '../ami/live-calls.js'
 import { step } from '../calls/step.js'
+import { isMissed } from '../calls/call.js'
+import { outgoingAnswered, outgoingCall, type OutgoingCall } from '../calls/callback.js'
 import type { Call, CallEffect, CallEvent } from '../calls/call.js'
 import type { CallsRepository } from '../db/calls.repository.js'
 import type { JournalService } from '../services/journal.service.js'
@@ -33,8 +35,8 @@ export interface PipelineDeps {
   users: { byExtension: (extension: string) => Promise<User | undefined> }
   /** Opens a ringing call's draft and identifies the caller (src/intake). */
   intake?: Intake
-  /** The draft follows who answered (or took the transfer). */
-  journal?: Pick<JournalService, 'assign'>
+  /** The draft follows who answered (or took the transfer); a missed call's untouched draft is dismissed (annul). */
+  journal?: Pick<JournalService, 'assign'> & Partial<Pick<JournalService, 'annul' | 'byId'>>
   helpdeskDid: string
   clock: () => Date
   log: AmiLogger
@@ -77,6 +79,8 @@ interface Known { id: number, entryId: number | null, userId: number | null }
 
 /** How far a live Cdr's end may be from its arrival (clock drift, a paused reading) before its zone is doubted. */
 const LIVE_CDR_SKEW_SECONDS = 10 * 60
+/** Why a missed call's draft leaves the drafts (its annulment reason). */
+export const MISSED_DRAFT_REASON = 'Пропущенный звонок: он в списке «Перезвонить», черновик не нужен'
 
 export function createPipeline (deps: PipelineDeps): Pipeline {
   const { calls, log } = deps
@@ -167,7 +171,27 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
     ids.set(linkedId, { id: stored.id, entryId: stored.entryId, userId: stored.answeredByUserId })
   }
 
+  // a specialist's phone calling out: answered, it calls back the number's missed calls
+  const outgoing = new Map<string, OutgoingCall & { at: Date }>()
+  async function followOutgoing (ev: CallEvent): Promise<void> {
+    const placed = outgoingCall(ev, opts)
+    if (placed !== undefined) {
+      if (outgoing.size >= 1000) outgoing.delete(outgoing.keys().next().value!)
+      outgoing.set(placed.linkedId, { ...placed, at: ev.at })
+      return
+    }
+    const call = outgoing.get(ev.linkedId)
+    if (call === undefined) return
+    if (ev.type === 'hungup' && ev.channelId === call.linkedId) { outgoing.delete(ev.linkedId); return }
+    if (!outgoingAnswered(call, ev)) return
+    outgoing.delete(ev.linkedId)
+    const user = await deps.users.byExtension(call.extension)
+    const settled = await calls.settleMissed(call.number, ev.at, null, user?.id ?? null, ev.at, 'outgoing')
+    if (settled.length > 0) log.info({ linkedId: call.linkedId, extension: call.extension, settled }, 'outgoing call answered: the missed calls of the number are called back')
+  }
+
   async function apply (ev: CallEvent): Promise<void> {
+    if (!memory.has(ev.linkedId)) await followOutgoing(ev)
     // a call we stored before (replay, restart) continues from its row instead of starting again
     if (!memory.has(ev.linkedId) && (ev.type === 'started' || ev.type === 'alive' || ev.type === 'cdr')) await remember(ev.linkedId)
     const before = memory.get(ev.linkedId)
@@ -215,6 +239,11 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
     if (!effect.transferred) {
       known.userId = user?.id ?? null
       await calls.setAnsweredBy(call.linkedId, known.userId, deps.clock())
+      // the caller called again and was answered: their missed calls are called back by this one
+      if (call.callerNumber !== null) {
+        const settled = await calls.settleMissed(call.callerNumber, call.arrivedAt, known.id, known.userId, call.answeredAt ?? deps.clock(), 'answered')
+        if (settled.length > 0) log.info({ ...clog, settled }, 'call answered: the missed calls of the number are called back')
+      }
     }
     if (effect.holder !== null && user === undefined) log.warn({ ...clog, extension: effect.holder }, 'call answered by an extension no user has')
     if (user === undefined || known.entryId === null || deps.journal === undefined) return
@@ -226,6 +255,21 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
       })
     if (r?.ok === true) message.entry = r.entry
     else if (r !== undefined) log.error({ ...clog, code: r.code }, 'call answered: the draft could not be assigned')
+  }
+
+  /**
+   * A missed call is on the callback list, not a journal draft: its draft, untouched by anyone, is
+   * dismissed with the reason (annulled: kept, never numbered). A draft someone began filling stays.
+   */
+  async function dismissMissedDraft (call: Call, known: Known, message: CallMessage): Promise<void> {
+    const journal = deps.journal
+    if (known.entryId === null || journal?.annul === undefined || journal.byId === undefined) return
+    const e = await journal.byId(known.entryId)
+    if (e === undefined || e.number !== null || e.annulment !== null) return
+    if (e.type !== null || e.module !== null || (e.description ?? '').trim() !== '') return
+    const r = await journal.annul(known.entryId, MISSED_DRAFT_REASON, { by: null, at: call.endedAt ?? deps.clock() })
+    if (r.ok) message.entry = r.entry
+    else log.warn({ linkedId: call.linkedId, code: r.code }, 'call missed: its draft could not be dismissed')
   }
 
   async function perform (effect: CallEffect, now = false): Promise<void> {
@@ -246,6 +290,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
     const message: CallMessage = { type: effect.type, call, callId: known.id }
     if (effect.type === 'call.ringing') await rang(call, known, message)
     if (effect.type === 'call.answered') await answered(effect, known, message)
+    if (effect.type === 'call.ended' && isMissed(call)) await dismissMissedDraft(call, known, message)
     if (effect.type === 'call.ended') log.info({ linkedId: call.linkedId, outcome: call.outcome, rejectReason: call.rejectReason, answeredBy: call.answeredBy }, 'call ended')
     if (deps.publish === undefined) return
     try { deps.publish(message) } catch (err) { log.error({ linkedId: call.linkedId, err }, 'call pipeline: publish failed') }
@@ -320,6 +365,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
     if (call.answeredBy !== null && (before?.answeredBy == null || known.userId === null)) {
       await answered({ type: 'call.answered', call, holder: call.answeredBy, transferred: false }, known, { ...message, type: 'call.answered' })
     }
+    if (isMissed(call)) await dismissMissedDraft(call, known, message) // on the callback list, like a live one
     log.info({ linkedId, how: decision.type === 'add' ? 'added from the PBX\'s record' : 'corrected by the PBX\'s record', outcome: call.outcome, rejectReason: call.rejectReason, arrivedAt: call.arrivedAt, answeredAt: call.answeredAt, endedAt: call.endedAt }, 'reconcile: a call the service did not hear (whole or in part)')
     if (before?.state !== 'ended' || decision.type === 'add') {
       try { deps.publish?.(message) } catch (err) { log.error({ linkedId, err }, 'call pipeline: publish failed') }

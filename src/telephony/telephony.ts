@@ -15,7 +15,7 @@ export interface TelephonyDeps {
   helpdeskDid: string
   calls: CallsRepository
   users: Pick<UsersRepository, 'byExtension'>
-  journal: Pick<JournalService, 'assign'>
+  journal: Pick<JournalService, 'assign' | 'annul' | 'byId'>
   intake: Intake
   calendar: Pick<CalendarService, 'current' | 'onChange'>
   /** where call.ringing / call.answered / call.ended go (the push hub's publishCall) */

@@ -19,6 +19,8 @@ if (CHROMIUM === undefined) {
     const ids = { ivanova: server.users.specialist.id, smirnov: smirnov.id, head: server.users.head.id }
     await seedMonth(server.db, ids)
     await seedCalls(server.db, ids)
+    // one of November's three missed calls was called back by hand (issue 10: counted for the head)
+    await server.db.updateTable('call').set({ called_back_at: new Date('2026-11-10T17:00:00+05:00'), called_back_by: ids.ivanova, called_back_how: 'by-hand' }).where('outcome', '=', 'busy').execute()
 
     const browser = await launchBrowser(t)
     const page = await (await newContext(browser, server.url)).newPage()
@@ -48,6 +50,8 @@ if (CHROMIUM === undefined) {
     t.equal(await value('stat-calls-missed'), '2', 'missed')
     t.equal(await value('stat-calls-abandoned'), '1', 'abandoned')
     t.equal(await value('stat-calls-rejected'), '5', 'rejected')
+    t.equal(await value('stat-calls-called-back'), '1 из 3', 'called back: one of the three missed (no answer, busy, gave up)')
+    t.equal(await value('stat-calls-callback-pending'), '2', 'still waiting for a callback')
     t.equal(await value('stat-wait'), '12 / 32 с', 'waiting median / p90')
     t.equal(await value('stat-talk'), '160 / 270 с', 'talk median / p90')
     t.match(await page.getByTestId('stat-orgs').textContent(), /МАОУ СОШ № 5 г\. Тюмени9/, 'organizations')

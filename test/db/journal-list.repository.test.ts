@@ -19,7 +19,7 @@ for (const backend of backends()) {
     const b = ok(await journal.register((await journal.createDraft({ ...complete, type: 'improvement', module: 'talents', description: 'Добавить выгрузку списка одаренных детей' }, by)).id, by))
     const missed = await journal.createDraft({ channel: 'phone', callerNumber: '8 (3452) 290-256' }, { by: null })
     t.equal(missed.callerNumber, '73452290256', 'the caller number is normalized')
-    t.equal(missed.contactText, '+73452290256', 'and is the contact of a bare draft')
+    t.equal(missed.contactText, null, 'and stays in the phone field: «ФИО, контактная информация» is left for the name')
 
     const q = async (f: Record<string, unknown>): Promise<number[]> =>
       (await journal.list({ now: clock.now, limit: 50, offset: 0, sort: 'created', order: 'asc', ...f })).items.map((e) => e.id)

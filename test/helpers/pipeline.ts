@@ -16,7 +16,7 @@ import { client, memoryLogger, DID } from './ami.js'
 import type { AmiClient, AmiClientOptions } from '../../src/ami/client.js'
 import type { PipelineDeps } from '../../src/telephony/pipeline.js'
 
-export interface StoredDraft { entryId: number, linkedId: string | null, callerNumber: string | null, assignedTo: number | null, contactText?: string | null, channel?: string }
+export interface StoredDraft { entryId: number, linkedId: string | null, callerNumber: string | null, assignedTo: number | null, contactText?: string | null, channel?: string, annulReason?: string | null }
 
 export interface Service {
   client: AmiClient & { logs: ReturnType<typeof memoryLogger> }
@@ -52,13 +52,13 @@ export async function stack (t: Test, backend?: Backend): Promise<Stack> {
   const calls = callsRepository(database.db)
   const journal = journalService({ repo: journalRepository(database.db), calendar: defaultCalendar, clock: () => new Date() })
   const organizations = organizationsRepository(database.db)
-  const identify = callerIdentifier({ byCallerNumber: journal.byCallerNumber, findByPhone: organizations.findByPhone })
+  const identify = callerIdentifier({ byCallerNumber: journal.byCallerNumber, findByPhone: organizations.findByPhone, callsFrom: calls.callsFrom })
   const intake = createIntake({ journal, identify, clock: () => new Date(), links: { phone: phoneLink } })
   const listDrafts = async (): Promise<StoredDraft[]> => {
     const rows = await database.db.selectFrom('journal_entry').leftJoin('call', 'call.entry_id', 'journal_entry.id')
-      .select(['journal_entry.id', 'call.linked_id', 'journal_entry.caller_number', 'journal_entry.assigned_to', 'journal_entry.contact_text', 'journal_entry.channel'])
+      .select(['journal_entry.id', 'call.linked_id', 'journal_entry.caller_number', 'journal_entry.assigned_to', 'journal_entry.contact_text', 'journal_entry.channel', 'journal_entry.annul_reason'])
       .orderBy('journal_entry.id').execute()
-    return rows.map((r) => ({ entryId: r.id, linkedId: r.linked_id, callerNumber: r.caller_number, assignedTo: r.assigned_to, contactText: r.contact_text, channel: r.channel }))
+    return rows.map((r) => ({ entryId: r.id, linkedId: r.linked_id, callerNumber: r.caller_number, assignedTo: r.assigned_to, contactText: r.contact_text, channel: r.channel, annulReason: r.annul_reason }))
   }
   return {
     database,

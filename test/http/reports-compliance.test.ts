@@ -60,7 +60,7 @@ async function seedCompliance (db: Db, ids: { ivanova: number, smirnov: number, 
 }
 
 t.test('compliance API: every figure equals the seeded month', async (t) => {
-  const { app, as } = await seeded(t)
+  const { app, as, db } = await seeded(t)
   const res = await app.inject({ method: 'GET', url: '/api/reports/compliance?from=2026-11-01&to=2026-11-30', headers: await as('head') })
   t.equal(res.statusCode, 200, res.body.slice(0, 300))
   const { compliance: c, title } = res.json()
@@ -74,6 +74,14 @@ t.test('compliance API: every figure equals the seeded month', async (t) => {
   t.equal(un[1]!.callback, null, 'no callback after the abandoned one')
   t.match(un[2]!.callback, { kind: 'registered', by: 'Иванова Анна Сергеевна', afterSeconds: 1200 }, 'called back and registered 20 minutes later')
   t.equal(c.calledBack, 2, 'two of three followed up')
+
+  // issue 10: the abandoned one is marked called back by hand afterwards: now followed up too
+  const abandoned = await db.selectFrom('call').select('id').where('outcome', '=', 'abandoned').where('arrived_at', '=', new Date(un[1]!.arrivedAt)).executeTakeFirstOrThrow()
+  const mark = await app.inject({ method: 'POST', url: `/api/calls/${abandoned.id}/called-back`, headers: await as('specialist'), payload: {} })
+  t.equal(mark.statusCode, 200, 'marked called back by hand')
+  const again = (await app.inject({ method: 'GET', url: '/api/reports/compliance?from=2026-11-01&to=2026-11-30', headers: await as('head') })).json().compliance
+  t.match(again.unansweredInHours[1].callback, { kind: 'marked', by: 'Иванова Анна Сергеевна' }, 'the compliance report shows the mark, with who')
+  t.equal(again.calledBack, 3, 'all three followed up')
 
   t.equal(c.outsideHours.total, 5, 'five calls out of hours')
   t.same(c.outsideHours.byReason, { lunch: 1, weekend: 1, holiday: 1, 'before-hours': 1, 'after-hours': 1, closed: 0 }, 'by reason')

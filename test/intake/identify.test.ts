@@ -32,9 +32,26 @@ t.test('callerIdentifier: the directory contact wins; open requests are the regi
 
   const fromEntries = callerIdentifier({ byCallerNumber: async () => earlier, findByPhone: async () => [] })
   const w = await fromEntries({ phone: '+73452111222' })
-  t.same([w.name, w.organization], ['Черновик', 'МАОУ СОШ № 5'], 'without a contact: the latest entry that names the caller and the organization')
+  t.same([w.name, w.organization], ['Петрова О. И.', 'МАОУ СОШ № 5'], 'without a contact: the latest registered entry that names the caller, and the organization')
+  t.equal(w.contactText, 'Петрова О. И.', 'its contact text fills the draft')
+  t.same(w.requests?.map((r) => [r.id, r.status]), [[8, 'in_progress'], [7, 'feedback'], [6, 'resolved'], [5, 'closed']], 'the earlier requests, open and closed (not drafts, not annulled), newest first')
   const unknown = await callerIdentifier({ byCallerNumber: async () => [], findByPhone: async () => [] })({ phone: '+79990000000' })
-  t.same(unknown, { number: '+79990000000', name: null, organization: null, contactId: null, organizationId: null, openRequests: [] }, 'an unknown number: only the number')
+  t.same(unknown, { number: '+79990000000', name: null, organization: null, contactId: null, organizationId: null, openRequests: [], requests: [], contactText: null }, 'an unknown number: only the number')
+
+  // a bare draft held the number as its contact text: that names nobody; the directory's contact is written without the number calling
+  const bare = callerIdentifier({
+    byCallerNumber: async () => [entry({ id: 3, contactText: '+73452111222' }), entry({ id: 2, number: 4, year: 2026, status: 'closed', contactText: 'Сидоров П. П., +7 (3452) 111-222, zavuch@school.ru' })],
+    findByPhone: async () => [],
+    callsFrom: async (n, before) => ({ count: n === '+73452111222' && before?.toISOString() === '2026-03-03T05:00:00.000Z' ? 30 : -1, lastAt: new Date('2026-03-02T06:00:00Z') })
+  })
+  const b = await bare({ phone: '+73452111222', at: new Date('2026-03-03T05:00:00Z') })
+  t.same([b.name, b.contactText], ['Сидоров П. П.', 'Сидоров П. П., zavuch@school.ru'], 'the number is not a name, and is left out of the contact text (it is the phone field)')
+  t.same(b.calls, { count: 30, lastAt: '2026-03-02T06:00:00.000Z' }, 'how often the number called before this call, and when last')
+  const dir = callerIdentifier({
+    byCallerNumber: async () => [],
+    findByPhone: async () => [contact({ id: 5, fullName: 'Кузнецова Ольга Петровна', position: 'завуч', phones: ['73452111222', '79120001122'], emails: ['k@school5.ru'], organizationId: 2, organizationName: 'МАОУ СОШ № 5' })]
+  })
+  t.equal((await dir({ phone: '8 (3452) 111-222' })).contactText, 'Кузнецова Ольга Петровна, завуч, +79120001122, k@school5.ru', 'a directory contact: name, position, the other phones and the addresses')
 })
 
 t.test('push: call.ringing names the caller from the journal, and journal changes are pushed live', async (t) => {
@@ -51,7 +68,7 @@ t.test('push: call.ringing names the caller from the journal, and journal change
   }
   const org = await api('POST', '/api/organizations', { name: 'МАОУ СОШ № 5 г. Тюмени', kind: 'educational' })
   await api('POST', `/api/organizations/${org.id}/contacts`, { fullName: 'Петрова Ольга Ивановна', phones: ['+7 (3452) 111-222'] })
-  const draft = await api('POST', '/api/entries', { channel: 'phone', callerNumber: '+73452111222', type: 'support', description: 'Не отображается каталог', module: 'navigator', organizationId: org.id })
+  const draft = await api('POST', '/api/entries', { channel: 'phone', callerNumber: '+73452111222', contactText: 'Петрова Ольга Ивановна', type: 'support', description: 'Не отображается каталог', module: 'navigator', organizationId: org.id })
   const created = await ws.next('entry.created')
   t.equal((created.entry as { id: number }).id, draft.id, 'a new entry is pushed as entry.created')
   await api('POST', `/api/entries/${draft.id}/register`, {})

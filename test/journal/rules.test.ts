@@ -45,13 +45,18 @@ t.test('register: date, year, status, due date and agreement', async (t) => {
     t.equal(d.set.status, 'in_progress', `${title}: starts «В работе»`)
     t.equal(d.assignNumber, true, `${title}: the storage takes a number`)
   }
-  const e = register(draft({ type: 'error', assignedTo: 9 }), { at: at('2026-03-02T10:00:00+05:00'), by: 5, cal })
+  const e = register(draft({ type: 'error', assignedTo: 9 }), { at: at('2026-03-02T10:00:00+05:00'), by: 9, cal })
   t.ok(e.ok, 'an error registers')
   if (e.ok) {
     t.same(e.set.agreement, pending, 'an Ошибка starts with the agreement pending')
-    t.equal(e.set.assignedTo, undefined, 'an existing assignee stays')
-    t.equal(e.set.registeredBy, 5, 'who registered')
+    t.equal(e.set.assignedTo, undefined, 'its assignee stays')
+    t.equal(e.set.registeredBy, 9, 'who registered')
   }
+  // issue 10: a colleague's draft (the call they took) is not registered by accident
+  t.equal(code(register(draft({ assignedTo: 9 }), { at: at('2026-03-02T10:00:00+05:00'), by: 5, cal })), 'ASSIGNED_TO_ANOTHER', 'a colleague\'s draft is refused')
+  const taken = register(draft({ assignedTo: 9 }), { at: at('2026-03-02T10:00:00+05:00'), by: 5, cal, takeOver: true })
+  t.match(taken, { ok: true, set: { assignedTo: 5, registeredBy: 5 } }, 'taken over knowingly, it registers and becomes the registrar\'s')
+  t.ok(register(draft({ assignedTo: 9 }), { at: at('2026-03-02T10:00:00+05:00'), by: null, cal }).ok, 'the system (no user) registers anyone\'s')
   t.equal(code(register(registered(), { at: at('2026-03-02T10:00:00+05:00'), by: 5, cal })), 'ALREADY_REGISTERED', 'twice is refused')
   t.equal(code(register(draft({ annulment: { at: at('2026-03-02T10:00:00+05:00'), reason: 'спам', by: 1 } }), { at: at('2026-03-02T10:00:00+05:00'), by: 5, cal })), 'ENTRY_ANNULLED', 'an annulled draft is not registered')
   t.equal(formatNumber(2026, 153), '2026-153', 'the printed number')

@@ -1,6 +1,7 @@
 // Every recorded scenario over TCP through the real client and pipeline into the real database:
 // call rows, drafts, assignment, notifications; a replay or the reconnect transcript adds nothing twice.
 import t, { type Test } from 'tap'
+import { MISSED_DRAFT_REASON } from '../../src/telephony/pipeline.js'
 import { allDelivered, simulator, waitFor } from '../helpers/ami.js'
 import { stack, type StoredDraft } from '../helpers/pipeline.js'
 import { blindTransferTranscript } from '../helpers/blind-transfer.js'
@@ -40,7 +41,8 @@ function checkRows (t: Test, name: string, all: CallLogItem[], drafts: StoredDra
     t.equal(row.entryId, draft[0]?.entryId ?? null, `${name}: the call row links its draft`)
     if (draft[0] !== undefined) {
       t.equal(draft[0].callerNumber, e.caller.replace(/^\+/, ''), `${name}: draft keeps the caller's number (normalized)`)
-      t.equal(draft[0].contactText, e.caller, `${name}: draft contact is the caller's number`)
+      t.equal(draft[0].contactText, null, `${name}: the number is the phone field's, not «ФИО, контактная информация»`)
+      t.equal(draft[0].annulReason ?? null, e.outcome === 'answered' ? null : MISSED_DRAFT_REASON, `${name}: ${e.outcome === 'answered' ? 'an answered call keeps its draft' : 'a missed call\'s untouched draft is dismissed with the reason (the call is on the callback list)'}`)
       t.equal(draft[0].channel, 'phone', `${name}: draft channel is phone`)
       t.equal(draft[0].assignedTo, e.answeredBy === null ? null : userIds[e.answeredBy], `${name}: draft assigned to who answered`)
     }

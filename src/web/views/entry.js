@@ -3,11 +3,11 @@
 // it says it), record the agreement of an Ошибка/Улучшение, extend the deadline with a recorded
 // agreement, annul with a reason; the full history of changes and the linked calls with recordings.
 import { html, useEffect, useRef, useState } from '/vendor/preact.js'
-import { canWrite, navigate } from '../lib/store.js'
+import { canWrite, navigate, useStore } from '../lib/store.js'
 import { live } from '../lib/live.js'
-import { api } from '../lib/api.js'
+import { api, qs } from '../lib/api.js'
 import {
-  annulEntry, changeStatus, entryHistory, extendDeadline, getEntry, recordAgreement, registerEntry, updateEntry
+  annulEntry, changeStatus, entryHistory, extendDeadline, getEntry, recordAgreement, updateEntry
 } from '../lib/journal-api.js'
 import { date, dateTime, duration, entryNumber, isoDay, phone } from '../lib/format.js'
 import { AGREEMENT, CHANNELS, HISTORY_ACTIONS, HISTORY_FIELDS, label, MODULES, OUTCOMES, STATUSES, TRANSITIONS, TYPES } from '../lib/labels.js'
@@ -49,7 +49,10 @@ export function EntryView ({ me, id }) {
   const [stale, setStale] = useState(false)
   const [busy, setBusy] = useState(false)
   const [missing, setMissing] = useState([])
+  const [earlier, setEarlier] = useState([])
   const dirtyRef = useRef(false)
+  const focusedRef = useRef(false)
+  const presence = useStore((s) => s.presence ?? [])
 
   async function load () {
     try {
@@ -62,10 +65,30 @@ export function EntryView ({ me, id }) {
       entryHistory(id).then((h) => setHistory(h.items)).catch(() => setHistory([]))
       const linked = e.calls ?? null
       if (Array.isArray(linked)) setCalls(linked)
-      else if (e.channel === 'phone') api('GET', `/api/calls?entryId=${id}`).then((r) => setCalls(r.items)).catch(() => setCalls([]))
+      else if (e.channel === 'phone') loadCalls()
+      // the caller's earlier requests, open and closed, beside the draft (issue 10)
+      const who = e.callerNumber ? { callerNumber: e.callerNumber } : e.callerEmail ? { q: e.callerEmail } : null
+      if (who !== null) {
+        api('GET', '/api/entries' + qs({ ...who, draft: 'false', annulled: 'exclude', sort: 'registeredOn', order: 'desc', limit: 11 }))
+          .then((r) => setEarlier(r.items.filter((x) => x.id !== id).slice(0, 10))).catch(() => setEarlier([]))
+      } else setEarlier([])
     } catch (err) { setError(err.message) }
   }
+  function loadCalls () { api('GET', `/api/calls?entryId=${id}`).then((r) => setCalls(r.items)).catch(() => setCalls([])) }
   useEffect(() => { void load() }, [id])
+  // a draft opened mid-call: its call line follows the call (answered, ended, the talk's length)
+  useEffect(() => {
+    const mine = (m) => m.draft?.id === id || calls.some((c) => c.linkedId === m.call?.linkedId)
+    const offs = /** @type {const} */ (['call.answered', 'call.ended']).map((t) => live.on(t, (m) => { if (mine(m)) loadCalls() }))
+    return () => offs.forEach((o) => o())
+  }, [id, calls])
+  // the cursor waits in «Тип запроса» when a draft opens: the first thing a specialist chooses
+  useEffect(() => {
+    if (focusedRef.current || entry === null || entry.number !== null || !canWrite(me) || entry.annulment) return
+    focusedRef.current = true
+    const el = document.querySelector('[data-testid="entry-type"]')
+    if (el instanceof HTMLElement) el.focus()
+  }, [entry])
   useEffect(() => live.on('entry.updated', (msg) => {
     if (msg.entry.id !== id) return
     if (dirtyRef.current) setStale(true)
@@ -101,33 +124,47 @@ export function EntryView ({ me, id }) {
   }
 
   const save = () => act(() => updateEntry(id, changes), 'Сохранено').catch(() => {})
-  async function register () {
+  async function register (takeOver = false) {
     try {
       if (dirty) await updateEntry(id, changes)
-      await act(() => registerEntry(id), null)
+      await act(() => api('POST', `/api/entries/${id}/register${takeOver ? '?takeOver=true' : ''}`, {}), null)
       setMissing([])
       setNotice('Запрос зарегистрирован')
-    } catch (err) { setError(err.message); setMissing(err.details?.missing ?? []) }
+    } catch (err) {
+      // a colleague's call: registered only when taken over knowingly (the server refuses otherwise)
+      if (err.code === 'ASSIGNED_TO_ANOTHER') { setError(null); setDialog({ kind: 'takeOver', arg: holderName }); return }
+      setError(err.message); setMissing(err.details?.missing ?? [])
+    }
   }
   function onKeyDown (ev) {
     if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); if (draft) void register(); else if (dirty) void save() }
   }
 
   const overdue = entry.overdue === true
+  // who holds the draft, when it is not you (the call a colleague took)
+  const holder = entry.assignedTo !== null && entry.assignedTo !== undefined && entry.assignedTo !== me?.id ? presence.find((p) => p.userId === entry.assignedTo) ?? { fullName: 'другой специалист', extension: null } : null
+  const holderName = holder === null ? null : `${holder.fullName}${holder.extension ? ` (доб. ${holder.extension})` : ''}`
+  // the deadline as the rules say: paused in «Обратная связь», none once resolved, closed or annulled
+  const finished = annulled || entry.status === 'resolved' || entry.status === 'closed'
+  const pausedSince = entry.paused === true ? (entry.pauses ?? []).find((p) => p.to === null)?.from ?? null : null
   // the five columns a draft needs before it can be registered (the server lists the missing ones)
   const req = (field) => html`${draft ? html` <span class="req" title="обязательно для регистрации">*</span>` : ''}`
   const lbl = (field) => missing.includes(field) ? 'missing' : ''
-  const dlg = dialog === null ? null : dialogs[dialog.kind]?.({ entry, id, close: () => setDialog(null), act, arg: dialog.arg, mailTo: entry.channel === 'email' ? entry.callerEmail : null })
+  const dlg = dialog === null ? null : dialogs[dialog.kind]?.({ entry, id, close: () => setDialog(null), act, arg: dialog.arg, mailTo: entry.channel === 'email' ? entry.callerEmail : null, register })
 
   return html`<section class="entry" onKeyDown=${onKeyDown}>
     <div class="toolbar">
       <a href="/journal" class="link">← Журнал</a>
       <h1 data-testid="entry-title">${draft ? 'Черновик записи' : `Запись № ${entryNumber(entry)}`}</h1>
-      ${draft ? html`<span class="pill warn">черновик: номер будет присвоен при регистрации</span>` : html`<span class=${'status s-' + entry.status} data-testid="entry-status">${label(STATUSES, entry.status)}</span>`}
-      ${annulled && html`<span class="pill bad">аннулирована</span>`}
-      ${entry.dueAt && html`<span class=${'pill ' + (overdue ? 'bad' : 'off')} data-testid="entry-due">Срок: ${dateTime(entry.dueAt)}${overdue ? ' — просрочен' : ''}</span>`}
+      ${annulled
+        ? html`<span class="pill bad" data-testid="entry-status">Аннулирована</span>`
+        : draft ? html`<span class="pill warn">черновик: номер будет присвоен при регистрации</span>` : html`<span class=${'status s-' + entry.status} data-testid="entry-status">${label(STATUSES, entry.status)}</span>`}
+      ${!draft && !finished && (pausedSince !== null
+        ? html`<span class="pill off" data-testid="entry-due">Срок приостановлен с ${date(pausedSince)}</span>`
+        : entry.dueAt && html`<span class=${'pill ' + (overdue ? 'bad' : 'off')} data-testid="entry-due">Срок: ${dateTime(entry.dueAt)}${overdue ? ' — просрочен' : ''}</span>`)}
     </div>
     ${annulled && html`<p class="banner bad">Аннулирована ${dateTime(entry.annulment.at)}: ${entry.annulment.reason}</p>`}
+    ${draft && !annulled && holder !== null && html`<p class="banner warn" data-testid="foreign-draft">Этот звонок принял(а) ${holderName}: черновик заполняет и регистрирует он(а). Зарегистрировать его вы сможете, только взяв запрос на себя.</p>`}
     ${stale && html`<p class="banner warn">Запись изменил другой пользователь. <button class="link" onClick=${load}>Загрузить новую версию</button> (ваши несохранённые правки пропадут)</p>`}
     ${error !== null && html`<p class="error" role="alert" data-testid="entry-error">${error}</p>`}
     ${notice !== null && html`<p class="notice" role="status" data-testid="entry-notice">${notice}</p>`}
@@ -185,22 +222,28 @@ export function EntryView ({ me, id }) {
             : html`<p class="muted">Не согласовано</p>`}
           ${editable && !draft && html`<button onClick=${() => setDialog({ kind: 'agreement' })}>Записать согласование</button>`}
         </div>`}
-        ${!draft && html`<div class="card">
+        ${!draft && !finished && html`<div class="card" data-testid="deadline-card">
           <h3>Срок (п. 3.4.2)</h3>
-          <p>${entry.dueAt ? html`до <b class=${overdue ? 'overdue-text' : ''}>${dateTime(entry.dueAt)}</b>` : html`<span class="muted">срок не идёт</span>`}</p>
+          <p>${pausedSince !== null
+            ? html`<span>приостановлен с <b>${date(pausedSince)}</b> («Обратная связь», п. 3.4.3)</span>`
+            : entry.dueAt ? html`до <b class=${overdue ? 'overdue-text' : ''}>${dateTime(entry.dueAt)}</b>` : html`<span class="muted">срок не идёт</span>`}</p>
           ${(entry.extensions ?? []).map((x) => html`<p class="small">Продлён до ${dateTime(x.dueAt)}: ${x.reason} (согласовал: ${x.agreedBy})</p>`)}
-          ${editable && html`<button onClick=${() => setDialog({ kind: 'extension' })} data-testid="extend">Продлить срок…</button>`}
+          ${editable && pausedSince === null && html`<button onClick=${() => setDialog({ kind: 'extension' })} data-testid="extend">Продлить срок…</button>`}
+        </div>`}
+        ${earlier.length > 0 && html`<div class="card" data-testid="earlier-requests">
+          <h3>Обращения абонента (${earlier.length})</h3>
+          <ul class="plain">${earlier.map((e) => html`<li><a href=${`/entries/${e.id}`}>№ ${entryNumber(e)}</a> <span class="muted">${date(e.registeredOn)}, ${label(STATUSES, e.status)}</span> ${(e.description ?? '').slice(0, 80)}</li>`)}</ul>
         </div>`}
         ${calls.length > 0 && html`<div class="card">
           <h3>Звонки</h3>
           ${calls.map((c) => html`<div class="call-line">
-            <div>${dateTime(c.arrivedAt)} · ${phone(c.callerNumber)} · ${label(OUTCOMES, c.outcome)}${c.talkSeconds ? ` · ${duration(c.talkSeconds)}` : ''}</div>
+            <div data-testid="call-line">${[dateTime(c.arrivedAt), phone(c.callerNumber), c.outcome ? label(OUTCOMES, c.outcome) : (c.state === 'talking' ? 'идёт разговор' : 'звонит'), c.talkSeconds ? duration(c.talkSeconds) : ''].filter((x) => x).join(' · ')}</div>
             ${c.hasRecording && html`<audio controls preload="none" src=${`/api/calls/${c.id}/recording`}></audio>`}
           </div>`)}
         </div>`}
         ${canWrite(me) && !annulled && html`<div class="card">
-          <button class="danger" onClick=${() => setDialog({ kind: 'annul' })} data-testid="annul">Аннулировать…</button>
-          <p class="muted small">Записи журнала не удаляются: аннулированная запись остаётся с причиной.</p>
+          <button class="danger" onClick=${() => setDialog({ kind: 'annul' })} data-testid="annul">${draft ? 'Отклонить черновик…' : 'Аннулировать…'}</button>
+          <p class="muted small">${draft ? 'Черновик, который не нужен (ошиблись номером, повторный звонок), уходит из черновиков с причиной; номер он не получит.' : 'Записи журнала не удаляются: аннулированная запись остаётся с причиной.'}</p>
         </div>`}
       </aside>
     </div>
@@ -273,6 +316,11 @@ const dialogs = {
       <label>Новый срок (рабочий день)<input type="date" name="dueOn" required min=${isoDay()} /></label>
       <label>Причина<textarea name="reason" rows="2" required></textarea></label>
       <label>Кто согласовал<input name="agreedBy" required placeholder="Оператор Системы / Департамент, ФИО" /></label>
+    <//>`,
+  takeOver: ({ close, arg, register }) => html`<${Dialog} title="Зарегистрировать звонок коллеги?" onClose=${close} submitText="Взять на себя и зарегистрировать" testid="takeover-dialog"
+      onSubmit=${async () => { close(); await register(true) }}>
+      <p>Этот звонок принял(а) ${arg ?? 'другой специалист'}. Обычно черновик регистрирует тот, кто ответил.</p>
+      <p class="muted small">Если вы зарегистрируете его сами, запись перейдёт к вам (это попадёт в историю).</p>
     <//>`,
   annul: ({ id, close, act }) => html`<${Dialog} title="Аннулировать запись" onClose=${close} submitText="Аннулировать" danger=${true} testid="annul-dialog"
       onSubmit=${async (fd) => { await act(() => annulEntry(id, String(fd.get('reason') ?? '').trim()), 'Запись аннулирована') }}>

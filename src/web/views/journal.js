@@ -5,12 +5,13 @@ import { html, useEffect, useRef, useState } from '/vendor/preact.js'
 import { navigate, canWrite } from '../lib/store.js'
 import { live } from '../lib/live.js'
 import { createEntry, listEntries } from '../lib/journal-api.js'
+import { api } from '../lib/api.js'
 import { date, dateTime, entryNumber, phone, plural } from '../lib/format.js'
 import { CHANNELS, label, MODULES, STATUSES, TYPES } from '../lib/labels.js'
-import { OrgInput, Select } from '../lib/components.js'
+import { Dialog, OrgInput, Select } from '../lib/components.js'
 
 const PAGE = 50
-const FILTER_KEYS = ['from', 'to', 'type', 'status', 'channel', 'module', 'organizationId', 'overdue', 'q', 'sort', 'order', 'page', 'drafts']
+const FILTER_KEYS = ['from', 'to', 'type', 'status', 'channel', 'module', 'organizationId', 'overdue', 'q', 'sort', 'order', 'page', 'drafts', 'mine']
 
 // [sort key, header]: the regulation's columns, in order
 const COLUMNS = [
@@ -54,6 +55,9 @@ export function JournalView ({ me, path }) {
   const [flash, setFlash] = useState(new Set())
   const [org, setOrg] = useState({ id: filters.organizationId ? Number(filters.organizationId) : null, name: filters.orgName ?? '' })
   const [q, setQ] = useState(filters.q ?? '')
+  const [picked, setPicked] = useState(new Set())
+  const [dismissing, setDismissing] = useState(false)
+  const [notice, setNotice] = useState(null)
   const reloadTimer = useRef(null)
   const key = toQuery(filters)
 
@@ -65,14 +69,16 @@ export function JournalView ({ me, path }) {
       const params = {
         from: filters.from, to: filters.to, type: filters.type, status: filters.status, channel: filters.channel,
         module: filters.module, organizationId: filters.organizationId, overdue: filters.overdue === '1' ? true : undefined,
-        q: filters.q, sort: filters.sort ?? (filters.drafts === '1' ? 'createdAt' : 'registeredOn'), order: filters.order ?? 'desc', annulled: 'include',
+        q: filters.q, sort: filters.sort ?? (filters.drafts === '1' ? 'createdAt' : 'registeredOn'), order: filters.order ?? 'desc',
+        // a dismissed draft is gone from the drafts; an annulled entry stays in the journal, marked
+        annulled: filters.drafts === '1' ? 'exclude' : 'include', assignedTo: filters.mine === '1' ? me.id : undefined,
         draft: filters.drafts === '1' ? 'true' : 'false', limit: PAGE, offset: (page - 1) * PAGE
       }
       setData(await listEntries(params))
       setError(null)
     } catch (err) { setError(err.message) }
   }
-  useEffect(() => { void load() }, [key])
+  useEffect(() => { void load(); setPicked(new Set()) }, [key])
 
   // live: another specialist registered or changed an entry → reload this page of the list
   useEffect(() => {
@@ -105,6 +111,7 @@ export function JournalView ({ me, path }) {
     } catch (err) { setError(err.message) }
   }
 
+  const drafts = filters.drafts === '1'
   const sortMark = (k) => sort === k ? (order === 'asc' ? ' ▲' : ' ▼') : ''
   return html`<section class="journal">
     <div class="toolbar">
@@ -124,13 +131,30 @@ export function JournalView ({ me, path }) {
       <${Select} list=${MODULES} value=${filters.module} empty="Все модули" onChange=${(v) => set({ module: v })} />
       <div class="org-filter"><${OrgInput} value=${org} placeholder="Организация" onChange=${(o) => { setOrg(o); if (o.id !== null) set({ organizationId: String(o.id) }); else if (o.name === '' && filters.organizationId) set({ organizationId: undefined }) }} /></div>
       <label class="check"><input type="checkbox" checked=${filters.overdue === '1'} onChange=${(e) => set({ overdue: e.target.checked ? '1' : undefined })} data-testid="filter-overdue" /> Просроченные</label>
-      <label class="check"><input type="checkbox" checked=${filters.drafts === '1'} onChange=${(e) => set({ drafts: e.target.checked ? '1' : undefined })} /> Черновики</label>
+      <label class="check"><input type="checkbox" checked=${filters.drafts === '1'} onChange=${(e) => set({ drafts: e.target.checked ? '1' : undefined })} data-testid="filter-drafts" /> Черновики</label>
+      ${canWrite(me) && html`<label class="check" title="Записи и черновики, закреплённые за вами"><input type="checkbox" checked=${filters.mine === '1'} onChange=${(e) => set({ mine: e.target.checked ? '1' : undefined })} data-testid="filter-mine" /> Мои</label>`}
       ${Object.keys(filters).some((k) => k !== 'sort' && k !== 'order') && html`<button type="button" class="link" onClick=${() => { setQ(''); setOrg({ id: null, name: '' }); navigate('/journal', { replace: true }) }}>Сбросить</button>`}
     </form>
     ${error !== null && html`<p class="error" role="alert">${error}</p>`}
+    ${notice !== null && html`<p class="notice" role="status" data-testid="journal-notice">${notice}</p>`}
+    ${drafts && canWrite(me) && html`<div class="bulk">
+      <label class="check"><input type="checkbox" checked=${items.length > 0 && picked.size === items.length} onChange=${(e) => setPicked(e.target.checked ? new Set(items.map((x) => x.id)) : new Set())} data-testid="pick-all" /> Выбрать все на странице</label>
+      <button disabled=${picked.size === 0} onClick=${() => setDismissing(true)} data-testid="dismiss-drafts">Отклонить выбранные (${picked.size})…</button>
+    </div>`}
+    ${dismissing && html`<${Dialog} title=${`Отклонить черновики (${picked.size})`} submitText="Отклонить" danger=${true} onClose=${() => setDismissing(false)} testid="dismiss-dialog"
+      onSubmit=${async (fd) => {
+        const r = await api('POST', '/api/entries/dismiss', { ids: [...picked], reason: String(fd.get('reason') ?? '').trim() })
+        setNotice(`Отклонено черновиков: ${r.dismissed.length}${r.refused.length > 0 ? `; не отклонены: ${r.refused.map((x) => x.message).join('; ')}` : ''}`)
+        setPicked(new Set())
+        void load()
+      }}>
+      <p>Черновики уйдут из списка; они сохранятся с причиной (аннулированы), номера не получат.</p>
+      <label>Причина <span class="req">*</span><textarea name="reason" rows="2" required placeholder="Например: ошиблись номером, повторный звонок по тому же вопросу"></textarea></label>
+    <//>`}
     <div class="table-wrap">
     <table class="grid" data-testid="journal-table">
       <thead><tr>
+        ${drafts && canWrite(me) && html`<th><span class="sr-only">Выбор</span></th>`}
         ${COLUMNS.map(([k, h]) => html`<th class=${k !== null ? 'sortable' : ''} onClick=${() => sortBy(k)} aria-sort=${sort === k ? (order === 'asc' ? 'ascending' : 'descending') : undefined}>${h}${k !== null ? sortMark(k) : ''}</th>`)}
         <th class="sortable" onClick=${() => sortBy('dueAt')}>Срок${sortMark('dueAt')}</th>
       </tr></thead>
@@ -138,7 +162,8 @@ export function JournalView ({ me, path }) {
         ${data === null && error === null && html`<tr><td colspan="11" class="empty">Загрузка…</td></tr>`}
         ${data !== null && items.length === 0 && html`<tr><td colspan="11" class="empty">Записей не найдено</td></tr>`}
         ${items.map((e) => html`<tr key=${e.id} data-entry-id=${e.id} class=${[isOverdue(e) ? 'overdue' : '', e.annulment ? 'annulled' : '', flash.has(e.id) ? 'flash' : '', e.number === null || e.number === undefined ? 'draft' : ''].join(' ')}
-            onClick=${(ev) => { if (ev.target.closest('a') === null) navigate(`/entries/${e.id}`) }}>
+            onClick=${(ev) => { if (ev.target.closest('a, input, label') === null) navigate(`/entries/${e.id}`) }}>
+          ${drafts && canWrite(me) && html`<td><input type="checkbox" aria-label="Выбрать черновик" checked=${picked.has(e.id)} onChange=${(ev) => { const n = new Set(picked); if (ev.target.checked) n.add(e.id); else n.delete(e.id); setPicked(n) }} data-testid="pick" /></td>`}
           <td class="nowrap">${date(e.registeredOn) || html`<span class="muted">${dateTime(e.createdAt)}</span>`}</td>
           <td class="nowrap"><a href=${`/entries/${e.id}`}>${entryNumber(e) || 'черновик'}</a></td>
           <td>${label(TYPES, e.type)}</td>
@@ -146,10 +171,10 @@ export function JournalView ({ me, path }) {
           <td>${e.organizationName ?? e.organization?.name ?? ''}</td>
           <td>${contactText(e)}</td>
           <td class="desc">${e.additionalInfo ?? ''}</td>
-          <td class="nowrap"><span class=${'status s-' + (e.status ?? 'draft')}>${label(STATUSES, e.status) || 'Черновик'}</span></td>
+          <td class="nowrap">${e.annulment ? html`<span class="status s-annulled">Аннулирована</span>` : html`<span class=${'status s-' + (e.status ?? 'draft')}>${label(STATUSES, e.status) || 'Черновик'}</span>`}</td>
           <td class="nowrap">${date(e.resolvedOn)}</td>
           <td class="desc">${e.note ?? ''}</td>
-          <td class="due">${dateTime(e.dueAt)}${isOverdue(e) ? html` <span class="pill bad">просрочен</span>` : ''}</td>
+          <td class="due">${e.annulment || e.status === 'resolved' || e.status === 'closed' ? '' : e.paused ? html`<span class="muted">приостановлен</span>` : dateTime(e.dueAt)}${isOverdue(e) ? html` <span class="pill bad">просрочен</span>` : ''}</td>
         </tr>`)}
       </tbody>
     </table>

@@ -145,6 +145,8 @@ function StatisticsView ({ path }) {
       <h2>Звонки</h2>
       <div class="figures">
         ${CALLS.map(([k, t]) => html`<${Figure} title=${t} value=${c.calls[k]} before=${p.calls[k]} testid=${'stat-calls-' + k} />`)}
+        <${Figure} title="Перезвонили по пропущенным" value=${c.calls.callbacks === undefined ? null : `${c.calls.callbacks.calledBack} из ${c.calls.callbacks.missed}`} before=${p.calls.callbacks === undefined ? null : `${p.calls.callbacks.calledBack} из ${p.calls.callbacks.missed}`} testid="stat-calls-called-back" />
+        <${Figure} title="Ждут обратного звонка" value=${c.calls.callbacks?.pending ?? null} before=${p.calls.callbacks?.pending ?? null} testid="stat-calls-callback-pending" />
         <${Figure} title="Ожидание ответа, медиана / 90%" value=${c.calls.waitSeconds.median === null ? null : `${c.calls.waitSeconds.median} / ${c.calls.waitSeconds.p90} с`} before=${p.calls.waitSeconds.median === null ? null : `${p.calls.waitSeconds.median} / ${p.calls.waitSeconds.p90} с`} testid="stat-wait" />
         <${Figure} title="Разговор, медиана / 90%" value=${c.calls.talkSeconds.median === null ? null : `${c.calls.talkSeconds.median} / ${c.calls.talkSeconds.p90} с`} before=${p.calls.talkSeconds.median === null ? null : `${p.calls.talkSeconds.median} / ${p.calls.talkSeconds.p90} с`} testid="stat-talk" />
         <${Figure} title="Объявление о графике (отклонённые), медиана" value=${c.calls.announcementSeconds?.median == null ? null : `${c.calls.announcementSeconds.median} с`} before=${p.calls.announcementSeconds?.median == null ? null : `${p.calls.announcementSeconds.median} с`} testid="stat-announcement" />
