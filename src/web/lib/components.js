@@ -90,9 +90,9 @@ export function Dialog ({ title, children, onClose, onSubmit, submitText = 'Со
   </div>`
 }
 
-/** <select> over a [code, label] list, with an optional empty choice. */
+/** <select> over a [code, label] list, with an optional empty choice (its text names the box unless `label` does). */
 export function Select ({ list, value, onChange, empty, name, id, disabled, testid, label }) {
-  return html`<select name=${name} id=${id} disabled=${disabled} data-testid=${testid} aria-label=${label} value=${value ?? ''} onChange=${(e) => onChange?.(e.target.value === '' ? null : e.target.value)}>
+  return html`<select name=${name} id=${id} disabled=${disabled} data-testid=${testid} aria-label=${label ?? empty} value=${value ?? ''} onChange=${(e) => onChange?.(e.target.value === '' ? null : e.target.value)}>
     ${empty !== undefined && html`<option value="">${empty}</option>`}
     ${list.map(([code, text]) => html`<option value=${code} selected=${code === value}>${text}</option>`)}
   </select>`
