@@ -6,6 +6,7 @@ import { html, useEffect, useRef, useState } from '/vendor/preact.js'
 import { canWrite, navigate } from '../lib/store.js'
 import { live } from '../lib/live.js'
 import { api } from '../lib/api.js'
+import { errorText } from '../lib/errors.js'
 import {
   annulEntry, changeStatus, entryHistory, extendDeadline, getEntry, recordAgreement, registerEntry, updateEntry
 } from '../lib/journal-api.js'
@@ -76,7 +77,11 @@ export function EntryView ({ me, id }) {
         else void load()
       }),
       // back online: what changed meanwhile is loaded, and «Нет связи» goes away
-      live.on('live.open', (m) => { if (m.reconnect && !dirtyRef.current) void load() })
+      live.on('live.open', (m) => {
+        if (!m.reconnect) return
+        setError((e) => e === errorText('NETWORK', 0) ? null : e)
+        if (!dirtyRef.current) void load()
+      })
     ]
     return () => offs.forEach((off) => off())
   }, [id])
