@@ -29,7 +29,7 @@ export function UsersView ({ me }) {
         <td>${u.fullName}</td>
         <td><${Select} key=${`${u.id}-${u.role}-${redraw}`} list=${ROLES} value=${u.role} disabled=${u.id === me.id} label=${`Роль: ${u.fullName}`} testid=${'role-' + u.username}
           onChange=${(role) => setDialog({ kind: 'role', user: u, role })} /></td>
-        <td><input class="ext" aria-label=${`Внутренний номер: ${u.fullName}`} value=${u.extension ?? ''} placeholder="—" size="6" inputmode="numeric"
+        <td><input class="ext" aria-label=${`Доб. ${u.fullName}`} value=${u.extension ?? ''} placeholder="—" size="6" inputmode="numeric"
           onChange=${(e) => change(u, { extension: e.target.value.trim() === '' ? null : e.target.value.trim() })} title="Внутренний номер телефона: звонок, принятый на нём, остаётся у этого специалиста" /></td>
         <td>${u.active ? 'активен' : 'отключён'}</td>
         <td class="nowrap muted">${dateTime(u.createdAt)}</td>
