@@ -141,6 +141,7 @@ export function screens (s: Seed): Screen[] {
     { name: 'entry-draft-refused', path: `/entries/${s.draft}`, roles: ['head', 'specialist'], ready: tid('entry-title'), then: async (p) => { await p.getByTestId('register').click(); await p.getByTestId('entry-error').waitFor() } },
     { name: 'entry-draft', path: `/entries/${s.draft}`, roles: ['auditor'], ready: tid('entry-title') },
     { name: 'popup', path: '/journal', roles: ['head', 'specialist'], ready: tid('journal-table'), then: async (p) => await p.getByTestId('call-popup').first().waitFor({ timeout: 20_000 }) },
+    { name: 'mail-popup', path: '/journal', roles: ['head', 'specialist'], ready: tid('journal-table'), then: async (p) => await p.getByTestId('mail-popup').first().waitFor({ timeout: 20_000 }) },
     { name: 'calls', path: '/calls', ready: async (p) => await p.locator('main h1').first().waitFor() },
     { name: 'reports', path: '/reports', ready: async (p) => await p.locator('main h1').first().waitFor() },
     { name: 'reports-statistics', path: '/reports/statistics', roles: ['head', 'auditor'], ready: tid('stat-xlsx') },
@@ -191,6 +192,10 @@ export async function walk (t: Test, browser: Browser, server: Server, s: Seed, 
     await screen.ready(page)
     if (screen.name === 'popup') {
       await server.push.publishCall({ type: 'call.ringing', call: ringingCall(`1800000000.${role.length}`, '79123456789'), caller: { number: '79123456789', name: 'Кузнецова Ольга Петровна', organization: 'МАОУ СОШ № 5 г. Тюмени', contactId: null, organizationId: s.org, openRequests: [] } })
+    }
+    if (screen.name === 'mail-popup') {
+      const entry = (await server.app.inject({ method: 'GET', url: `/api/entries/${s.email}`, headers: await server.as('specialist') })).json()
+      await server.push.publish('mail.received', { entry, mail: { id: 900 + role.length, kind: 'request', fromAddress: 'raduga@example.ru', fromName: 'Петрова Наталья Викторовна', subject: 'Не открывается каталог программ', receivedAt: new Date().toISOString(), created: true, resumed: false } })
     }
     await screen.then?.(page)
     check(t, role, screen.name, await audit(page, `${role}-${screen.name}`))
