@@ -96,7 +96,14 @@ export async function mountRoutes (app: FastifyInstance, deps: HttpDeps): Promis
   await app.register(usersRoutes, { users, clock, sessionsEnded })
   await app.register(wsRoutes, { hub: push })
   await app.register(calendarRoutes, { calendar: deps.calendar })
-  await app.register(entriesRoutes, { journal: deps.journal, clock, zone: () => deps.calendar.current().schedule.zone, publish: async (type, entry) => { await push.publishCommitted(type, { entry }) } })
+  await app.register(entriesRoutes, {
+    journal: deps.journal,
+    clock,
+    zone: () => deps.calendar.current().schedule.zone,
+    publish: async (type, entry) => { await push.publishCommitted(type, { entry }) },
+    userNames: async () => new Map((await users.list()).map((u) => [u.id, u.fullName])),
+    mailReplies: config.mail.smtp !== undefined && config.mail.from !== undefined
+  })
   await app.register(organizationsRoutes, { organizations: deps.organizations, clock })
   await app.register(callsRoutes, { calls: deps.calls, recordingsDir: config.recordingsDir, timeZone: config.timeZone, clock: deps.clock })
   await app.register(reportsRoutes, { reports: reportsRepository(deps.db), archive: archiveRepository(deps.db), centerName: config.centerName, calendar: () => deps.calendar.current(), clock })

@@ -16,7 +16,7 @@ export const CALL_OUTCOMES = ['answered', 'abandoned', 'no-answer', 'busy', 'rej
 export type CallOutcome = typeof CALL_OUTCOMES[number]
 /** The call log's words for an outcome. */
 export const CALL_OUTCOME_LABELS: Readonly<Record<CallOutcome, string>> = {
-  answered: 'Принят', abandoned: 'Абонент не дождался', 'no-answer': 'Без ответа', busy: 'Занято', rejected: 'Отклонён (нерабочее время)', failed: 'Сбой'
+  answered: 'Принят', abandoned: 'Абонент не дождался', 'no-answer': 'Без ответа', busy: 'Занято', rejected: 'Отклонён', failed: 'Сбой'
 }
 
 /** What one dialled phone did. */

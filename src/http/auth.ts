@@ -4,7 +4,7 @@
 import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { User, UsersRepository, Role } from '../db/users.repository.js'
 import { httpError } from './errors.js'
-import { passwordProblem } from '../util/password-policy.js'
+import { MIN_PASSWORD_LENGTH, passwordProblem, passwordWeakness } from '../util/password-policy.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -102,5 +102,5 @@ export function currentUser (req: FastifyRequest): User {
 /** A new password must pass the policy (src/util/password-policy.ts): 400 WEAK_PASSWORD naming why. */
 export function assertStrongPassword (password: string, username: string): void {
   const problem = passwordProblem(password, username)
-  if (problem !== undefined) throw httpError(400, 'WEAK_PASSWORD', `the password must be ${problem}`)
+  if (problem !== undefined) throw httpError(400, 'WEAK_PASSWORD', `the password must be ${problem}`, { reason: passwordWeakness(password, username), minLength: MIN_PASSWORD_LENGTH })
 }

@@ -233,7 +233,7 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<CalendarRoutesOptions> = 
     }
   }, async (req) => {
     const date = parseDate(req.params.date)
-    if (!await calendar.revertDay(date)) throw httpError(404, 'CALENDAR_DAY_NOT_EDITED', `${date} has no change to undo`)
+    if (!await calendar.revertDay(date)) throw httpError(404, 'CALENDAR_DAY_NOT_EDITED', `${date} has no change to undo`, { date })
     req.log.info({ date, by: currentUser(req).id }, 'calendar day reverted')
     return describe(date)
   })

@@ -7,7 +7,7 @@ import type { EntrySort } from '../db/journal.repository.js'
 import type { JournalService, Outcome } from '../services/journal.service.js'
 import {
   AGREEMENT_LABELS, AGREEMENT_STATES, CHANNELS, CHANNEL_LABELS, ENTRY_TYPES, ENTRY_TYPE_LABELS, MODULES, MODULE_LABELS,
-  ORGANIZATION_KINDS, ORGANIZATION_KIND_LABELS, STATUSES, STATUS_LABELS, TRANSITIONS, HISTORY_ACTION_LABELS, HISTORY_FIELD_LABELS, formatNumber, isEntryOverdue, isPaused,
+  ORGANIZATION_KINDS, ORGANIZATION_KIND_LABELS, STATUSES, STATUS_LABELS, TRANSITIONS, HISTORY_ACTION_LABELS, HISTORY_FIELD_LABELS, formatNumber, historyLines, isEntryOverdue, isPaused,
   type Entry, type EntryFields, type RefusalCode
 } from '../journal/index.js'
 import { CALL_OUTCOMES, CALL_OUTCOME_LABELS, REJECT_REASONS, REJECT_REASON_LABELS } from '../calls/call.js'
@@ -22,6 +22,10 @@ export interface EntriesRoutesOptions {
   zone: () => string
   /** Tells the specialists' screens (push hub): entry.created / entry.updated with the entry as GET returns it. */
   publish?: (type: 'entry.created' | 'entry.updated', entry: { id: number } & Record<string, unknown>) => Promise<unknown>
+  /** The users' names by id: the history names assignees and registrars, not their ids. */
+  userNames?: () => Promise<ReadonlyMap<number, string>>
+  /** Resolving an e-mail request sends its comment to the sender (SMTP configured): the screens may promise it. */
+  mailReplies?: boolean
 }
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
@@ -159,7 +163,16 @@ const HistorySchema = Type.Object({
     field: Nullable(Type.String()),
     old: Type.Unknown(),
     new: Type.Unknown()
-  }))
+  }), { description: 'the stored rows, one per changed column (the official record)' }),
+  lines: Type.Array(Type.Object({
+    id: Type.Integer(),
+    at: DateTimeOut,
+    userId: Nullable(Type.Integer()),
+    userName: Nullable(Type.String()),
+    action: Type.String(),
+    text: Type.String({ description: 'one sentence per action, in Russian, dates as dd.mm.yyyy in the center\'s zone' }),
+    changes: Type.Array(Type.Object({ field: Type.String(), old: Nullable(Type.String()), new: Nullable(Type.String()) }))
+  }), { description: 'the same rows as a person reads them: one line per action' })
 })
 
 /** The HTTP status of each refusal of the journal's rules. */
@@ -210,7 +223,7 @@ const ErrorResponses = {
   400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut
 }
 
-export const entriesRoutes: FastifyPluginAsyncTypebox<EntriesRoutesOptions> = async (app, { journal, clock, zone, publish }) => {
+export const entriesRoutes: FastifyPluginAsyncTypebox<EntriesRoutesOptions> = async (app, { journal, clock, zone, publish, userNames, mailReplies = false }) => {
   const actor = (req: Parameters<typeof currentUser>[0]) => ({ by: currentUser(req).id, at: clock() })
   /** A change is pushed to the screens; a push that fails is logged, the change stands. */
   const announce = async (type: 'entry.created' | 'entry.updated', view: Static<typeof EntrySchema>): Promise<void> => {
@@ -237,6 +250,7 @@ export const entriesRoutes: FastifyPluginAsyncTypebox<EntriesRoutesOptions> = as
     agreementStates: AGREEMENT_LABELS, organizationKinds: ORGANIZATION_KIND_LABELS, transitions: TRANSITIONS,
     historyActions: HISTORY_ACTION_LABELS, historyFields: HISTORY_FIELD_LABELS, outcomes: CALL_OUTCOME_LABELS, rejectReasons: REJECT_REASON_LABELS,
     zone: zone(),
+    mailReplies,
     order: {
       types: ENTRY_TYPES, statuses: STATUSES, channels: CHANNELS, modules: MODULES, agreementStates: AGREEMENT_STATES,
       organizationKinds: ORGANIZATION_KINDS, outcomes: CALL_OUTCOMES, rejectReasons: REJECT_REASONS
@@ -373,9 +387,11 @@ export const entriesRoutes: FastifyPluginAsyncTypebox<EntriesRoutesOptions> = as
   })
 
   app.get('/api/entries/:id/history', {
-    schema: { tags, summary: 'Every change: who, when, what, old → new', params: IdParams, response: withErrors({ 200: HistorySchema }) }
+    schema: { tags, summary: 'Every change: who, when, what, old → new; and the same as one Russian sentence per action', params: IdParams, response: withErrors({ 200: HistorySchema }) }
   }, async (req) => {
     if (await journal.byId(req.params.id) === undefined) throw httpError(404, 'ENTRY_NOT_FOUND', `journal entry ${req.params.id} not found`)
-    return { items: await journal.history(req.params.id) }
+    const items = await journal.history(req.params.id)
+    const names = await userNames?.() ?? new Map<number, string>()
+    return { items, lines: historyLines(items, { zone: zone(), userName: (id) => names.get(id) }) }
   })
 }

@@ -38,6 +38,34 @@ const PG_CLIENT_ERRORS: Record<string, [number, string, string]> = {
   22008: [400, 'INVALID_VALUE', 'a date is out of range']
 }
 
+/** What a screen needs to say which field is wrong, and how, in its own words (never ajv's English). */
+export interface ValidationDetails {
+  /** body, querystring, params or headers */
+  part: string
+  /** the field's path inside the part: «extension», «phones/0»; '' for the whole part */
+  field: string
+  /** ajv's keyword: required, pattern, minLength, maxLength, format, type, enum, minimum, maximum, … */
+  rule: string
+  /** the keyword's bound (a length, a minimum) or the format's name, when it has one */
+  limit?: number | string
+}
+
+interface AjvError { instancePath?: string, keyword?: string, params?: Record<string, unknown> }
+
+export function validationDetails (part: string | undefined, e: AjvError | undefined): ValidationDetails {
+  const path = (e?.instancePath ?? '').replace(/^\//, '')
+  const missing = e?.params?.missingProperty
+  const field = e?.keyword === 'required' && typeof missing === 'string' ? (path === '' ? missing : `${path}/${missing}`) : path
+  const p = e?.params ?? {}
+  const limit = p.limit ?? p.format ?? (e?.keyword === 'additionalProperties' ? p.additionalProperty : undefined)
+  return {
+    part: part ?? 'body',
+    field,
+    rule: e?.keyword ?? 'invalid',
+    ...(typeof limit === 'number' || typeof limit === 'string' ? { limit } : {})
+  }
+}
+
 export function installErrorHandler (app: FastifyInstance): void {
   const storage = storageHealth()
   app.decorate('storageHealth', storage)
@@ -52,7 +80,8 @@ export function installErrorHandler (app: FastifyInstance): void {
     if (err.validation !== undefined) {
       const message = `${err.validationContext ?? 'request'}${err.message.replace(/^(body|querystring|params|headers)/, '')}`
       req.log.info({ code: 'VALIDATION_ERROR' }, message)
-      return reply.code(400).send({ statusCode: 400, code: 'VALIDATION_ERROR', error: 'Bad Request', message })
+      const details = validationDetails(err.validationContext, err.validation[0])
+      return reply.code(400).send({ statusCode: 400, code: 'VALIDATION_ERROR', error: 'Bad Request', message, details })
     }
     const pgCode = typeof err.code === 'string' ? PG_CLIENT_ERRORS[err.code] : undefined
     if (pgCode !== undefined) {

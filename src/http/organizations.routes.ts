@@ -66,7 +66,7 @@ const Errors = { 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut }
 export const organizationsRoutes: FastifyPluginAsyncTypebox<OrganizationsRoutesOptions> = async (app, { organizations, clock }) => {
   const tags = ['organizations']
   const duplicate = (name: string) => (err: { code?: string }) => {
-    if (err.code === '23505') throw httpError(409, 'ORGANIZATION_EXISTS', `an organization named «${name.trim()}» is already in the directory`)
+    if (err.code === '23505') throw httpError(409, 'ORGANIZATION_EXISTS', `an organization named «${name.trim()}» is already in the directory`, { name: name.trim() })
     throw err
   }
   const unknownOrganization = (err: { code?: string }) => {

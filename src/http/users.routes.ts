@@ -48,7 +48,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
     await assertExtensionFree(b.extension ?? null, undefined)
     const user = await users.create({ username: b.username, fullName: b.fullName.trim(), passwordHash: await hashPassword(b.password), role: b.role, extension: b.extension ?? null })
       .catch((err: { code?: string }) => {
-        if (err.code === '23505') throw httpError(409, 'USERNAME_TAKEN', `user name ${b.username} is taken`)
+        if (err.code === '23505') throw httpError(409, 'USERNAME_TAKEN', `user name ${b.username} is taken`, { username: b.username })
         throw err
       })
     req.log.info({ userId: user.id, by: currentUser(req).id }, 'user created')
@@ -99,7 +99,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
     if (extension === null) return
     const holder = await users.byExtension(extension)
     if (holder !== undefined && holder.id !== exceptUserId) {
-      throw httpError(409, 'EXTENSION_TAKEN', `extension ${extension} belongs to ${holder.fullName}`)
+      throw httpError(409, 'EXTENSION_TAKEN', `extension ${extension} belongs to ${holder.fullName}`, { extension, holder: holder.fullName })
     }
   }
 }

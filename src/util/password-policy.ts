@@ -14,14 +14,32 @@ const COMMON = new Set([
 
 const RUNS = ['0123456789', '9876543210', 'qwertyuiop', 'asdfghjkl', 'zxcvbnm', 'abcdefghijklmnopqrstuvwxyz', 'йцукенгшщзхъ', 'фывапролджэ', 'абвгдеёжзийклмнопрстуфхцчшщъыьэюя']
 
+/** Why a password is refused, as a stable code (the screens explain it in their own words). */
+export const PASSWORD_WEAKNESSES = ['too-short', 'too-few-characters', 'run', 'common', 'user-name'] as const
+export type PasswordWeakness = typeof PASSWORD_WEAKNESSES[number]
+
+const SENTENCES: Readonly<Record<PasswordWeakness, string>> = {
+  'too-short': `at least ${MIN_PASSWORD_LENGTH} characters other than spaces`,
+  'too-few-characters': 'more than one or two different characters',
+  run: 'not a run of digits, letters or keys',
+  common: 'not one of the passwords guessed first',
+  'user-name': 'not containing the user name'
+}
+
+/** The reason the password would be refused; undefined when it is acceptable. */
+export function passwordWeakness (password: string, username?: string): PasswordWeakness | undefined {
+  const bare = password.replace(/\s+/g, '')
+  if (bare.length < MIN_PASSWORD_LENGTH) return 'too-short'
+  const lower = bare.toLowerCase()
+  if (new Set(lower).size <= 2) return 'too-few-characters'
+  if (RUNS.some((run) => run.includes(lower))) return 'run'
+  if (COMMON.has(lower) || COMMON.has(lower.replace(/\d+$/, ''))) return 'common'
+  if (username !== undefined && username !== '' && lower.includes(username.toLowerCase())) return 'user-name'
+  return undefined
+}
+
 /** Why the password would be refused, in a sentence; undefined when it is acceptable. */
 export function passwordProblem (password: string, username?: string): string | undefined {
-  const bare = password.replace(/\s+/g, '')
-  if (bare.length < MIN_PASSWORD_LENGTH) return `at least ${MIN_PASSWORD_LENGTH} characters other than spaces`
-  const lower = bare.toLowerCase()
-  if (new Set(lower).size <= 2) return 'more than one or two different characters'
-  if (RUNS.some((run) => run.includes(lower))) return 'not a run of digits, letters or keys'
-  if (COMMON.has(lower) || COMMON.has(lower.replace(/\d+$/, ''))) return 'not one of the passwords guessed first'
-  if (username !== undefined && username !== '' && lower.includes(username.toLowerCase())) return 'not containing the user name'
-  return undefined
+  const weakness = passwordWeakness(password, username)
+  return weakness === undefined ? undefined : SENTENCES[weakness]
 }

@@ -4,7 +4,7 @@ import { html, render, useEffect, useState } from '/vendor/preact.js'
 import { api, onUnauthenticated } from './lib/api.js'
 import { live } from './lib/live.js'
 import { getState, isHead, navigate, setState, useStore } from './lib/store.js'
-import { askNotificationPermission, notificationPermission, unlockAudio } from './lib/notify.js'
+import { askNotificationPermission, notificationPermission, onSoundState, ringWasMissed, soundState, unlockAudio } from './lib/notify.js'
 import { dateTime, time } from './lib/format.js'
 import { label, loadVocabulary, ROLES } from './lib/labels.js'
 import { LoginView } from './views/login.js'
@@ -16,6 +16,9 @@ import { CalendarView } from './views/calendar.js'
 import { CallPopups, trackCalls } from './views/popup.js'
 import { ReportsView } from './views/reports.js'
 import { MailPopups, trackMail } from './views/mail.js'
+import { DirectoryView } from './views/directory.js'
+import { ScheduleView } from './views/schedule.js'
+import { PasswordView } from './views/password.js'
 
 window.__live = live // for the browser tests and for support staff in the console
 trackCalls(live)
@@ -26,6 +29,8 @@ live.on('live.failed', () => { api('GET', '/api/auth/me').catch(() => {}) })
 live.on('hello', (m) => setState({ presence: m.presence ?? [] }))
 live.on('resync', (m) => setState({ presence: m.presence ?? [] }))
 live.on('presence', (m) => setState({ presence: m.specialists ?? [] }))
+// back online: the status pills are asked again at once, not at the next 15 s tick
+live.on('live.open', (m) => { if (m.reconnect) void refreshHealth() })
 
 onUnauthenticated(() => {
   if (getState().me !== null) { live.stop(); setState({ me: null }) }
@@ -68,6 +73,9 @@ function routeOf (path) {
   if (p === '/calls') return { view: 'calls' }
   if (p === '/users') return { view: 'users' }
   if (p === '/calendar') return { view: 'calendar' }
+  if (p === '/directory') return { view: 'directory' }
+  if (p === '/schedule') return { view: 'schedule' }
+  if (p === '/password') return { view: 'password' }
   if (p === '/reports' || p.startsWith('/reports/')) return { view: 'reports' }
   if (p === '/login') return { view: 'login' }
   return { view: 'notfound' }
@@ -92,8 +100,8 @@ function StatusBar () {
       : ['off', `${REASON_TEXT[schedule.reason] ?? 'Закрыто'}${schedule.opensAt ? ` до ${dateTime(schedule.opensAt).replace(/\.\d{4}/, '')}` : ''}`]
   }
   return html`<div class="status">
-    ${ami !== null && html`<span class="pill ${ami[0]}" data-testid="pbx-status" data-state=${health.ami} title="Состояние связи сервиса с АТС (AMI)">${ami[1]}</span>`}
-    ${mail !== null && html`<span class="pill ${mail[0]}" data-testid="mail-status" data-state=${health.mail} title="Связь сервиса с почтовым ящиком Ситуационного центра (IMAP)">${mail[1]}</span>`}
+    ${ami !== null && html`<span class="pill ${ami[0]}" data-testid="pbx-status" data-state=${health.ami} title="Состояние связи сервиса с АТС">${ami[1]}</span>`}
+    ${mail !== null && html`<span class="pill ${mail[0]}" data-testid="mail-status" data-state=${health.mail} title="Связь сервиса с почтовым ящиком Ситуационного центра">${mail[1]}</span>`}
     <span class="pill ${lcls}" data-testid="live-status" data-state=${liveState} title="Связь браузера с сервером: всплывающие окна звонков и обновления журнала">${ltext}</span>
     ${sched !== null && html`<span class="pill ${sched[0]}" data-testid="schedule-status" title="График работы Ситуационного центра">${sched[1]}</span>`}
     ${health?.db === 'error' && html`<span class="pill bad">База данных недоступна</span>`}
@@ -118,22 +126,40 @@ function NotificationButton () {
     title="Показывать системное уведомление о звонке, когда вкладка свёрнута">Включить уведомления</button>`
 }
 
+/** The ring's state, and the one click the browser needs before it lets the page sound. */
+function SoundControl () {
+  const [state, setSound] = useState(soundState())
+  const [missed, setMissed] = useState(ringWasMissed())
+  useEffect(() => onSoundState((s) => { setSound(s); setMissed(ringWasMissed()) }), [])
+  if (state === 'unsupported') return null
+  if (state === 'on') return html`<span class="pill ok" data-testid="sound-status" data-state="on" title="Звонок прозвучит при входящем вызове">Звук включён</span>`
+  return html`<button class=${'sound-off' + (missed ? ' missed' : '')} onClick=${unlockAudio} data-testid="sound-enable" data-state="blocked"
+    title="Браузер не даёт странице звучать, пока по ней не щёлкнули: после перезагрузки звонок не слышен">Включить звук</button>`
+}
+
 function Header ({ me, view }) {
   const tab = (href, name, text) => html`<a href=${href} class=${view === name ? 'active' : ''} aria-current=${view === name ? 'page' : undefined}>${text}</a>`
   return html`<header class="top">
-    <div class="brand">Журнал специалиста<small>Ситуационный центр АИС ЭДО</small></div>
-    <nav>
-      ${tab('/journal', 'journal', 'Журнал')}
-      ${tab('/calls', 'calls', 'Звонки')}
-      ${tab('/reports', 'reports', 'Отчёты')}
-      ${isHead(me) && tab('/users', 'users', 'Пользователи')}
-      ${isHead(me) && tab('/calendar', 'calendar', 'Календарь')}
-    </nav>
-    <${StatusBar} />
-    <div class="who">
-      <${NotificationButton} />
-      <span data-testid="me" title=${label(ROLES, me.role)}>${me.fullName}${me.extension ? html` <span class="muted">(доб. ${me.extension})</span>` : ''}</span>
-      <button class="link" onClick=${logout} data-testid="logout">Выйти</button>
+    <div class="top-row">
+      <div class="brand">Журнал специалиста<small>Ситуационный центр АИС ЭДО</small></div>
+      <nav aria-label="Разделы">
+        ${tab('/journal', 'journal', 'Журнал')}
+        ${tab('/calls', 'calls', 'Звонки')}
+        ${tab('/reports', 'reports', 'Отчёты')}
+        ${tab('/directory', 'directory', 'Справочник')}
+        ${tab('/schedule', 'schedule', 'График')}
+        ${isHead(me) && tab('/users', 'users', 'Пользователи')}
+        ${isHead(me) && tab('/calendar', 'calendar', 'Календарь')}
+      </nav>
+      <div class="who">
+        <span data-testid="me" title=${label(ROLES, me.role)}>${me.fullName}${me.extension ? html` <span class="muted">(доб. ${me.extension})</span>` : ''}</span>
+        <a href="/password" class=${view === 'password' ? 'active' : ''} data-testid="password-link">Пароль</a>
+        <button class="link" onClick=${logout} data-testid="logout">Выйти</button>
+      </div>
+    </div>
+    <div class="status-row">
+      <${StatusBar} />
+      <div class="alerts"><${SoundControl} /><${NotificationButton} /></div>
     </div>
   </header>`
 }
@@ -169,6 +195,9 @@ function App () {
     case 'reports': body = html`<${ReportsView} me=${me} path=${path} />`; break
     case 'users': body = isHead(me) ? html`<${UsersView} me=${me} />` : html`<p class="empty">Раздел доступен руководителю.</p>`; break
     case 'calendar': body = isHead(me) ? html`<${CalendarView} me=${me} />` : html`<p class="empty">Раздел доступен руководителю.</p>`; break
+    case 'directory': body = html`<${DirectoryView} me=${me} path=${path} />`; break
+    case 'schedule': body = html`<${ScheduleView} me=${me} />`; break
+    case 'password': body = html`<${PasswordView} me=${me} />`; break
     default: body = html`<p class="empty">Страница не найдена. <a href="/journal">К журналу</a></p>`
   }
   return html`<${Header} me=${me} view=${route.view} />

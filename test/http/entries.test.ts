@@ -109,6 +109,24 @@ t.test('entries API: the journal through the API, from organization to closed en
   t.equal(history.status, 200, 'the history')
   t.ok(history.body.items.length >= 10, 'every change is a line')
   t.match(history.body.items.find((x: { field: string, new: unknown }) => x.field === 'status' && x.new === 'closed'), { action: 'status', old: 'resolved', userName: 'Иванова Анна Сергеевна' }, 'who, old → new')
+  // the same rows as a person reads them: one line per action, in Russian, dates as the center writes them
+  const lines = history.body.lines.map((l: { text: string }) => l.text)
+  t.same(lines, [
+    'Создан черновик по письму с адреса petrova@school5.ru',
+    'Зарегистрирована как № 2026-2, срок — до 10.03.2026 17:00',
+    'Согласование: Согласовано (Оператор Системы: Сидоров И. И.), комментарий: передать разработчику',
+    'Статус: В работе → Передано разработчику',
+    'Срок продлён до 20.03.2026 16:00 (был до 10.03.2026 17:00), причина: исправление в следующей версии, согласовал: Департамент',
+    'Статус: Передано разработчику → Решен, комментарий: Исправлено в версии 2.3, выгрузка работает',
+    'Статус: Решен → Закрыт'
+  ], 'one line per action, grammatical, no codes')
+  t.ok(history.body.lines.every((l: { userName: string }) => l.userName === 'Иванова Анна Сергеевна'), 'each line says who')
+  t.notMatch(JSON.stringify(history.body.lines.map((l: { text: string, changes: unknown }) => [l.text, l.changes])), /callId|T\d\d:\d\d|[a-z]{4,}_[a-z]/, 'no column codes or ISO instants in the lines')
+  const supportLines = (await call('GET', `/api/entries/${draft.body.id}/history`)).body.lines
+  t.match(supportLines[0], { text: 'Создан черновик по звонку с номера +73452290256' }, 'a call\'s draft names the number')
+  t.match(supportLines.find((l: { text: string }) => l.text.startsWith('Изменено')), { text: 'Изменено: тип запроса, описание запроса, модуль системы', changes: [{ field: 'тип запроса', old: null, new: 'Поддержка' }, { field: 'описание запроса' }, { field: 'модуль системы', new: 'Навигатор дополнительного образования' }] }, 'an edit lists its fields with the values')
+  t.ok(supportLines.some((l: { text: string }) => l.text === 'Статус: В работе → Обратная связь, комментарий: запрошен скриншот'), 'the feedback question is in its status line')
+  t.ok(supportLines.some((l: { text: string }) => l.text === 'Статус: Обратная связь → В работе; срок возобновлён — до 12.03.2026 17:00'), 'the resumed deadline in the center\'s time')
 
   // annulment: a draft of a wrong call
   const wrong = await call('POST', '/api/entries', { channel: 'phone', callerNumber: '89120000000' })
@@ -169,6 +187,15 @@ t.test('entries API: bad input is a clear 4xx, never a 500', async (t) => {
     t.equal(body.code, code, `${title}: ${code}`)
     t.ok(typeof body.message === 'string' && body.message.length > 5, `${title}: a message (${body.message})`)
   }
+  // a validation refusal names the field and the rule, so a screen can say it in Russian
+  const badInn = await app.inject({ method: 'POST', url: '/api/organizations', headers: h, payload: { name: 'Школа', kind: 'educational', inn: '12' } })
+  t.same(badInn.json().details, { part: 'body', field: 'inn', rule: 'pattern' }, 'the field and the rule of a bad value')
+  const noChannel = await app.inject({ method: 'POST', url: '/api/entries', headers: h, payload: { description: 'x' } })
+  t.same(noChannel.json().details, { part: 'body', field: 'channel', rule: 'required' }, 'the missing field')
+  const longName = await app.inject({ method: 'POST', url: '/api/organizations', headers: h, payload: { name: 'Ш'.repeat(501), kind: 'other' } })
+  t.same(longName.json().details, { part: 'body', field: 'name', rule: 'maxLength', limit: 500 }, 'the bound of a length')
+  const late = await app.inject({ method: 'POST', url: `/api/entries/${draft.id}/extensions`, headers: h, payload: { dueOn: '2026-03-04', reason: 'r', agreedBy: 'a' } })
+  t.match(late.json().details, { currentDueAt: '2026-03-10T12:00:00.000Z' }, 'a refusal about a date carries the date, for the screen to write as the center does')
   // the q of full-text search is free text: operators and quotes are not errors
   for (const q of ['"навигатор', 'a & | ! (', '-', '   ']) {
     const res = await app.inject({ method: 'GET', url: '/api/entries?q=' + encodeURIComponent(q), headers: h })

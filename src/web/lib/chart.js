@@ -34,5 +34,7 @@ export function ChartBox ({ type, labels, datasets, stacked = false, horizontal 
     })
     return () => chart.destroy()
   }, [JSON.stringify([type, labels, datasets, stacked, horizontal, title])])
-  return html`<div class=${tall ? 'chart tall' : 'chart'} data-testid=${testid}><canvas ref=${canvas} role="img" aria-label=${title}></canvas></div>`
+  // what the picture shows, for a screen reader: «Запросы по типам: Поддержка — 3, Ошибка — 1»
+  const summary = datasets.map((d) => `${datasets.length > 1 && d.label ? d.label + ': ' : ''}${labels.map((l, i) => `${l} — ${d.data?.[i] ?? 0}`).join(', ')}`).join('; ')
+  return html`<div class=${tall ? 'chart tall' : 'chart'} data-testid=${testid}><canvas ref=${canvas} role="img" aria-label=${`${title ?? 'Диаграмма'}: ${summary}`}></canvas></div>`
 }

@@ -7,12 +7,13 @@ import { searchOrganizations } from './journal-api.js'
  * Organization: pick one from the directory while typing, or keep free text (SPEC §1 allows it).
  * value = { id, name }; onChange gets { id: number | null, name }.
  */
-export function OrgInput ({ value, onChange, id, placeholder = 'Начните вводить название…', disabled = false, testid }) {
+export function OrgInput ({ value, onChange, id, placeholder = 'Начните вводить название…', disabled = false, testid, label }) {
   const [text, setText] = useState(value?.name ?? '')
   const [items, setItems] = useState([])
   const [open, setOpen] = useState(false)
   const [active, setActive] = useState(-1)
   const seq = useRef(0)
+  const listId = useRef(`org-list-${Math.random().toString(36).slice(2)}`).current
   useEffect(() => { setText(value?.name ?? '') }, [value?.id, value?.name])
 
   async function search (q) {
@@ -42,10 +43,10 @@ export function OrgInput ({ value, onChange, id, placeholder = 'Начните �
   }
   return html`<div class="autocomplete">
     <input id=${id} value=${text} placeholder=${placeholder} disabled=${disabled} autocomplete="off" data-testid=${testid}
-      role="combobox" aria-expanded=${open && items.length > 0} aria-autocomplete="list"
+      role="combobox" aria-expanded=${open && items.length > 0} aria-autocomplete="list" aria-label=${label} aria-controls=${open && items.length > 0 ? listId : undefined}
       onInput=${onInput} onKeyDown=${onKeyDown} onFocus=${() => items.length > 0 && setOpen(true)} onBlur=${() => setTimeout(() => setOpen(false), 150)} />
     ${value?.id ? html`<span class="tick" title="Из справочника организаций">✓</span>` : ''}
-    ${open && items.length > 0 && html`<ul class="suggest" role="listbox">
+    ${open && items.length > 0 && html`<ul class="suggest" role="listbox" id=${listId}>
       ${items.map((o, i) => html`<li role="option" aria-selected=${i === active} class=${i === active ? 'active' : ''}
         onMouseDown=${(e) => { e.preventDefault(); pick(o) }}>${o.name}${o.inn ? html` <span class="muted small">ИНН ${o.inn}</span>` : ''}</li>`)}
     </ul>`}
@@ -89,9 +90,9 @@ export function Dialog ({ title, children, onClose, onSubmit, submitText = 'Со
   </div>`
 }
 
-/** <select> over a [code, label] list, with an optional empty choice. */
-export function Select ({ list, value, onChange, empty, name, id, disabled, testid }) {
-  return html`<select name=${name} id=${id} disabled=${disabled} data-testid=${testid} value=${value ?? ''} onChange=${(e) => onChange?.(e.target.value === '' ? null : e.target.value)}>
+/** <select> over a [code, label] list, with an optional empty choice (its text names the box unless `label` does). */
+export function Select ({ list, value, onChange, empty, name, id, disabled, testid, label }) {
+  return html`<select name=${name} id=${id} disabled=${disabled} data-testid=${testid} aria-label=${label ?? empty} value=${value ?? ''} onChange=${(e) => onChange?.(e.target.value === '' ? null : e.target.value)}>
     ${empty !== undefined && html`<option value="">${empty}</option>`}
     ${list.map(([code, text]) => html`<option value=${code} selected=${code === value}>${text}</option>`)}
   </select>`

@@ -84,3 +84,11 @@ export function plural (n, one, few, many) {
   if (b === 1) return one
   return many
 }
+
+/** The center's zone in Russian words, as the browser names it: «Екатеринбург, стандартное время». */
+export function zoneName (zone = ZONE) {
+  try {
+    const part = new Intl.DateTimeFormat('ru-RU', { timeZone: zone, timeZoneName: 'long' }).formatToParts(new Date()).find((p) => p.type === 'timeZoneName')
+    return part?.value ?? 'часовой пояс центра'
+  } catch { return 'часовой пояс центра' }
+}

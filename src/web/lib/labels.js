@@ -14,6 +14,9 @@ import { setZone } from './format.js'
 /** @type {LabelList} */ export const AGREEMENT = []
 /** @type {LabelList} */ export const OUTCOMES = []
 /** @type {LabelList} */ export const REJECT_REASONS = []
+/** @type {LabelList} */ export const ORG_KINDS = []
+/** Whether resolving an e-mail request sends its comment to the sender (SMTP configured). */
+export const MAIL = { replies: false }
 /** The status moves allowed from each status (SPEC §1). @type {Record<string, string[]>} */
 export const TRANSITIONS = {}
 /** History actions and field names in Russian. @type {Record<string, string>} */
@@ -36,6 +39,8 @@ export async function loadVocabulary () {
   fill(AGREEMENT, v.order.agreementStates, v.agreementStates)
   fill(OUTCOMES, v.order.outcomes, v.outcomes)
   fill(REJECT_REASONS, v.order.rejectReasons, v.rejectReasons)
+  fill(ORG_KINDS, v.order.organizationKinds, v.organizationKinds)
+  MAIL.replies = v.mailReplies === true
   Object.assign(TRANSITIONS, v.transitions)
   Object.assign(HISTORY_ACTIONS, v.historyActions)
   Object.assign(HISTORY_FIELDS, v.historyFields)

@@ -3,7 +3,7 @@
 // warning when the year has no decree entered yet (provisional: Labour Code art. 112 only).
 import { html, useEffect, useState } from '/vendor/preact.js'
 import { api } from '../lib/api.js'
-import { date, isoDay } from '../lib/format.js'
+import { date, isoDay, zoneName } from '../lib/format.js'
 import { DAY_KINDS, label } from '../lib/labels.js'
 import { Dialog } from '../lib/components.js'
 
@@ -30,7 +30,7 @@ export function CalendarView () {
       <button onClick=${() => setYear(year - 1)}>← ${year - 1}</button>
       <b class="year" data-testid="calendar-year">${year}</b>
       <button onClick=${() => setYear(year + 1)}>${year + 1} →</button>
-      ${data && html`<span class="muted">рабочих дней: ${data.workingDays}; ${data.zone}</span>`}
+      ${data && html`<span class="muted">рабочих дней: ${data.workingDays}; ${zoneName(data.zone)}</span>`}
     </div>
     ${error !== null && html`<p class="error" role="alert">${error}</p>`}
     ${data && !data.confirmed && html`<p class="banner warn" data-testid="calendar-unconfirmed"><b>Календарь ${year} года не подтверждён.</b> Постановление о переносе выходных дней не внесено: праздники определены только по ст. 112 ТК РФ. Внесите дни из постановления, когда оно будет опубликовано, и подтвердите год.

@@ -6,11 +6,12 @@ import { html, useEffect, useRef, useState } from '/vendor/preact.js'
 import { canWrite, navigate, useStore } from '../lib/store.js'
 import { live } from '../lib/live.js'
 import { api, qs } from '../lib/api.js'
+import { errorText } from '../lib/errors.js'
 import {
   annulEntry, changeStatus, entryHistory, extendDeadline, getEntry, recordAgreement, updateEntry
 } from '../lib/journal-api.js'
 import { date, dateTime, duration, entryNumber, isoDay, phone } from '../lib/format.js'
-import { AGREEMENT, CHANNELS, HISTORY_ACTIONS, HISTORY_FIELDS, label, MODULES, OUTCOMES, STATUSES, TRANSITIONS, TYPES } from '../lib/labels.js'
+import { AGREEMENT, CHANNELS, label, MAIL, MODULES, OUTCOMES, STATUSES, TRANSITIONS, TYPES } from '../lib/labels.js'
 import { Dialog, OrgInput, Select } from '../lib/components.js'
 import { Correspondence } from './mail.js'
 
@@ -52,6 +53,7 @@ export function EntryView ({ me, id }) {
   const [earlier, setEarlier] = useState([])
   const dirtyRef = useRef(false)
   const focusedRef = useRef(false)
+  const typeRef = useRef(null)
   const presence = useStore((s) => s.presence ?? [])
 
   async function load () {
@@ -62,7 +64,7 @@ export function EntryView ({ me, id }) {
       setStale(false)
       dirtyRef.current = false
       setError(null)
-      entryHistory(id).then((h) => setHistory(h.items)).catch(() => setHistory([]))
+      entryHistory(id).then((h) => setHistory(h.lines ?? [])).catch(() => setHistory([]))
       const linked = e.calls ?? null
       if (Array.isArray(linked)) setCalls(linked)
       else if (e.channel === 'phone') loadCalls()
@@ -82,18 +84,31 @@ export function EntryView ({ me, id }) {
     const offs = /** @type {const} */ (['call.answered', 'call.ended']).map((t) => live.on(t, (m) => { if (mine(m)) loadCalls() }))
     return () => offs.forEach((o) => o())
   }, [id, calls])
-  // the cursor waits in «Тип запроса» when a draft opens: the first thing a specialist chooses
   useEffect(() => {
-    if (focusedRef.current || entry === null || entry.number !== null || !canWrite(me) || entry.annulment) return
+    const offs = [
+      live.on('entry.updated', (msg) => {
+        if (msg.entry.id !== id) return
+        if (dirtyRef.current) setStale(true)
+        else void load()
+      }),
+      // back online: what changed meanwhile is loaded, and «Нет связи» goes away
+      live.on('live.open', (m) => {
+        if (!m.reconnect) return
+        setError((e) => e === errorText('NETWORK', 0) ? null : e)
+        if (!dirtyRef.current) void load()
+      })
+    ]
+    return () => offs.forEach((off) => off())
+  }, [id])
+  // a draft opens with the cursor in «Тип запроса»: the first thing the specialist fills (from a popup too)
+  useEffect(() => {
+    if (focusedRef.current || entry === null || form === null) return
+    if ((entry.number !== null && entry.number !== undefined) || !canWrite(me) || entry.annulment) return
+    const select = typeRef.current?.querySelector('select')
+    if (!(select instanceof HTMLSelectElement) || select.disabled) return
     focusedRef.current = true
-    const el = document.querySelector('[data-testid="entry-type"]')
-    if (el instanceof HTMLElement) el.focus()
-  }, [entry])
-  useEffect(() => live.on('entry.updated', (msg) => {
-    if (msg.entry.id !== id) return
-    if (dirtyRef.current) setStale(true)
-    else void load()
-  }), [id])
+    select.focus()
+  }, [entry, form])
 
   if (error !== null && entry === null) return html`<p class="error" role="alert">${error} <a href="/journal">К журналу</a></p>`
   if (entry === null || form === null) return html`<p class="empty">Загрузка…</p>`
@@ -147,10 +162,13 @@ export function EntryView ({ me, id }) {
   // the deadline as the rules say: paused in «Обратная связь», none once resolved, closed or annulled
   const finished = annulled || entry.status === 'resolved' || entry.status === 'closed'
   const pausedSince = entry.paused === true ? (entry.pauses ?? []).find((p) => p.to === null)?.from ?? null : null
+  const statusLines = history.filter((h) => h.action === 'status' || h.action === 'extension' || h.action === 'agreement' || h.action === 'annulled')
+  // reg. 3.4.1: the resolution goes back by e-mail only for a message's request, and only when the mailbox sends
+  const mailTo = entry.channel === 'email' && MAIL.replies && entry.callerEmail ? entry.callerEmail : null
   // the five columns a draft needs before it can be registered (the server lists the missing ones)
   const req = (field) => html`${draft ? html` <span class="req" title="обязательно для регистрации">*</span>` : ''}`
   const lbl = (field) => missing.includes(field) ? 'missing' : ''
-  const dlg = dialog === null ? null : dialogs[dialog.kind]?.({ entry, id, close: () => setDialog(null), act, arg: dialog.arg, mailTo: entry.channel === 'email' ? entry.callerEmail : null, register })
+  const dlg = dialog === null ? null : dialogs[dialog.kind]?.({ entry, id, close: () => setDialog(null), act, arg: dialog.arg, mailTo, register })
 
   return html`<section class="entry" onKeyDown=${onKeyDown}>
     <div class="toolbar">
@@ -176,7 +194,7 @@ export function EntryView ({ me, id }) {
           <label>№ п/п<input value=${entryNumber(entry) || '—'} disabled /></label>
         </div>
         <div class="row2">
-          <label class=${lbl('type')}><span>Тип запроса${req('type')}</span><${Select} list=${TYPES} value=${form.type} empty="— выберите —" disabled=${!editable} onChange=${set('type')} testid="entry-type" /></label>
+          <label class=${lbl('type')} ref=${typeRef}><span>Тип запроса${req('type')}</span><${Select} list=${TYPES} value=${form.type} empty="— выберите —" disabled=${!editable} onChange=${set('type')} testid="entry-type" /></label>
           <label class=${lbl('module')}><span>Модуль системы${req('module')}</span><${Select} list=${MODULES} value=${form.module} empty="— не указан —" disabled=${!editable} onChange=${set('module')} testid="entry-module" /></label>
         </div>
         <label class=${lbl('description')}><span>Описание запроса${req('description')}</span>
@@ -212,6 +230,10 @@ export function EntryView ({ me, id }) {
             ${(TRANSITIONS[entry.status] ?? []).map((s) => html`<button onClick=${() => setDialog({ kind: 'status', arg: s })} data-testid=${'to-' + s}>${STATUS_VERB[s]}</button>`)}
           </div>
           <p class="muted small">«Обратная связь» останавливает срок, пока не придут сведения (п. 3.4.3). «Передано разработчику» — после согласования Ошибки/Улучшения.</p>
+        </div>`}
+        ${statusLines.length > 0 && html`<div class="card" data-testid="status-comments">
+          <h3>Ход решения</h3>
+          <ol class="status-lines">${statusLines.map((h) => html`<li><span class="when">${dateTime(h.at)}, ${h.userName ?? 'система'}</span><br />${h.text}</li>`)}</ol>
         </div>`}
         ${needsAgreement(entry.type) && html`<div class="card" data-testid="agreement">
           <h3>Согласование (п. 3.5)</h3>
@@ -251,34 +273,14 @@ export function EntryView ({ me, id }) {
     ${entry.channel === 'email' && html`<${Correspondence} me=${me} entryId=${id} />`}
     <details class="card history" open=${history.length > 0 && history.length <= 12}>
       <summary>История изменений (${history.length})</summary>
-      <table class="grid small"><thead><tr><th>Когда</th><th>Кто</th><th>Что</th><th>Было</th><th>Стало</th></tr></thead>
-        <tbody>${history.map((h) => html`<tr>
-          <td class="nowrap">${dateTime(h.at ?? h.createdAt)}</td>
-          <td>${h.byName ?? h.userName ?? h.by?.fullName ?? h.user?.fullName ?? (h.by ? `#${h.by}` : 'система')}</td>
-          <td>${HISTORY_ACTIONS[h.action] ?? h.action}${h.field ? html` <span class="muted">${HISTORY_FIELDS[h.field] ?? h.field}</span>` : ''}</td>
-          <td class="desc">${show(h.field, h.old, h)}</td><td class="desc">${show(h.field, h.new, h)}</td>
-        </tr>`)}</tbody></table>
+      <ol class="history-lines" data-testid="history">${history.map((h) => html`<li key=${h.id}>
+        <span class="when">${dateTime(h.at)}</span> <span class="who">${h.userName ?? 'система'}</span>
+        <div class="what">${h.text}</div>
+        ${h.changes.length > 0 && html`<ul class="changes small">${h.changes.map((c) => html`<li><b>${c.field}</b>: ${c.old === null ? '' : html`<s>${c.old}</s> → `}${c.new ?? '(пусто)'}</li>`)}</ul>`}
+      </li>`)}</ol>
     </details>
     ${dlg}
   </section>`
-}
-
-const USER_FIELDS = new Set(['registeredBy', 'resolvedBy', 'assignedTo', 'createdBy'])
-function show (field, v, h) {
-  if (v === null || v === undefined) return '—'
-  if (USER_FIELDS.has(field) && typeof v === 'number') return v === h?.userId && h.userName ? h.userName : `пользователь № ${v}`
-  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return date(v)
-  if (field === 'status') return label(STATUSES, v)
-  if (field === 'type') return label(TYPES, v)
-  if (field === 'channel') return label(CHANNELS, v)
-  if (field === 'module') return label(MODULES, v)
-  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v)) return dateTime(v)
-  if (typeof v === 'object') {
-    if (v.state) return `${label(AGREEMENT, v.state)}${v.by ? ', ' + v.by : ''}${v.comment ? ': ' + v.comment : ''}`
-    if (v.reason) return v.reason
-    return Object.entries(v).filter(([, x]) => x !== null && x !== undefined).map(([k, x]) => `${HISTORY_FIELDS[k] ?? k}: ${show(k, x, h)}`).join('; ')
-  }
-  return String(v)
 }
 
 const dialogs = {
@@ -293,7 +295,7 @@ const dialogs = {
         if (text !== '') { if (arg === 'resolved') body.resolution = text; else body.comment = text }
         await act(() => changeStatus(id, body), `Статус: ${label(STATUSES, arg)}`)
       }}>
-      ${arg === 'resolved' && html`<label>Комментарий о решении (п. 3.4.1) <span class="req">*</span><textarea name="comment" rows="4" data-testid="resolution" placeholder="Что ответили; для запроса по почте комментарий уйдёт на адрес отправителя"></textarea></label>`}
+      ${arg === 'resolved' && html`<label>Комментарий о решении (п. 3.4.1) <span class="req">*</span><textarea name="comment" rows="4" data-testid="resolution" placeholder="Что сделано или что ответили заявителю"></textarea></label>`}
       ${arg === 'feedback' && html`<label>Какие сведения запрошены<textarea name="comment" rows="3" data-testid="feedback-question"></textarea></label>`}
       ${mailed && html`<p class="small notice" data-testid="mail-notice">Текст будет отправлен по электронной почте на адрес ${mailTo} в переписке этого обращения.</p>`}
       ${!needsText && html`<label>Комментарий<textarea name="comment" rows="2"></textarea></label>`}

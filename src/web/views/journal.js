@@ -13,18 +13,20 @@ import { Dialog, OrgInput, Select } from '../lib/components.js'
 const PAGE = 50
 const FILTER_KEYS = ['from', 'to', 'type', 'status', 'channel', 'module', 'organizationId', 'overdue', 'q', 'sort', 'order', 'page', 'drafts', 'mine']
 
-// [sort key, header]: the regulation's columns, in order
+// [sort key, header, class]: the regulation's columns, in order (the class sets the share of the width
+// each gets, so that the ten columns and «Срок» fit an office screen of 1024 px and an A4 landscape page)
 const COLUMNS = [
-  ['registeredOn', 'Дата'],
-  ['number', '№ п/п'],
-  [null, 'Тип запроса'],
-  [null, 'Описание запроса'],
-  [null, 'Наименование организации'],
-  [null, 'ФИО, контактная информация'],
-  [null, 'Дополнительная информация'],
-  [null, 'Статус решения запроса'],
-  [null, 'Дата решения запроса'],
-  [null, 'Примечание']
+  ['registeredOn', 'Дата', 'c-date'],
+  ['number', '№ п/п', 'c-number'],
+  [null, 'Тип запроса', 'c-type'],
+  [null, 'Описание запроса', 'c-desc'],
+  [null, 'Наимено\u00adвание органи\u00adзации', 'c-org'],
+  [null, 'ФИО, контакт\u00adная инфор\u00adмация', 'c-contact'],
+  [null, 'Дополни\u00adтельная инфор\u00adмация', 'c-info'],
+  [null, 'Статус решения запроса', 'c-status'],
+  [null, 'Дата решения запроса', 'c-date'],
+  [null, 'Приме\u00adчание', 'c-note'],
+  ['dueAt', 'Срок', 'c-due']
 ]
 
 function readFilters (path) {
@@ -104,15 +106,11 @@ export function JournalView ({ me, path }) {
     set({ sort: k, order: sort === k && order === 'desc' ? 'asc' : 'desc' })
   }
 
-  async function newEntry () {
-    try {
-      const e = await createEntry({ channel: 'phone' })
-      navigate(`/entries/${e.id}`)
-    } catch (err) { setError(err.message) }
-  }
-
+  const [asking, setAsking] = useState(false)
   const drafts = filters.drafts === '1'
+  const picking = drafts && canWrite(me)
   const sortMark = (k) => sort === k ? (order === 'asc' ? ' ▲' : ' ▼') : ''
+  const ariaSort = (k) => k === null ? undefined : sort === k ? (order === 'asc' ? 'ascending' : 'descending') : 'none'
   return html`<section class="journal">
     <div class="toolbar">
       <h1>Журнал специалиста</h1>
@@ -120,16 +118,16 @@ export function JournalView ({ me, path }) {
         <input type="search" placeholder="Поиск по журналу: описание, организация, ФИО, телефон…" value=${q} onInput=${(e) => setQ(e.target.value)} data-testid="journal-search" aria-label="Поиск" />
         <button type="submit">Найти</button>
       </form>
-      ${canWrite(me) && html`<button class="primary" onClick=${newEntry} title="Запрос по почте или при личном обращении">+ Новая запись</button>`}
+      ${canWrite(me) && html`<button class="primary" onClick=${() => setAsking(true)} title="Запрос, пришедший не звонком на линию: по почте, лично или по телефону мимо АТС" data-testid="new-entry">+ Новая запись</button>`}
     </div>
     <form class="filters" onSubmit=${(e) => e.preventDefault()} aria-label="Отбор записей">
       <label>С <input type="date" value=${filters.from ?? ''} onChange=${(e) => set({ from: e.target.value })} /></label>
       <label>по <input type="date" value=${filters.to ?? ''} onChange=${(e) => set({ to: e.target.value })} /></label>
-      <${Select} list=${TYPES} value=${filters.type} empty="Все типы" onChange=${(v) => set({ type: v })} />
-      <${Select} list=${STATUSES} value=${filters.status} empty="Все статусы" onChange=${(v) => set({ status: v })} />
-      <${Select} list=${CHANNELS} value=${filters.channel} empty="Все каналы" onChange=${(v) => set({ channel: v })} />
-      <${Select} list=${MODULES} value=${filters.module} empty="Все модули" onChange=${(v) => set({ module: v })} />
-      <div class="org-filter"><${OrgInput} value=${org} placeholder="Организация" onChange=${(o) => { setOrg(o); if (o.id !== null) set({ organizationId: String(o.id) }); else if (o.name === '' && filters.organizationId) set({ organizationId: undefined }) }} /></div>
+      <${Select} list=${TYPES} value=${filters.type} empty="Все типы" label="Тип запроса" onChange=${(v) => set({ type: v })} />
+      <${Select} list=${STATUSES} value=${filters.status} empty="Все статусы" label="Статус" onChange=${(v) => set({ status: v })} />
+      <${Select} list=${CHANNELS} value=${filters.channel} empty="Все каналы" label="Канал" onChange=${(v) => set({ channel: v })} />
+      <${Select} list=${MODULES} value=${filters.module} empty="Все модули" label="Модуль системы" onChange=${(v) => set({ module: v })} />
+      <div class="org-filter"><${OrgInput} value=${org} placeholder="Организация" label="Организация" onChange=${(o) => { setOrg(o); if (o.id !== null) set({ organizationId: String(o.id) }); else if (o.name === '' && filters.organizationId) set({ organizationId: undefined }) }} /></div>
       <label class="check"><input type="checkbox" checked=${filters.overdue === '1'} onChange=${(e) => set({ overdue: e.target.checked ? '1' : undefined })} data-testid="filter-overdue" /> Просроченные</label>
       <label class="check"><input type="checkbox" checked=${filters.drafts === '1'} onChange=${(e) => set({ drafts: e.target.checked ? '1' : undefined })} data-testid="filter-drafts" /> Черновики</label>
       ${canWrite(me) && html`<label class="check" title="Записи и черновики, закреплённые за вами"><input type="checkbox" checked=${filters.mine === '1'} onChange=${(e) => set({ mine: e.target.checked ? '1' : undefined })} data-testid="filter-mine" /> Мои</label>`}
@@ -153,32 +151,43 @@ export function JournalView ({ me, path }) {
     <//>`}
     <div class="table-wrap">
     <table class="grid" data-testid="journal-table">
+      <colgroup>${picking && html`<col class="c-pick" />`}${COLUMNS.map(([, , c]) => html`<col class=${c} />`)}</colgroup>
       <thead><tr>
-        ${drafts && canWrite(me) && html`<th><span class="sr-only">Выбор</span></th>`}
-        ${COLUMNS.map(([k, h]) => html`<th class=${k !== null ? 'sortable' : ''} onClick=${() => sortBy(k)} aria-sort=${sort === k ? (order === 'asc' ? 'ascending' : 'descending') : undefined}>${h}${k !== null ? sortMark(k) : ''}</th>`)}
-        <th class="sortable" onClick=${() => sortBy('dueAt')}>Срок${sortMark('dueAt')}</th>
+        ${picking && html`<th scope="col" class="c-pick"><span class="sr-only">Выбор</span></th>`}
+        ${COLUMNS.map(([k, h, c]) => html`<th scope="col" class=${c} aria-sort=${ariaSort(k)}>${k === null ? h
+          : html`<button type="button" class="sort" onClick=${() => sortBy(k)} data-sort=${k} title="Упорядочить по этому столбцу">${h}<span aria-hidden="true">${sortMark(k)}</span></button>`}</th>`)}
       </tr></thead>
       <tbody>
-        ${data === null && error === null && html`<tr><td colspan="11" class="empty">Загрузка…</td></tr>`}
-        ${data !== null && items.length === 0 && html`<tr><td colspan="11" class="empty">Записей не найдено</td></tr>`}
+        ${data === null && error === null && html`<tr><td colspan=${picking ? 12 : 11} class="empty">Загрузка…</td></tr>`}
+        ${data !== null && items.length === 0 && html`<tr><td colspan=${picking ? 12 : 11} class="empty">Записей не найдено</td></tr>`}
         ${items.map((e) => html`<tr key=${e.id} data-entry-id=${e.id} class=${[isOverdue(e) ? 'overdue' : '', e.annulment ? 'annulled' : '', flash.has(e.id) ? 'flash' : '', e.number === null || e.number === undefined ? 'draft' : ''].join(' ')}
             onClick=${(ev) => { if (ev.target.closest('a, input, label') === null) navigate(`/entries/${e.id}`) }}>
-          ${drafts && canWrite(me) && html`<td><input type="checkbox" aria-label="Выбрать черновик" checked=${picked.has(e.id)} onChange=${(ev) => { const n = new Set(picked); if (ev.target.checked) n.add(e.id); else n.delete(e.id); setPicked(n) }} data-testid="pick" /></td>`}
-          <td class="nowrap">${date(e.registeredOn) || html`<span class="muted">${dateTime(e.createdAt)}</span>`}</td>
-          <td class="nowrap"><a href=${`/entries/${e.id}`}>${entryNumber(e) || 'черновик'}</a></td>
+          ${picking && html`<td class="c-pick"><input type="checkbox" aria-label="Выбрать черновик" checked=${picked.has(e.id)} onChange=${(ev) => { const n = new Set(picked); if (ev.target.checked) n.add(e.id); else n.delete(e.id); setPicked(n) }} data-testid="pick" /></td>`}
+          <td>${date(e.registeredOn) || html`<span class="muted">${dateTime(e.createdAt)}</span>`}</td>
+          <td><a href=${`/entries/${e.id}`}>${entryNumber(e) || 'черновик'}</a></td>
           <td>${label(TYPES, e.type)}</td>
           <td class="desc main">${e.description}${e.annulment ? html` <span class="pill bad">аннулирована</span>` : ''}</td>
           <td>${e.organizationName ?? e.organization?.name ?? ''}</td>
           <td>${contactText(e)}</td>
           <td class="desc">${e.additionalInfo ?? ''}</td>
-          <td class="nowrap">${e.annulment ? html`<span class="status s-annulled">Аннулирована</span>` : html`<span class=${'status s-' + (e.status ?? 'draft')}>${label(STATUSES, e.status) || 'Черновик'}</span>`}</td>
-          <td class="nowrap">${date(e.resolvedOn)}</td>
+          <td>${e.annulment ? html`<span class="status s-annulled">Аннулирована</span>` : html`<span class=${'status s-' + (e.status ?? 'draft')}>${label(STATUSES, e.status) || 'Черновик'}</span>`}</td>
+          <td>${date(e.resolvedOn)}</td>
           <td class="desc">${e.note ?? ''}</td>
           <td class="due">${e.annulment || e.status === 'resolved' || e.status === 'closed' ? '' : e.paused ? html`<span class="muted">приостановлен</span>` : dateTime(e.dueAt)}${isOverdue(e) ? html` <span class="pill bad">просрочен</span>` : ''}</td>
         </tr>`)}
       </tbody>
     </table>
     </div>
+    ${asking && html`<${Dialog} title="Новая запись журнала" submitText="Создать черновик" onClose=${() => setAsking(false)} testid="new-entry-dialog"
+      onSubmit=${async (fd) => {
+        const e = await createEntry({ channel: String(fd.get('channel')) })
+        navigate(`/entries/${e.id}`)
+      }}>
+      <fieldset class="choices"><legend>Как поступил запрос?</legend>
+        ${CHANNELS.map(([c, t]) => html`<label class="check"><input type="radio" name="channel" value=${c} required /> ${t}</label>`)}
+      </fieldset>
+      <p class="muted small">Звонки на линию Ситуационного центра записываются сами: их черновик открывается из всплывающего окна.</p>
+    <//>`}
     <nav class="pager" aria-label="Страницы">
       <span class="muted">${total} ${plural(total, 'запись', 'записи', 'записей')}</span>
       <button disabled=${page <= 1} onClick=${() => set({ page: String(page - 1) })}>← Назад</button>

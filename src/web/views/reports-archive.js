@@ -29,7 +29,7 @@ export function ArchiveView ({ me, lastMonth }) {
         ${years.map((y) => html`<option value=${y} selected=${y === year}>${y}</option>`)}</select></label>
       <a class="button primary" href=${`/api/reports/archive/year/${year}`} download data-testid="archive-zip">Скачать папку за ${year} год (ZIP)</a>
       ${isHead(me) && html`<span class="produce">
-        <select data-testid="archive-month" onChange=${(e) => setMonth(Number(e.target.value))}>
+        <select data-testid="archive-month" aria-label="Месяц, за который сформировать журнал" onChange=${(e) => setMonth(Number(e.target.value))}>
           ${MONTHS.map((n, i) => html`<option value=${i + 1} selected=${i + 1 === month}>${n}</option>`)}</select>
         <button onClick=${() => produce(month)} disabled=${busy !== null} data-testid="archive-produce">Сформировать журнал за месяц</button>
       </span>`}
@@ -37,7 +37,7 @@ export function ArchiveView ({ me, lastMonth }) {
     <p class="muted small">Журнал за прошедший месяц формируется автоматически 5 числа (по времени центра). Сформированный экземпляр не изменяется; повторное формирование добавляет новую версию.</p>
     ${error !== null && html`<p class="error" role="alert">${error}</p>`}
     <table class="grid" data-testid="archive-table">
-      <thead><tr><th>Месяц</th><th>Версия</th><th>Сформирован</th><th>Кем</th><th>Записей</th><th>Файлы</th><th>Контрольная сумма (SHA-256)</th></tr></thead>
+      <thead><tr><th>Месяц</th><th>Версия</th><th>Сформирован</th><th>Кем</th><th>Записей</th><th>Файлы</th><th title="По ней видно, что файл не менялся после архивации">Контрольная сумма</th></tr></thead>
       <tbody>
         ${data === null && error === null && html`<tr><td colspan="7" class="empty">Загрузка…</td></tr>`}
         ${data !== null && data.items.length === 0 && html`<tr><td colspan="7" class="empty">За ${year} год в архиве пока нет журналов</td></tr>`}

@@ -10,6 +10,7 @@ export function UsersView ({ me }) {
   const [users, setUsers] = useState(null)
   const [error, setError] = useState(null)
   const [dialog, setDialog] = useState(null)
+  const [redraw, setRedraw] = useState(0) // a refused or cancelled role change puts the select back
   const load = async () => { try { setUsers((await api('GET', '/api/users')).items); setError(null) } catch (err) { setError(err.message) } }
   useEffect(() => { void load() }, [])
 
@@ -22,12 +23,13 @@ export function UsersView ({ me }) {
       <button class="primary" onClick=${() => setDialog({ kind: 'new' })}>+ Добавить пользователя</button></div>
     ${error !== null && html`<p class="error" role="alert">${error}</p>`}
     <table class="grid" data-testid="users-table">
-      <thead><tr><th>Пользователь</th><th>ФИО</th><th>Роль</th><th>Внутренний номер</th><th>Доступ</th><th>Создан</th><th></th></tr></thead>
+      <thead><tr><th>Пользователь</th><th>ФИО</th><th>Роль</th><th>Внутренний номер</th><th>Доступ</th><th>Создан</th><th><span class="visually-hidden">Действия</span></th></tr></thead>
       <tbody>${(users ?? []).map((u) => html`<tr key=${u.id} class=${u.active ? '' : 'muted'}>
         <td>${u.username}</td>
         <td>${u.fullName}</td>
-        <td><${Select} list=${ROLES} value=${u.role} disabled=${u.id === me.id} onChange=${(role) => change(u, { role })} /></td>
-        <td><input class="ext" value=${u.extension ?? ''} placeholder="—" size="6" inputmode="numeric"
+        <td><${Select} key=${`${u.id}-${u.role}-${redraw}`} list=${ROLES} value=${u.role} disabled=${u.id === me.id} label=${`Роль: ${u.fullName}`} testid=${'role-' + u.username}
+          onChange=${(role) => setDialog({ kind: 'role', user: u, role })} /></td>
+        <td><input class="ext" aria-label=${`Доб. ${u.fullName}`} value=${u.extension ?? ''} placeholder="—" size="6" inputmode="numeric"
           onChange=${(e) => change(u, { extension: e.target.value.trim() === '' ? null : e.target.value.trim() })} title="Внутренний номер телефона: звонок, принятый на нём, остаётся у этого специалиста" /></td>
         <td>${u.active ? 'активен' : 'отключён'}</td>
         <td class="nowrap muted">${dateTime(u.createdAt)}</td>
@@ -48,6 +50,12 @@ export function UsersView ({ me }) {
       <label>Роль<select name="role">${ROLES.map(([c, t]) => html`<option value=${c}>${t}</option>`)}</select></label>
       <label>Внутренний номер<input name="extension" inputmode="numeric" pattern="[0-9]{2,10}" /></label>
       <label>Пароль (не короче 8 символов)<input name="password" type="password" required minlength="8" autocomplete="new-password" /></label>
+    <//>`}
+    ${dialog?.kind === 'role' && html`<${Dialog} title="Сменить роль?" submitText="Сменить роль" testid="role-dialog"
+      onClose=${() => { setDialog(null); setRedraw((n) => n + 1) }}
+      onSubmit=${async () => { await api('PATCH', `/api/users/${dialog.user.id}`, { role: dialog.role }); await load() }}>
+      <p>${dialog.user.fullName}: «${label(ROLES, dialog.user.role)}» → «${label(ROLES, dialog.role)}».</p>
+      <p class="muted small">${dialog.role === 'head' ? 'Руководитель управляет пользователями, графиком и календарём.' : dialog.role === 'auditor' ? 'Аудитор только просматривает журнал и отчёты.' : 'Специалист ведёт журнал и принимает звонки.'} Роль меняется сразу.</p>
     <//>`}
     ${dialog?.kind === 'password' && html`<${Dialog} title=${`Новый пароль: ${dialog.user.fullName}`} onClose=${() => setDialog(null)}
       onSubmit=${async (fd) => { await api('PATCH', `/api/users/${dialog.user.id}`, { password: String(fd.get('password')) }) }}>
