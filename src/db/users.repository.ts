@@ -134,8 +134,10 @@ export function usersRepository (db: Db) {
       await db.updateTable('user_session').set({ revoked_at: now }).where('id', '=', tokenHash(token)).where('revoked_at', 'is', null).execute()
     },
 
-    revokeAllSessions: async (userId: number, now: Date): Promise<void> => {
-      await db.updateTable('user_session').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute()
+    /** Ends every session of the user, but the one of `exceptToken` when given (the one changing its password). */
+    revokeAllSessions: async (userId: number, now: Date, exceptToken?: string): Promise<void> => {
+      await db.updateTable('user_session').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null)
+        .$if(exceptToken !== undefined, (qb) => qb.where('id', '<>', tokenHash(exceptToken!))).execute()
     }
   }
 }

@@ -100,12 +100,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     assertStrongPassword(req.body.newPassword, me.username)
     const now = clock()
     await users.update(me.id, { passwordHash: await hashPassword(req.body.newPassword) }, now)
-    await users.revokeAllSessions(me.id, now)
+    // the other computers are logged out; this one goes on (its screen and socket stay: revoking it
+    // too raced the page's own socket against the answer)
+    await users.revokeAllSessions(me.id, now, req.sessionToken ?? undefined)
     await opts.sessionsEnded()
-    const session = await users.startSession(me.id, now, opts.sessionTtlMs, { userAgent: req.headers['user-agent'], ip: req.ip })
-    const maxAge = Math.floor(opts.sessionTtlMs / 1000)
-    reply.setCookie(SESSION_COOKIE, session.token, { ...cookieBase, httpOnly: true, maxAge })
-    reply.setCookie(CSRF_COOKIE, session.csrfToken, { ...cookieBase, httpOnly: false, maxAge })
     return await reply.code(204).send(null)
   })
 }

@@ -144,5 +144,6 @@ t.test('auth: changing my password ends my other sessions', async (t) => {
   const res = await app.inject({ method: 'POST', url: '/api/auth/password', headers: second, payload: { currentPassword: TEST_PASSWORD, newPassword: 'a-new-long-password' } })
   t.equal(res.statusCode, 204, 'password changed')
   t.equal((await app.inject({ method: 'GET', url: '/api/auth/me', headers: first })).statusCode, 401, 'the other session is revoked')
+  t.equal((await app.inject({ method: 'GET', url: '/api/auth/me', headers: second })).statusCode, 200, 'the session that changed it goes on')
   t.equal((await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'ivanova', password: 'a-new-long-password' } })).statusCode, 200, 'the new password works')
 })
