@@ -175,7 +175,10 @@ export class PushHub {
     })
     const msg = await this.repo.appendCall(push.type, push.call.linkedId, payload as unknown as Record<string, unknown>, push.type === 'call.ended', this.opts.clock())
     this.delivery.stored(msg)
-    if (push.type !== 'call.ringing') await this.presenceList.announce() // who is on a call changed
+    if (push.type !== 'call.ringing') {
+      // who is on a call changed: the list follows (folded with the other changes meanwhile), the next call's message does not wait for it
+      this.presenceList.announce().catch((err: unknown) => { if (!this.closing) this.opts.log.warn({ err: (err as Error).message }, 'push: presence not announced') })
+    }
     return msg.id
   }
 
