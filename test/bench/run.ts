@@ -19,6 +19,19 @@ import { testApp } from '../helpers/app.js'
 import { backends } from '../helpers/db.js'
 import { reportsRepository } from '../../src/db/reports.repository.js'
 import { sql } from 'kysely'
+import pg from 'pg'
+import { runLoad, type LoadResult } from './load.js'
+import { generate, measure as measureQueries, baseline as pkBaseline, type QueryFigure } from './journal-scale.js'
+import { testDatabase } from '../helpers/db.js'
+import { usersRepository } from '../../src/db/users.repository.js'
+
+/** `npm run bench -- --quick`: the same rows at small sizes (a few minutes); without it the full run. */
+const quick = process.argv.includes('--quick')
+const size = quick
+  ? { searchEntries: 500, calls: 150, floodCalls: 400, clients: 200, pgEntries: 100_000, pgliteEntries: 20_000, rounds: 20 }
+  : { searchEntries: 2000, calls: 500, floodCalls: 2000, clients: 200, pgEntries: 1_000_000, pgliteEntries: 100_000, rounds: 60 }
+const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+const json: Record<string, unknown> = { quick, startedAt: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length, loadAverage: (await import('node:os')).loadavg() }
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const teardowns: Array<() => unknown> = []
@@ -95,8 +108,8 @@ const createAndRegister = async (n: number): Promise<void> => {
   }
 }
 await compare('journal', 'create + register a draft (HTTP, PGlite)', 'GET /health', () => createAndRegister(20), () => health(20), 5)
-await createAndRegister(2000 - 20 * 6)
-await compare('search', 'GET /api/entries?q=навигатор over 2 000 entries', 'GET /health', async () => {
+await createAndRegister(size.searchEntries - 20 * 6)
+await compare('search', `GET /api/entries?q=навигатор over ${size.searchEntries} entries`, 'GET /health', async () => {
   for (let i = 0; i < 20; i++) {
     const r = await app.inject({ method: 'GET', url: `/api/entries?q=${encodeURIComponent('навигатор')}&limit=50`, headers: h })
     if (r.statusCode !== 200) throw new Error(r.body)
@@ -155,3 +168,78 @@ if (backends().includes('pg')) {
 for (const fn of teardowns.reverse()) await fn()
 console.log('\n| benchmark | measured | baseline | ratio |\n|---|---|---|---|')
 for (const r of rows) console.log(`| ${r.name} | ${r.what} | ${r.baseline} | ${(r.ms / r.baseMs).toFixed(2)}× |`)
+json.ratios = rows
+
+// ---- the full path under load (test/bench/load.ts), each side in its own process, one after the other
+const havePg = await reachable(PG_URL)
+async function reachable (url: string): Promise<boolean> {
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 })
+  try { await c.connect(); await c.end(); return true } catch { return false }
+}
+async function freshDatabase (): Promise<{ url: string, drop: () => Promise<void> }> {
+  const name = `hdj_bench_${process.pid}_${Date.now()}`
+  const admin = new pg.Client({ connectionString: PG_URL })
+  await admin.connect()
+  await admin.query(`create database ${name}`)
+  await admin.end()
+  const u = new URL(PG_URL)
+  u.pathname = `/${name}`
+  return {
+    url: u.toString(),
+    drop: async () => { const a = new pg.Client({ connectionString: PG_URL }); await a.connect(); await a.query(`drop database if exists ${name} with (force)`); await a.end() }
+  }
+}
+const sides: Array<{ name: string, instances: number, db?: 'pg', bare?: true }> = [
+  { name: 'bare asterisk-manager + ws', instances: 1, bare: true },
+  { name: 'service, PGlite', instances: 1 },
+  ...(havePg ? [{ name: 'service, PostgreSQL', instances: 1, db: 'pg' as const }, { name: 'service ×2, one PostgreSQL', instances: 2, db: 'pg' as const }] : [])
+]
+if (!havePg) console.log(`\nload on PostgreSQL: skipped (${PG_URL} not reachable)`)
+const load: Array<{ side: string } & LoadResult> = []
+let epoch = 1_900_000_000
+for (const side of sides) {
+  console.log(`\nload: ${side.name}`)
+  const fresh = side.db === 'pg' ? await freshDatabase() : undefined
+  try {
+    const r = await runLoad({ calls: size.calls, rate: 50, clients: size.clients, floodCalls: size.floodCalls, instances: side.instances, bare: side.bare === true, databaseUrl: fresh?.url, epoch, log: console.log })
+    load.push({ side: side.name, ...r })
+  } finally { await fresh?.drop() }
+  epoch += 1_000_000
+}
+json.load = load
+const bare = load[0]!
+const mb = (b: number): string => `${Math.round(b / 1048576)} MiB`
+console.log(`\n| load, ${size.clients} screens | popup p50 / p99 at 50 calls/s | × bare p99 | ringing frames lost | calls stored / lost / doubled | flood of ${size.floodCalls} calls: events/s | × bare parse | flood calls stored | peak RSS (calls in progress) |`)
+console.log('|---|---|---|---|---|---|---|---|---|')
+for (const r of load) {
+  const p = r.popup
+  const f = r.flood
+  const stored = p.stats.length === 0 ? '—' : `${p.stats[0]!.ended} / ${p.calls - p.stats[0]!.ended} / ${p.stats[0]!.rows - p.stats[0]!.distinct}`
+  console.log(`| ${r.side} | ${p.p50.toFixed(1)} / ${p.p99.toFixed(1)} ms | ${(p.p99 / bare.popup.p99).toFixed(2)}× | ${p.framesExpected - p.framesReceived} of ${p.framesExpected}${p.framesDoubled > 0 ? ` (${p.framesDoubled} twice)` : ''} | ${stored} | ${Math.round(f.eventsPerSecond)} | ${(f.eventsPerSecond / bare.flood.eventsPerSecond).toFixed(2)}× | ${r === bare ? '—' : `${f.stored} of ${f.calls}, ${f.rows - f.distinct} doubled, drafts ${f.drafts}/${f.draftsExpected}${f.timedOut ? ', timed out' : ''}`} | ${mb(p.peakRss)} (${p.concurrent}) |`)
+}
+
+// ---- the journal at scale: PostgreSQL (a million entries) and PGlite (the default)
+const scale: Array<{ backend: string, entries: number, generateSeconds: number, baseline: { p50: number, p95: number }, queries: QueryFigure[] }> = []
+for (const backend of [...(havePg ? ['pg' as const] : []), 'pglite' as const]) {
+  const entries = backend === 'pg' ? size.pgEntries : size.pgliteEntries
+  console.log(`\njournal at ${entries} entries (${backend}): generating…`)
+  const own: Array<() => unknown> = []
+  if (backend === 'pg' && process.env.TEST_DATABASE_URL === undefined) process.env.TEST_DATABASE_URL = PG_URL
+  const database = await testDatabase({ teardown: (fn) => { own.push(fn) } }, backend)
+  try {
+    const u = await usersRepository(database.db).create({ username: 'ivanova', fullName: 'Иванова Анна Сергеевна', passwordHash: 'x', role: 'specialist', extension: '101' })
+    const generateSeconds = await generate(database.db, entries, u.id)
+    console.log(`  generated in ${generateSeconds.toFixed(0)} s`)
+    const base = await pkBaseline(database, size.rounds)
+    console.log(`  ${backend} baseline (one row by primary key) p50 ${base.p50.toFixed(2)} ms p95 ${base.p95.toFixed(2)} ms`)
+    scale.push({ backend, entries, generateSeconds, baseline: base, queries: await measureQueries(database, size.rounds, backend) })
+  } finally { for (const fn of own.reverse()) await fn() }
+}
+json.journal = scale
+console.log('\n| journal | entries | read | p50 | p95 | × primary-key read p95 |\n|---|---|---|---|---|---|')
+for (const s of scale) for (const q of s.queries) console.log(`| ${s.backend} | ${s.entries} | ${q.name} | ${q.p50.toFixed(1)} ms | ${q.p95.toFixed(1)} ms | ${(q.p95 / s.baseline.p95).toFixed(0)}× |`)
+
+json.finishedAt = new Date().toISOString()
+const out = path.resolve(here, '../../bench-results.json')
+fs.writeFileSync(out, JSON.stringify(json, null, 1))
+console.log(`\nwritten: ${path.relative(process.cwd(), out)} (with the query plans)`)
