@@ -156,11 +156,11 @@ if (backends().includes('pg')) {
   }, readRows, 3)
   clearInterval(sampler)
   console.log(`             PDF: ${(rows.at(-1)!.ms / 1000).toFixed(2)} s, RSS at most ${Math.round((peak - rssBefore) / 1048576)} MB above the start`)
-  await compare('statistics', 'GET /api/reports/statistics for 2026 (with 2025 beside it; 36 000 entries, 40 000 calls, PostgreSQL)', 'GET /health', async () => {
+  if (!quick) await compare('statistics', 'GET /api/reports/statistics for 2026 (with 2025 beside it; 36 000 entries, 40 000 calls, PostgreSQL)', 'GET /health', async () => {
     const r = await pg.app.inject({ method: 'GET', url: '/api/reports/statistics?from=2026-01-01&to=2026-12-31', headers: head })
     if (r.statusCode !== 200) throw new Error(r.body)
   }, () => pg.app.inject({ method: 'GET', url: '/health' }), 7)
-  console.log(`             statistics: ${rows.at(-1)!.ms.toFixed(0)} ms a request`)
+  if (!quick) console.log(`             statistics: ${rows.at(-1)!.ms.toFixed(0)} ms a request`)
 } else {
   console.log('journal-pdf, statistics: skipped (set TEST_DATABASE_URL to a PostgreSQL server)')
 }
