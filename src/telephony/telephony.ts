@@ -25,6 +25,8 @@ export interface TelephonyDeps {
   client?: Partial<AmiClientOptions>
   /** compare with the PBX's channel list this often even without a reconnect (a missed Hangup); default 15 min */
   reconcileEveryMs?: number
+  /** calls worked on side by side (the pipeline's lanes): a few on PostgreSQL's pool, 1 on PGlite */
+  lanes?: number
 }
 
 export interface Telephony {
@@ -60,6 +62,7 @@ export function createTelephony (deps: TelephonyDeps): Telephony {
     helpdeskDid: deps.helpdeskDid,
     clock: deps.clock,
     log: deps.log,
+    lanes: deps.lanes,
     publish: deps.publishCall === undefined
       ? undefined
       : (m) => { deps.publishCall!(m).catch((err: unknown) => { deps.log.error({ err, type: m.type, linkedId: m.call.linkedId }, 'publishing a call failed') }) }

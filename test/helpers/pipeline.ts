@@ -39,7 +39,7 @@ export interface Stack {
 
 export interface ServiceTuning {
   client?: Partial<AmiClientOptions>
-  pipeline?: Partial<Pick<PipelineDeps, 'highWater' | 'lowWater'>>
+  pipeline?: Partial<Pick<PipelineDeps, 'highWater' | 'lowWater' | 'lanes'>>
 }
 
 export async function stack (t: Test, backend?: Backend): Promise<Stack> {
