@@ -81,7 +81,8 @@ export class PushHub {
     this.presenceList = new Presence({
       repo: this.repo, users: opts.users, instanceId: this.instanceId, clock: opts.clock, log: opts.log,
       ttlMs: this.heartbeatMs * 3, callStaleMs: CALL_STALE_MS,
-      publish: async (specialists) => await this.publish('presence', { specialists })
+      publish: async (specialists) => await this.publish('presence', { specialists }),
+      inLine: async (fn) => await this.callQueue.run(fn)
     })
     this.sockets = new Sockets({
       repo: this.repo, clock: opts.clock, log: opts.log, maxReplay: opts.maxReplay ?? 1000, sessionAlive: opts.sessionAlive,

@@ -18,6 +18,11 @@ export interface PresenceOptions {
   callStaleMs: number
   /** publishes the presence list to every screen */
   publish: (specialists: PresenceView[]) => Promise<unknown>
+  /**
+   * Runs the reading and the publishing of one list in line with the call messages (the hub's call
+   * queue), so a list stored after a call message was read after it: never older than its id says.
+   */
+  inLine?: <T>(fn: () => Promise<T>) => Promise<T>
   log: { warn: (obj: object, msg: string) => void, debug: (obj: object, msg: string) => void }
 }
 
@@ -93,7 +98,8 @@ export class Presence {
       const wait = this.lastStart + ANNOUNCE_EVERY_MS - Date.now()
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
       this.lastStart = Date.now()
-      await this.opts.publish(await this.list())
+      const publish = async (): Promise<void> => { await this.opts.publish(await this.list()) }
+      await (this.opts.inLine === undefined ? publish() : this.opts.inLine(publish))
     })()
     this.running = run
     try { await run } finally { if (this.running === run) this.running = undefined }
