@@ -34,6 +34,9 @@ import { createMailChannel, type MailChannel, type MailChannelDeps } from './mai
 import { emailLink } from './mail/journal-port.js'
 import { withMailReplies } from './mail/outbox.js'
 
+/** Calls the pipeline works on side by side on PostgreSQL. */
+export const CALL_LANES_ON_PG = 6
+
 export interface ServiceDeps {
   database: Database
   clock: () => Date
@@ -121,6 +124,8 @@ export async function createService (config: Config, deps: ServiceDeps): Promise
     centerTimeZone: config.timeZone,
     clock,
     log: log('ami'),
+    // PostgreSQL's pool (10) takes several calls at once, leaving room for the HTTP side; PGlite has one connection
+    lanes: database.kind === 'pg' ? CALL_LANES_ON_PG : 1,
     ...deps.telephony
   })
   const mail = createMailChannel({

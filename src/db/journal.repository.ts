@@ -295,11 +295,11 @@ function entries (db: Executor) {
 
     /** A new entry with its 'created' history line. */
     insert: async (fields: EntrySet & { channel: Channel }, created: HistoryItem, by: number | null, at: Date): Promise<Entry> => {
-      const { id } = await db.insertInto('journal_entry')
+      const row = await db.insertInto('journal_entry')
         .values({ ...toRow(fields), channel: fields.channel, created_at: at, updated_at: at, created_by: by })
-        .returning('id').executeTakeFirstOrThrow()
-      await insertHistory(db, id, [created], by, at)
-      return (await load(db, id))!
+        .returning(entryColumns).executeTakeFirstOrThrow()
+      await insertHistory(db, row.id, [created], by, at)
+      return toEntry(row, [], []) // a new entry has no pauses or extensions yet: no reading back (a draft per call)
     },
 
     /** Writes a decision of the rules (inside a transaction, the entry locked). */

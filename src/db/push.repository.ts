@@ -58,20 +58,27 @@ export function pushRepository (db: Db) {
     /**
      * Stores a call message and folds it into the call's snapshot row (later keys win, so the
      * draft and caller of call.ringing stay while call.answered/call.ended update the call),
-     * in one transaction; the NOTIFY goes out on commit.
+     * in one statement; the NOTIFY goes out on its commit.
      */
-    appendCall: async (type: string, linkedId: string, payload: Record<string, unknown>, ended: boolean, now: Date): Promise<StoredMessage> =>
-      await db.transaction().execute(async (trx) => {
-        const message = await insertMessage(trx, type, payload, now)
-        await sql`
+    appendCall: async (type: string, linkedId: string, payload: Record<string, unknown>, ended: boolean, now: Date): Promise<StoredMessage> => {
+      // one statement (atomic without a transaction: no begin/commit round trips on the hot path)
+      const r = await sql<{ id: number, type: string, payload: unknown, created_at: Date }>`
+        with m as (
+          insert into push_message (type, payload, created_at) values (${type}, ${JSON.stringify(payload)}::jsonb, ${now})
+          returning id, type, payload, created_at
+        ), c as (
           insert into push_call (linked_id, message_id, type, payload, ended, updated_at)
-          values (${linkedId}, ${message.id}, ${type}, ${JSON.stringify(payload)}::jsonb, ${ended}, ${now})
+          select ${linkedId}, m.id, m.type, m.payload, ${ended}, m.created_at from m
           on conflict (linked_id) do update set
             message_id = excluded.message_id, type = excluded.type, payload = push_call.payload || excluded.payload,
             ended = push_call.ended or excluded.ended, updated_at = excluded.updated_at
-          where push_call.message_id < excluded.message_id`.execute(trx)
-        return message
-      }),
+          where push_call.message_id < excluded.message_id
+        )
+        select m.id, m.type, m.payload, m.created_at, pg_notify(${PUSH_CHANNEL}, m.id::text) as notified from m`.execute(db)
+      const row = r.rows[0]
+      if (row === undefined) throw new Error('push_message insert returned no row')
+      return toMessage(row)
+    },
 
     byIds: async (ids: readonly number[]): Promise<StoredMessage[]> => {
       if (ids.length === 0) return []

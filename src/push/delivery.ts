@@ -12,6 +12,8 @@ const HOLD_MS = 250
 export class Delivery {
   private readonly queue = serialQueue()
   private readonly recent = new Set<number>()
+  /** ids this instance stored: their NOTIFY needs no fetch (the message is in hand) */
+  private readonly own = new Set<number>()
   private maxSeen = 0
   /** The id expected next; messages after a missing id wait in `held` for up to HOLD_MS. */
   private nextId = 1
@@ -33,15 +35,21 @@ export class Delivery {
   }
 
   /** A message this instance stored. */
-  stored (m: StoredMessage): void { this.serially(async () => { this.deliver(m) }) }
+  stored (m: StoredMessage): void {
+    remember(this.own, m.id, RECENT)
+    this.serially(async () => { this.deliver(m) })
+  }
 
   /** A NOTIFY arrived: the ids heard in this tick are fetched in one query. */
   heard (id: number): void {
-    if (this.recent.has(id)) return
+    if (this.recent.has(id) || this.own.has(id)) return
     this.pending.push(id)
     if (this.pending.length > 1) return
     this.serially(async () => {
-      const ids = this.pending.filter((i) => !this.recent.has(i))
+      // a NOTIFY of our own statement can come before the statement's result (PGlite): let the
+      // result land first, so a message this instance stored is not fetched back
+      await new Promise((resolve) => setImmediate(resolve))
+      const ids = this.pending.filter((i) => !this.recent.has(i) && !this.own.has(i))
       this.pending = []
       for (const m of await this.repo.byIds(ids)) this.deliver(m)
     })

@@ -85,7 +85,8 @@ export class PushHub {
     this.presenceList = new Presence({
       repo: this.repo, users: opts.users, instanceId: this.instanceId, clock: opts.clock, log: opts.log,
       ttlMs: this.heartbeatMs * 3, callStaleMs: CALL_STALE_MS,
-      publish: async (specialists) => await this.publish('presence', { specialists })
+      publish: async (specialists) => await this.publish('presence', { specialists }),
+      inLine: async (fn) => await this.callQueue.run(fn)
     })
     this.sockets = new Sockets({
       repo: this.repo, clock: opts.clock, log: opts.log, maxReplay: opts.maxReplay ?? 1000, sessionAlive: opts.sessionAlive,
@@ -231,7 +232,10 @@ export class PushHub {
     })
     const msg = await this.repo.appendCall(push.type, push.call.linkedId, payload as unknown as Record<string, unknown>, push.type === 'call.ended', this.opts.clock())
     this.delivery.stored(msg)
-    if (push.type !== 'call.ringing') await this.presenceList.announce() // who is on a call changed
+    if (push.type !== 'call.ringing') {
+      // who is on a call changed: the list follows (folded with the other changes meanwhile), the next call's message does not wait for it
+      this.presenceList.announce().catch((err: unknown) => { if (!this.closing) this.opts.log.warn({ err: (err as Error).message }, 'push: presence not announced') })
+    }
     return msg.id
   }
 

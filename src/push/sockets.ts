@@ -107,7 +107,8 @@ export class Sockets {
   /** A stored message to every socket (each socket gets an id once). */
   broadcast (m: StoredMessage): void {
     if (!isBroadcastType(m.type)) return
-    for (const c of this.clients) this.enqueue(c, async () => { this.send(c, m, false) })
+    const text = frame(m, false) // once per message, not once per screen (200 screens: 200 stringifications)
+    for (const c of this.clients) this.enqueue(c, async () => { this.send(c, m, false, false, text) })
   }
 
   /**
@@ -186,10 +187,10 @@ export class Sockets {
     })
   }
 
-  private send (client: Client, m: StoredMessage, replay: boolean, again = false): void {
+  private send (client: Client, m: StoredMessage, replay: boolean, again = false, text?: string): void {
     if (client.sent.has(m.id) && !again) return
     remember(client.sent, m.id, 500)
-    this.sendRaw(client, frame(m, replay))
+    this.sendRaw(client, text ?? frame(m, replay))
   }
 
   private sendRaw (client: Client, text: string): void {

@@ -2,7 +2,8 @@
 // It performs each effect: the call row, the draft through the shared intake (rang), the draft
 // following who holds the call (answered, transferred), and the message to the screens. Work is
 // serialised (one queue), so a reconcile after a (re)connect and the events that follow it never
-// interleave. When the queue grows past its high-water mark the pipeline stops reading AMI (the
+// interleave (on PostgreSQL, different calls are worked on side by side, each call's events in
+// order). When the queue grows past its high-water mark the pipeline stops reading AMI (the
 // events wait in TCP, at the PBX) and reads again once it has caught up: no event is dropped and
 // the memory stays bounded, whatever the rate. A step that fails because the database is
 // unreachable (a restart) is retried until it is back; meanwhile the queue fills and the reading
@@ -20,7 +21,7 @@ import type { JournalService } from '../services/journal.service.js'
 import type { User } from '../db/users.repository.js'
 import type { Intake } from '../intake/intake.js'
 import type { CallMessage } from '../push/call-messages.js'
-import { serialQueue } from '../util/serial-queue.js'
+import { keyedQueue } from '../util/serial-queue.js'
 import { isStorageUnavailable } from '../db/connection-errors.js'
 import type { PbxCdrRepository } from '../db/pbx-cdr.repository.js'
 import { decisionOf } from '../ami/normalize.js'
@@ -54,6 +55,12 @@ export interface PipelineDeps {
   /** events queued at which the AMI reading pauses (default 1000), and resumes (default a quarter of it) */
   highWater?: number
   lowWater?: number
+  /**
+   * Calls worked on side by side (default 1: every event in arrival order). Each call's events keep
+   * their order in any case, and a reconcile runs alone. More than 1 pays only with a pool of
+   * connections (PostgreSQL); PGlite has one.
+   */
+  lanes?: number
 }
 
 /** The AMI side the pipeline needs (AmiClient satisfies it). */
@@ -88,7 +95,10 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
   const memory = new Map<string, Call>()
   const ids = new Map<string, Known>()
   const keepEndedMs = deps.keepEndedMs ?? 10 * 60_000
-  const queue = serialQueue()
+  const lanes = Math.max(1, deps.lanes ?? 1)
+  const queue = keyedQueue(lanes)
+  /** a call's lane (one lane for all when there is one: exact arrival order); null: alone */
+  const laneOf = (linkedId: string | null): string | null => linkedId === null ? null : lanes === 1 ? '' : linkedId
   const highWater = deps.highWater ?? 1000
   const lowWater = deps.lowWater ?? Math.floor(highWater / 4)
   const sources: AmiSource[] = []
@@ -114,7 +124,10 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
       }
     }
   }
-  const enqueue = async (what: string, work: () => Promise<void>): Promise<void> => {
+  const flushAlone = async (): Promise<void> => {
+    try { await flush() } catch (err) { log.error({ err }, 'call pipeline: saving changes failed; going on') }
+  }
+  const enqueue = async (what: string, linkedId: string | null, work: () => Promise<void>): Promise<void> => {
     pending++
     if (pending > peak) peak = pending
     if (!paused && pending >= highWater) {
@@ -123,7 +136,8 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
       log.debug({ queued: pending }, 'call pipeline: behind, AMI reading paused')
       for (const s of sources) s.pauseEvents()
     }
-    await queue.run(async () => {
+    const lane = laneOf(linkedId)
+    await queue.run(lane, async () => {
       await persist(what, work)
       --pending
       if (paused && pending <= lowWater) {
@@ -131,7 +145,9 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
         for (const s of sources) s.resumeEvents()
       }
       if (pending > 0) return
-      try { await flush() } catch (err) { log.error({ err }, 'call pipeline: saving changes failed; going on') }
+      // the quiet changes are written with nothing else running (a call's lane could overtake them otherwise)
+      if (lane === null || lanes === 1) await flushAlone()
+      else void queue.run(null, flushAlone)
     })
   }
 
@@ -404,14 +420,14 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
           return
         }
       }
-      await enqueue(`${msg.name} ${ev.linkedId}`, async () => {
+      await enqueue(`${msg.name} ${ev.linkedId}`, ev.linkedId, async () => {
         if (ev.type === 'started') prune(at)
         await apply(ev)
       })
     },
-    reconcile: async (ami) => { await enqueue('reconcile', async () => { await reconcile(ami) }) },
-    idle: async () => { await enqueue('idle', async () => {}) },
-    close: async () => { closing = true; await enqueue('idle', async () => {}) },
+    reconcile: async (ami) => { await enqueue('reconcile', null, async () => { await reconcile(ami) }) },
+    idle: async () => { await enqueue('idle', null, async () => {}) },
+    close: async () => { closing = true; await enqueue('idle', null, async () => {}) },
     attach: (ami) => {
       sources.push(ami)
       if (paused) ami.pauseEvents()

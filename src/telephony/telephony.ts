@@ -30,6 +30,8 @@ export interface TelephonyDeps {
   centerTimeZone?: string
   /** compare with the PBX's channel list this often even without a reconnect (a missed Hangup); default 15 min */
   reconcileEveryMs?: number
+  /** calls worked on side by side (the pipeline's lanes): a few on PostgreSQL's pool, 1 on PGlite */
+  lanes?: number
 }
 
 export interface Telephony {
@@ -68,6 +70,7 @@ export function createTelephony (deps: TelephonyDeps): Telephony {
     pbxRecords: deps.pbxRecords,
     pbxTimeZone: deps.pbxTimeZone,
     centerTimeZone: deps.centerTimeZone,
+    lanes: deps.lanes,
     publish: deps.publishCall === undefined
       ? undefined
       : (m) => { deps.publishCall!(m).catch((err: unknown) => { deps.log.error({ err, type: m.type, linkedId: m.call.linkedId }, 'publishing a call failed') }) }

@@ -39,7 +39,7 @@ export interface Stack {
 
 export interface ServiceTuning {
   client?: Partial<AmiClientOptions>
-  pipeline?: Partial<Pick<PipelineDeps, 'highWater' | 'lowWater' | 'pbxRecords' | 'pbxTimeZone' | 'centerTimeZone'>>
+  pipeline?: Partial<Pick<PipelineDeps, 'highWater' | 'lowWater' | 'pbxRecords' | 'pbxTimeZone' | 'centerTimeZone' | 'lanes'>>
   /** the service's clock (a replay pins it to the recorded instants); default the real one */
   clock?: () => Date
 }

@@ -7,19 +7,21 @@ import { simulator, waitFor } from '../helpers/ami.js'
 import { stack } from '../helpers/pipeline.js'
 import { backends } from '../helpers/db.js'
 import { flood } from '../helpers/flood.js'
+import { CALL_LANES_ON_PG } from '../../src/service.js'
 
 const HIGH_WATER = 8
 /** blocks in one 64 KiB socket read at most (the smallest recorded block is over 400 bytes) */
 const ONE_READ = 160
 
 for (const backend of backends()) {
+  // on PostgreSQL calls are worked on side by side (as the service does): each call's events still in order
   t.test(`pipeline (${backend}): a flood of calls is stored whole, once, with the AMI reading paused instead of dropped`, async (t) => {
     const sim = await simulator(t)
     const s = await stack(t, backend)
     const f = flood(18, { spacingMs: 5 })
     t.ok(f.expected.size >= 18, `${f.expected.size} calls in ${f.events} events`)
     // a keep-alive far shorter than the flood: a Ping waiting behind unread events would time out
-    const svc = s.service(sim.url(), { client: { pingIntervalMs: 100, pingTimeoutMs: 1000 }, pipeline: { highWater: HIGH_WATER } })
+    const svc = s.service(sim.url(), { client: { pingIntervalMs: 100, pingTimeoutMs: 1000 }, pipeline: { highWater: HIGH_WATER, lanes: backend === 'pg' ? CALL_LANES_ON_PG : 1 } })
     let drops = 0
     svc.client.on('disconnected', () => { drops++ })
     await sim.waitForLogin(1)

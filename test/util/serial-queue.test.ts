@@ -1,5 +1,5 @@
 import t from 'tap'
-import { serialQueue } from '../../src/util/serial-queue.js'
+import { keyedQueue, serialQueue } from '../../src/util/serial-queue.js'
 
 t.test('serialQueue: tasks run one at a time in order; a failure does not stop the next', async (t) => {
   const q = serialQueue()
@@ -13,6 +13,42 @@ t.test('serialQueue: tasks run one at a time in order; a failure does not stop t
   t.same(log, ['a start', 'a end', 'b', 'c'], 'in order, never overlapping')
   let done = false
   void q.run(async () => { await new Promise((resolve) => setTimeout(resolve, 20)); done = true })
+  await q.idle()
+  t.ok(done, 'idle waits for what was queued')
+})
+
+t.test('keyedQueue: one key in order, keys side by side up to the limit, null exclusive', async (t) => {
+  const q = keyedQueue(2)
+  const log: string[] = []
+  let inFlight = 0
+  let most = 0
+  const task = (name: string, ms: number) => async (): Promise<string> => {
+    inFlight++
+    most = Math.max(most, inFlight)
+    log.push(`${name} start`)
+    await new Promise((resolve) => setTimeout(resolve, ms))
+    log.push(`${name} end`)
+    inFlight--
+    return name
+  }
+  const a1 = q.run('a', task('a1', 30))
+  const a2 = q.run('a', task('a2', 1))
+  const b1 = q.run('b', task('b1', 5))
+  const c1 = q.run('c', task('c1', 5))
+  const failing = q.run('b', () => { throw new Error('b2 failed') })
+  const x = q.run(null, task('x', 5))
+  const a3 = q.run('a', task('a3', 1))
+  t.same(await Promise.all([a1, a2, b1, c1]), ['a1', 'a2', 'b1', 'c1'], 'each task resolves with its result')
+  await t.rejects(failing, /b2 failed/, 'a failing task rejects with its error')
+  t.equal(await x, 'x')
+  t.equal(await a3, 'a3')
+  t.ok(log.indexOf('a1 end') < log.indexOf('a2 start'), 'one key: in order, never overlapping')
+  t.ok(log.indexOf('b1 start') < log.indexOf('a1 end'), 'another key does not wait for it')
+  t.equal(most, 2, 'never more than the limit at once')
+  t.ok(log.indexOf('x start') > Math.max(log.indexOf('a2 end'), log.indexOf('b1 end'), log.indexOf('c1 end')), 'the exclusive task waits for all before it')
+  t.ok(log.indexOf('a3 start') > log.indexOf('x end'), 'and the tasks after it wait for it')
+  let done = false
+  void q.run('d', async () => { await new Promise((resolve) => setTimeout(resolve, 20)); done = true })
   await q.idle()
   t.ok(done, 'idle waits for what was queued')
 })
