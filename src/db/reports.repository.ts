@@ -177,7 +177,7 @@ export function reportsRepository (db: Db) {
     /** What the working-hours compliance report is built from. */
     complianceFacts: async (p: Period, zone: string): Promise<ComplianceFacts> => {
       const { start, end } = periodBounds(p, zone)
-      const [unanswered, rejected, registrations, resolvedLate, presence] = await Promise.all([
+      const [unanswered, rejected, registrations, resolvedLate, presence, phonesDown] = await Promise.all([
         sql<{ id: number, arrived_at: Date, caller_number: string | null, outcome: ComplianceFacts['unanswered'][number]['outcome'], wait: number | null, registered_at: Date | null, registered_by: string | null, next_at: Date | null, next_by: string | null }>`
           select c.id, c.arrived_at, c.caller_number, c.outcome,
                  round(extract(epoch from coalesce(c.ended_at, c.arrived_at) - c.arrived_at))::int as wait,
@@ -212,6 +212,12 @@ export function reportsRepository (db: Db) {
           .select(['i.user_id', 'i.from_at', 'i.to_at'])
           .where('u.role', '=', 'specialist')
           .where('i.from_at', '<', end).where((eb) => eb.or([eb('i.to_at', 'is', null), eb('i.to_at', '>', start)]))
+          .orderBy('i.from_at').execute(),
+        // a phone's history is per extension: it belongs to the specialist who has that extension
+        db.selectFrom('phone_interval as i').innerJoin('app_user as u', 'u.extension', 'i.extension')
+          .select(['u.id as user_id', 'i.from_at', 'i.to_at'])
+          .where('u.role', '=', 'specialist').where('i.registered', '=', false)
+          .where('i.from_at', '<', end).where((eb) => eb.or([eb('i.to_at', 'is', null), eb('i.to_at', '>', start)]))
           .orderBy('i.from_at').execute()
       ])
       return {
@@ -219,7 +225,8 @@ export function reportsRepository (db: Db) {
         rejected: rejected.map((r) => ({ id: Number(r.id), arrivedAt: r.arrived_at, callerNumber: r.caller_number, reason: r.reject_reason })),
         registrations: registrations.map((r) => ({ id: r.id, year: r.year!, number: r.number!, channel: r.channel, arrivedAt: (r.call_at as Date | null) ?? r.created_at, registeredAt: r.registered_at ?? r.created_at, registeredBy: r.full_name })),
         resolvedLate: resolvedLate.map((r) => ({ id: r.id, year: r.year!, number: r.number!, dueAt: r.due_at!, resolvedAt: r.resolved_at!, resolvedBy: r.full_name })),
-        presence: presence.map((r) => ({ userId: r.user_id, from: r.from_at, to: r.to_at }))
+        presence: presence.map((r) => ({ userId: r.user_id, from: r.from_at, to: r.to_at })),
+        phonesDown: phonesDown.map((r) => ({ userId: r.user_id, from: r.from_at, to: r.to_at }))
       }
     },
 
