@@ -28,6 +28,7 @@ import { createTelephony, type Telephony, type TelephonyDeps } from './telephony
 import type { Listener } from './push/listener.js'
 import { scheduleMonthlyArchive, type ArchiveSchedule } from './services/journal-archive.js'
 import { reportsRepository } from './db/reports.repository.js'
+import { phonesRepository } from './db/phones.repository.js'
 import { archiveRepository } from './db/archive.repository.js'
 import { mailRepository } from './db/mail.repository.js'
 import { createMailChannel, type MailChannel, type MailChannelDeps } from './mail/channel.js'
@@ -120,6 +121,7 @@ export async function createService (config: Config, deps: ServiceDeps): Promise
     calendar,
     publishCall: push.publishCall,
     pbxRecords: pbxCdrRepository(db),
+    phones: phonesRepository(db),
     pbxTimeZone: config.pbxTimeZone,
     centerTimeZone: config.timeZone,
     clock,

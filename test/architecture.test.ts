@@ -26,13 +26,14 @@ const ASTERISK_NAMES = [
   'CoreShowChannels', 'CoreShowChannel', 'CoreShowChannelsComplete', 'Status', 'StatusComplete', 'DBPut', 'DBGet', 'DBDel',
   'Ping', 'Originate', 'Getvar', 'Setvar', 'Command', 'Login', 'Logoff', 'QueueStatus', 'Redirect', 'Hangup',
   'Newchannel', 'Newstate', 'DialBegin', 'DialEnd', 'HangupRequest', 'SoftHangupRequest', 'VarSet', 'Cdr', 'BridgeEnter',
-  'BridgeLeave', 'UserEvent', 'OriginateResponse', 'FullyBooted',
+  'BridgeLeave', 'UserEvent', 'OriginateResponse', 'FullyBooted', 'DeviceStateChange', 'DeviceStateList', 'DeviceStateListComplete',
+  'UNAVAILABLE', 'NOT_INUSE', 'PJSIPShowContacts', 'ContactStatus',
   'Linkedid', 'Uniqueid', 'DestUniqueid', 'CallerIDNum', 'CallerIDName', 'DestChannel', 'DialStatus', 'Disposition',
   'ChanVariable', 'Variables', 'ActionID', 'EventList', 'BridgeId', 'Cause-txt', 'HD_STATUS', 'MIXMONITOR_FILENAME'
 ]
 const NAME_LITERAL = new RegExp(`['"\`](${ASTERISK_NAMES.join('|')})['"\`]`)
 /** A parsed AMI message's headers (the keys Asterisk sends, lower-cased), an action object, a cause code. */
-const HEADER_ACCESS = /\.headers\.(linkedid|uniqueid|destuniqueid|destlinkedid|calleridnum|calleridname|channel|destchannel|dialstatus|exten|bridgeid|duration|cause|variable|value|disposition)\b|headers\[['"]cause-txt|\bAction\s*:|[cC]ause\s*===?\s*17\b/
+const HEADER_ACCESS = /\.headers\.(linkedid|uniqueid|destuniqueid|destlinkedid|calleridnum|calleridname|channel|destchannel|dialstatus|exten|bridgeid|duration|cause|variable|value|disposition|device|state)\b|headers\[['"]cause-txt|\bAction\s*:|[cC]ause\s*===?\s*17\b/
 
 function asteriskWords (text: string): string[] {
   const found: string[] = []

@@ -10,6 +10,7 @@ export const ACTION_CLASSES: Readonly<Record<string, readonly string[]>> = {
   setvar: ['call'], // with no Channel: a global variable (the PBX state)
   status: ['system', 'call', 'reporting'],
   coreshowchannels: ['system', 'reporting'],
+  devicestatelist: ['call', 'reporting'], // res_manager_devicestate: the phones' registration after a (re)connect
   // not used by the service
   corestatus: ['system', 'reporting'],
   coresettings: ['system', 'reporting'],

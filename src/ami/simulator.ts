@@ -1,6 +1,6 @@
 // A PBX stand-in for tests and `npm run demo`: a real TCP server on 127.0.0.1 speaking AMI like
 // the lab Asterisk 22 of test/fixtures/ami (banner, Login with the 1 s failure delay and close,
-// Ping, global variables, AstDB, CoreShowChannels/Status lists, Permission denied outside the
+// Ping, global variables, AstDB, CoreShowChannels/Status/DeviceStateList lists, Permission denied outside the
 // account's write classes) that replays recorded transcripts with their timing.
 import net from 'node:net'
 import fs from 'node:fs'
@@ -110,6 +110,11 @@ export class AmiSimulator {
   readonly globals = new Map<string, string>()
   /** what CoreShowChannels and Status report */
   channels: LiveChannel[] = []
+  /**
+   * Asterisk's device state cache, what DeviceStateList reports ('PJSIP/101' → 'NOT_INUSE'); the
+   * DeviceStateChange events of a played transcript update it, as they do on the PBX.
+   */
+  readonly deviceStates = new Map<string, string>()
   /** every action received (the secret is masked) */
   readonly received: ReceivedAction[] = []
   /** false: Ping gets no answer (half-open connection for keep-alive tests) */
@@ -187,8 +192,21 @@ export class AmiSimulator {
       }
       prevT = block.t
       batch.push(block.bytes)
+      if (block.head === 'Event: DeviceStateChange') this.noteDeviceState(block.bytes.toString('utf8'))
     }
     await flush()
+  }
+
+  /** A device's state changes: the cache is updated and every session gets the event (class call). */
+  async setDeviceState (device: string, state: string): Promise<void> {
+    this.deviceStates.set(device, state)
+    await this.write(Buffer.from(`Event: DeviceStateChange\r\nPrivilege: call,all\r\nDevice: ${device}\r\nState: ${state}\r\n\r\n`, 'utf8'))
+  }
+
+  private noteDeviceState (block: string): void {
+    const device = /\r\nDevice: ([^\r\n]*)/.exec(block)?.[1]
+    const state = /\r\nState: ([^\r\n]*)/.exec(block)?.[1]
+    if (device !== undefined && state !== undefined) this.deviceStates.set(device, state)
   }
 
   /** Raw bytes to every logged-in session (garbage, truncated blocks, hand-written events). */
@@ -327,6 +345,14 @@ export class AmiSimulator {
         for (const c of this.channels) this.reply(session, coreShowChannel(c, idLine))
         this.reply(session, [['Event', 'CoreShowChannelsComplete'], ...idLine, ['EventList', 'Complete'], ['ListItems', String(this.channels.length)]])
         return
+      case 'devicestatelist': {
+        // res_manager_devicestate.c: a list ack, one DeviceStateChange per cached device with the
+        // ActionID and no Privilege line, then DeviceStateListComplete
+        this.reply(session, [['Response', 'Success'], ...idLine, ['EventList', 'start'], ['Message', 'Device State Changes will follow']])
+        for (const [device, state] of this.deviceStates) this.reply(session, [['Event', 'DeviceStateChange'], ...idLine, ['Device', device], ['State', state]])
+        this.reply(session, [['Event', 'DeviceStateListComplete'], ...idLine, ['EventList', 'Complete'], ['ListItems', String(this.deviceStates.size)]])
+        return
+      }
       case 'status': {
         const only = fields.channel
         const list = only === undefined ? this.channels : this.channels.filter((c) => c.Channel === only)

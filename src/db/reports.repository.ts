@@ -94,39 +94,51 @@ export function reportsRepository (db: Db) {
 
     /**
      * The aggregates of the statistics over a period (days of the zone, inclusive); `now` decides what
-     * is overdue. Four scans: entries and calls each grouped several ways at once (grouping sets),
-     * the time quantiles, and the per-specialist counts.
+     * is overdue. One pass over the entries registered or resolved in the period, grouped every way at
+     * once (grouping sets, the per-specialist counts among them: no correlated subquery per user);
+     * the calls grouped likewise (the day grouped as a date, formatted after), the calls answered
+     * per specialist, and the time quantiles. test/bench/statistics-explain.ts shows where the time goes.
      */
     statistics: async (p: Period, zone: string, now: Date): Promise<RawStatistics> => {
       const { start, end } = periodBounds(p, zone)
-      type EntryGroup = { kind: 'g' | 'o' | 'd' | 'r' | 't', type: RawStatistics['requestGroups'][number]['type'], status: RawStatistics['requestGroups'][number]['status'] | null, channel: RawStatistics['requestGroups'][number]['channel'] | null, module: RawStatistics['requestGroups'][number]['module'], annulled: boolean | null, org: string | null, day: string | null, resolved: string | null, n: number, on_time: number, late: number, open_overdue: number, open_in_time: number }
+      type EntryGroup = { kind: 'g' | 'o' | 'd' | 'r' | 't' | 'u' | 'v', type: RawStatistics['requestGroups'][number]['type'], status: RawStatistics['requestGroups'][number]['status'] | null, channel: RawStatistics['requestGroups'][number]['channel'] | null, module: RawStatistics['requestGroups'][number]['module'], annulled: boolean | null, org: string | null, day: string | null, resolved: string | null, in_period: boolean | null, resolved_in: boolean | null, registered_by: number | null, resolved_by: number | null, n: number, on_time: number, late: number, open_overdue: number, open_in_time: number }
       type CallGroup = { kind: 'o' | 'h' | 'w' | 'd', outcome: RawStatistics['callOutcomes'][number]['outcome'], reason: RawStatistics['callOutcomes'][number]['reason'], hour: number | null, dow: number | null, day: string | null, n: number }
-      const [entries, calls, quantiles, specialists] = await Promise.all([
+      const [entries, calls, answeredBy, quantiles, specialists] = await Promise.all([
+        // in_period: registered in the period (every figure but the resolutions); resolved_in: resolved in it
         sql<EntryGroup>`
-          select case when grouping(x.type) = 0 then 'g' when grouping(x.org) = 0 then 'o' when grouping(x.resolved_on) = 0 then 'r'
+          select case when grouping(x.registered_by) = 0 then 'u' when grouping(x.resolved_by) = 0 then 'v'
+                      when grouping(x.type) = 0 then 'g' when grouping(x.org) = 0 then 'o' when grouping(x.resolved_on) = 0 then 'r'
                       when grouping(x.registered_on) = 0 then 'd' else 't' end as kind,
-                 x.type, x.status, x.channel, x.module, x.annulled, x.org,
+                 x.type, x.status, x.channel, x.module, x.annulled, x.org, x.in_period, x.resolved_in, x.registered_by, x.resolved_by,
                  to_char(x.registered_on, 'YYYY-MM-DD') as day, to_char(x.resolved_on, 'YYYY-MM-DD') as resolved,
                  count(*)::int as n,
                  count(*) filter (where not x.annulled and x.resolved_at is not null and x.resolved_at <= x.due_at)::int as on_time,
                  count(*) filter (where not x.annulled and x.resolved_at is not null and x.resolved_at > x.due_at)::int as late,
                  count(*) filter (where not x.annulled and x.resolved_at is null and x.due_at < ${now})::int as open_overdue,
                  count(*) filter (where not x.annulled and x.resolved_at is null and (x.due_at is null or x.due_at >= ${now}))::int as open_in_time
-            from (select e.type, e.status, e.channel, e.module, e.registered_on, e.resolved_on, e.resolved_at, e.due_at,
-                         e.annulled_at is not null as annulled, coalesce(nullif(btrim(e.organization_name), ''), 'не указана') as org
+            from (select e.type, e.status, e.channel, e.module, e.registered_on, e.resolved_on, e.resolved_at, e.due_at, e.registered_by, e.resolved_by,
+                         e.annulled_at is not null as annulled, coalesce(nullif(btrim(e.organization_name), ''), 'не указана') as org,
+                         e.registered_on >= ${p.from} and e.registered_on <= ${p.to} as in_period,
+                         coalesce(e.resolved_at >= ${start} and e.resolved_at < ${end}, false) as resolved_in
                     from journal_entry e
-                   where e.number is not null and e.registered_on >= ${p.from} and e.registered_on <= ${p.to}) x
-           group by grouping sets ((x.type, x.status, x.channel, x.module, x.annulled), (x.org, x.annulled), (x.registered_on, x.annulled),
-                                   (x.registered_on, x.resolved_on, x.annulled), ())`.execute(db),
+                   where e.number is not null
+                     and ((e.registered_on >= ${p.from} and e.registered_on <= ${p.to}) or (e.resolved_at >= ${start} and e.resolved_at < ${end}))) x
+           group by grouping sets ((x.in_period, x.type, x.status, x.channel, x.module, x.annulled), (x.in_period, x.org, x.annulled),
+                                   (x.in_period, x.registered_on, x.annulled), (x.in_period, x.registered_on, x.resolved_on, x.annulled), (x.in_period),
+                                   (x.in_period, x.registered_by, x.annulled), (x.resolved_in, x.resolved_by, x.annulled))`.execute(db),
         sql<CallGroup>`
           select case when grouping(x.hour) = 0 then 'h' when grouping(x.dow) = 0 then 'w' when grouping(x.day) = 0 then 'd' else 'o' end as kind,
-                 x.outcome, x.reason, x.hour, x.dow, x.day, count(*)::int as n
+                 x.outcome, x.reason, x.hour, x.dow, to_char(x.day, 'YYYY-MM-DD') as day, count(*)::int as n
             from (select c.outcome, c.reject_reason as reason,
                          extract(hour from c.arrived_at at time zone ${zone})::int as hour,
                          extract(isodow from c.arrived_at at time zone ${zone})::int as dow,
-                         to_char(c.arrived_at at time zone ${zone}, 'YYYY-MM-DD') as day
+                         (c.arrived_at at time zone ${zone})::date as day
                     from call c where c.arrived_at >= ${start} and c.arrived_at < ${end}) x
            group by grouping sets ((x.outcome, x.reason), (x.hour, x.outcome), (x.dow, x.outcome), (x.day))`.execute(db),
+        sql<{ answered_by: number, answered: number, talk: number | null }>`
+          select c.answered_by_user_id as answered_by, count(*)::int as answered, round(sum(extract(epoch from c.ended_at - c.answered_at))) as talk
+            from call c where c.arrived_at >= ${start} and c.arrived_at < ${end} and c.outcome = 'answered' and c.answered_by_user_id is not null
+           group by c.answered_by_user_id`.execute(db),
         sql<{ wait_median: number | null, wait_p90: number | null, talk_median: number | null, talk_p90: number | null, announcement_median: number | null, announcement_p90: number | null }>`
           select percentile_cont(0.5) within group (order by x.wait) as wait_median, percentile_cont(0.9) within group (order by x.wait) as wait_p90,
                  percentile_cont(0.5) within group (order by x.talk) as talk_median, percentile_cont(0.9) within group (order by x.talk) as talk_p90,
@@ -136,19 +148,7 @@ export function reportsRepository (db: Db) {
                          case when c.answered_at is not null and c.ended_at is not null then extract(epoch from c.ended_at - c.answered_at) end as talk,
                          case when c.outcome = 'rejected' and c.ended_at is not null then extract(epoch from c.ended_at - c.arrived_at) end as announcement
                     from call c where c.arrived_at >= ${start} and c.arrived_at < ${end}) x`.execute(db),
-        db.selectFrom('app_user as u')
-          .select(['u.id', 'u.full_name as fullName',
-            (eb) => eb.selectFrom('journal_entry as e').select(eb.fn.countAll<number>().as('n')).whereRef('e.registered_by', '=', 'u.id')
-              .where('e.number', 'is not', null).where('e.annulled_at', 'is', null).where('e.registered_on', '>=', p.from).where('e.registered_on', '<=', p.to).as('registered'),
-            (eb) => eb.selectFrom('journal_entry as e').select(eb.fn.countAll<number>().as('n')).whereRef('e.resolved_by', '=', 'u.id')
-              .where('e.number', 'is not', null).where('e.annulled_at', 'is', null).where('e.resolved_at', '>=', start).where('e.resolved_at', '<', end).as('resolved'),
-            (eb) => eb.selectFrom('call as c').select(eb.fn.countAll<number>().as('n')).whereRef('c.answered_by_user_id', '=', 'u.id')
-              .where('c.arrived_at', '>=', start).where('c.arrived_at', '<', end).where('c.outcome', '=', 'answered').as('answered'),
-            (eb) => eb.selectFrom('call as c').select(sql<number>`coalesce(round(sum(extract(epoch from c.ended_at - c.answered_at))), 0)`.as('n')).whereRef('c.answered_by_user_id', '=', 'u.id')
-              .where('c.arrived_at', '>=', start).where('c.arrived_at', '<', end).where('c.outcome', '=', 'answered').as('talkSeconds')
-          ])
-          .where('u.role', '=', 'specialist')
-          .orderBy('u.full_name').execute()
+        db.selectFrom('app_user as u').select(['u.id', 'u.full_name as fullName']).where('u.role', '=', 'specialist').orderBy('u.full_name').execute()
       ])
       const num = (v: unknown): number => Number(v ?? 0)
       const cb = (await sql<{ missed: number, called_back: number, by_call: number }>`
@@ -156,11 +156,14 @@ export function reportsRepository (db: Db) {
           from call c where c.arrived_at >= ${start} and c.arrived_at < ${end} and c.outcome in ('abandoned', 'no-answer', 'busy', 'failed')`.execute(db)).rows[0]
       const callbacks = { missed: num(cb?.missed), calledBack: num(cb?.called_back), byCall: num(cb?.by_call), byHand: num(cb?.called_back) - num(cb?.by_call), pending: num(cb?.missed) - num(cb?.called_back) }
       const round = (v: number | null): number | null => v === null ? null : Math.round(Number(v) * 10) / 10
-      const e = entries.rows
+      const e = entries.rows.filter((r) => r.kind === 'v' || r.in_period === true)
       const live = (k: EntryGroup['kind']): EntryGroup[] => e.filter((r) => r.kind === k && r.annulled === false)
       const total = e.find((r) => r.kind === 't')
       const q = quantiles.rows[0]
       const c = (k: CallGroup['kind']): CallGroup[] => calls.rows.filter((r) => r.kind === k)
+      const registered = new Map(live('u').map((r) => [r.registered_by, num(r.n)]))
+      const resolved = new Map(live('v').filter((r) => r.resolved_in === true).map((r) => [r.resolved_by, num(r.n)]))
+      const answered = new Map(answeredBy.rows.map((r) => [r.answered_by, r]))
       return {
         requestGroups: e.filter((r) => r.kind === 'g').map((g) => ({ type: g.type, status: g.status!, channel: g.channel!, module: g.module, annulled: g.annulled === true, count: num(g.n) })),
         organizations: live('o').map((o) => ({ name: o.org!, count: num(o.n) })).sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).slice(0, 15),
@@ -174,7 +177,7 @@ export function reportsRepository (db: Db) {
         callsByHour: c('h').map((r) => ({ hour: num(r.hour), outcome: r.outcome, count: num(r.n) })),
         callsByWeekday: c('w').map((r) => ({ weekday: num(r.dow), outcome: r.outcome, count: num(r.n) })),
         callsByDay: c('d').map((r) => ({ day: r.day!, count: num(r.n) })),
-        specialists: specialists.map((s) => ({ id: s.id, fullName: s.fullName, registered: num(s.registered), resolved: num(s.resolved), answered: num(s.answered), talkSeconds: num(s.talkSeconds) })),
+        specialists: specialists.map((s) => ({ id: s.id, fullName: s.fullName, registered: registered.get(s.id) ?? 0, resolved: resolved.get(s.id) ?? 0, answered: num(answered.get(s.id)?.answered), talkSeconds: num(answered.get(s.id)?.talk) })),
         callbacks
       }
     },
@@ -182,7 +185,7 @@ export function reportsRepository (db: Db) {
     /** What the working-hours compliance report is built from. */
     complianceFacts: async (p: Period, zone: string): Promise<ComplianceFacts> => {
       const { start, end } = periodBounds(p, zone)
-      const [unanswered, rejected, registrations, resolvedLate, presence] = await Promise.all([
+      const [unanswered, rejected, registrations, resolvedLate, presence, phonesDown] = await Promise.all([
         sql<{ id: number, arrived_at: Date, caller_number: string | null, outcome: ComplianceFacts['unanswered'][number]['outcome'], wait: number | null, registered_at: Date | null, registered_by: string | null, next_at: Date | null, next_by: string | null, called_back_at: Date | null, called_back_by: string | null, called_back_how: 'answered' | 'outgoing' | 'by-hand' | null }>`
           select c.id, c.arrived_at, c.caller_number, c.outcome,
                  round(extract(epoch from coalesce(c.ended_at, c.arrived_at) - c.arrived_at))::int as wait,
@@ -219,6 +222,12 @@ export function reportsRepository (db: Db) {
           .select(['i.user_id', 'i.from_at', 'i.to_at'])
           .where('u.role', '=', 'specialist')
           .where('i.from_at', '<', end).where((eb) => eb.or([eb('i.to_at', 'is', null), eb('i.to_at', '>', start)]))
+          .orderBy('i.from_at').execute(),
+        // a phone's history is per extension: it belongs to the specialist who has that extension
+        db.selectFrom('phone_interval as i').innerJoin('app_user as u', 'u.extension', 'i.extension')
+          .select(['u.id as user_id', 'i.from_at', 'i.to_at'])
+          .where('u.role', '=', 'specialist').where('i.registered', '=', false)
+          .where('i.from_at', '<', end).where((eb) => eb.or([eb('i.to_at', 'is', null), eb('i.to_at', '>', start)]))
           .orderBy('i.from_at').execute()
       ])
       return {
@@ -226,7 +235,8 @@ export function reportsRepository (db: Db) {
         rejected: rejected.map((r) => ({ id: Number(r.id), arrivedAt: r.arrived_at, callerNumber: r.caller_number, reason: r.reject_reason })),
         registrations: registrations.map((r) => ({ id: r.id, year: r.year!, number: r.number!, channel: r.channel, arrivedAt: (r.call_at as Date | null) ?? r.created_at, registeredAt: r.registered_at ?? r.created_at, registeredBy: r.full_name })),
         resolvedLate: resolvedLate.map((r) => ({ id: r.id, year: r.year!, number: r.number!, dueAt: r.due_at!, resolvedAt: r.resolved_at!, resolvedBy: r.full_name })),
-        presence: presence.map((r) => ({ userId: r.user_id, from: r.from_at, to: r.to_at }))
+        presence: presence.map((r) => ({ userId: r.user_id, from: r.from_at, to: r.to_at })),
+        phonesDown: phonesDown.map((r) => ({ userId: r.user_id, from: r.from_at, to: r.to_at }))
       }
     },
 

@@ -3,7 +3,7 @@ import { CHANNEL_LABELS, formatNumber } from '../journal/vocabulary.js'
 import { officeDate, officeDateTime } from './dates.js'
 import { formatPhone } from './journal.js'
 import { OUTCOME_LABELS, REJECT_REASON_LABELS, durationRu } from './labels.js'
-import type { Compliance } from './compliance.js'
+import { AVAILABILITY_RULE, type Compliance } from './compliance.js'
 
 export interface Column { label: string, width: number }
 export interface Table { title: string, note?: string, columns: Column[], rows: string[][], empty: string }
@@ -55,7 +55,7 @@ export function complianceTables (c: Compliance, zone: string): Table[] {
     },
     {
       title: 'Рабочее время без специалиста на линии',
-      note: `Рабочего времени в периоде: ${durationRu(ns.workingSeconds)}; без специалиста на линии: ${durationRu(ns.uncoveredSeconds)}. Учитываются открытые экраны журнала специалистов; промежутки короче минуты не показываются.`,
+      note: `Рабочего времени в периоде: ${durationRu(ns.workingSeconds)}; без специалиста на линии: ${durationRu(ns.uncoveredSeconds)}. ${AVAILABILITY_RULE} Промежутки короче минуты не показываются.`,
       columns: [{ label: 'С', width: 130 }, { label: 'По', width: 130 }, { label: 'Длительность', width: 120 }],
       rows: ns.gaps.map((g) => [dt(g.from), dt(g.to), durationRu(g.seconds)]),
       empty: 'Специалисты были на линии всё рабочее время.'

@@ -1,7 +1,7 @@
 // Working-hours compliance for a period: calls in working hours nobody answered (and the callback
 // that followed, or none), calls outside hours by reason, requests registered later than reg. 3.3
 // allows, requests resolved after their deadline, and stretches of working time with no specialist
-// on line (from the presence history). Pure: the calendar, the facts and "now" come in.
+// on line (from the presence history and the phones' registration history). Pure: the calendar, the facts and "now" come in.
 import { DateTime } from 'luxon'
 import { addDays, closingTime, openIntervals, registrationDate, stateReason, workingTimeBetween, type ClosedReason, type WorkCalendar } from '../calendar/index.js'
 import type { CallOutcome, RejectReason } from '../calls/call.js'
@@ -25,7 +25,19 @@ export interface ComplianceFacts {
   resolvedLate: Array<{ id: number, year: number, number: number, dueAt: Date, resolvedAt: Date, resolvedBy: string | null }>
   /** Specialists' presence stretches overlapping the period (to null: still on line). */
   presence: Array<{ userId: number, from: Date, to: Date | null }>
+  /**
+   * Stretches overlapping the period when a specialist's phone (by his extension) was known NOT to
+   * be registered on the PBX (to null: still so). Optional: no phone history, screens alone decide.
+   */
+  phonesDown?: Array<{ userId: number, from: Date, to: Date | null }>
 }
+
+/**
+ * The rule, as the report prints it: a specialist is on line while his journal screen is open and
+ * his phone is registered on the PBX; where the phone's state is not known (no extension, no PBX
+ * connection, history not kept yet) the screen alone decides.
+ */
+export const AVAILABILITY_RULE = 'Специалист на линии, когда открыт его экран журнала и его телефон зарегистрирован на АТС; где состояние телефона неизвестно (нет внутреннего номера, нет связи с АТС), учитывается только экран.'
 
 export interface Callback { at: Date, kind: 'registered' | 'called-again' | 'called-back' | 'marked', by: string | null, afterSeconds: number }
 
@@ -90,20 +102,47 @@ export function buildCompliance (facts: ComplianceFacts, period: Period, cal: Wo
     outsideHours: { total: outside.length, byReason, calls: outside },
     lateRegistrations,
     resolvedLate,
-    noSpecialist: uncovered(facts.presence, period, cal, now)
+    noSpecialist: uncovered(available(facts.presence, facts.phonesDown ?? [], now), period, cal, now)
   }
 }
 
-/** Working time of the period (up to now) not covered by any specialist's presence, in gaps of a minute or more. */
-export function uncovered (presence: ComplianceFacts['presence'], period: Period, cal: WorkCalendar, now: Date): Compliance['noSpecialist'] {
-  const spans = presence.map((p) => ({ from: +p.from, to: p.to === null ? +now : +p.to })).filter((s) => s.to > s.from).sort((a, b) => a.from - b.from)
-  // union of the stretches
-  const union: Array<{ from: number, to: number }> = []
+type Span = { from: number, to: number }
+
+/** Sorted, merged stretches (to null: until now). */
+function unionOf (items: ReadonlyArray<{ from: Date, to: Date | null }>, now: Date): Span[] {
+  const spans = items.map((p) => ({ from: +p.from, to: p.to === null ? +now : +p.to })).filter((s) => s.to > s.from).sort((a, b) => a.from - b.from)
+  const union: Span[] = []
   for (const s of spans) {
     const last = union[union.length - 1]
     if (last !== undefined && s.from <= last.to) last.to = Math.max(last.to, s.to)
     else union.push({ ...s })
   }
+  return union
+}
+
+/** Each specialist's screen stretches less those when his phone was known not to be registered. */
+export function available (presence: ComplianceFacts['presence'], phonesDown: NonNullable<ComplianceFacts['phonesDown']>, now: Date): ComplianceFacts['presence'] {
+  const users = new Set(presence.map((p) => p.userId))
+  const out: ComplianceFacts['presence'] = []
+  for (const userId of users) {
+    const down = unionOf(phonesDown.filter((d) => d.userId === userId), now)
+    for (const s of unionOf(presence.filter((p) => p.userId === userId), now)) {
+      let cursor = s.from
+      for (const d of down) {
+        if (d.to <= cursor) continue
+        if (d.from >= s.to) break
+        if (d.from > cursor) out.push({ userId, from: new Date(cursor), to: new Date(d.from) })
+        cursor = Math.max(cursor, d.to)
+      }
+      if (cursor < s.to) out.push({ userId, from: new Date(cursor), to: new Date(s.to) })
+    }
+  }
+  return out
+}
+
+/** Working time of the period (up to now) not covered by any specialist's presence, in gaps of a minute or more. */
+export function uncovered (presence: ComplianceFacts['presence'], period: Period, cal: WorkCalendar, now: Date): Compliance['noSpecialist'] {
+  const union = unionOf(presence, now)
   let workingMs = 0
   let uncoveredMs = 0
   const gaps: Array<{ from: Date, to: Date, seconds: number }> = []

@@ -9,6 +9,8 @@ import type { UsersRepository } from '../db/users.repository.js'
 import type { CalendarService } from '../services/calendar.service.js'
 import type { Intake } from '../intake/intake.js'
 import { createPipeline, type CallMessage, type Pipeline, type PipelineDeps } from './pipeline.js'
+import type { PhonesRepository } from '../db/phones.repository.js'
+import { recordPhones, type PhoneRecorder } from './phones.js'
 
 export interface TelephonyDeps {
   endpoint: AmiEndpoint | undefined
@@ -28,6 +30,8 @@ export interface TelephonyDeps {
   /** PBX_TIME_ZONE and TIME_ZONE: how the PBX's local Cdr times are read */
   pbxTimeZone?: string
   centerTimeZone?: string
+  /** the phones' registration history (phone_interval); unset: not kept */
+  phones?: PhonesRepository
   /** compare with the PBX's channel list this often even without a reconnect (a missed Hangup); default 15 min */
   reconcileEveryMs?: number
   /** calls worked on side by side (the pipeline's lanes): a few on PostgreSQL's pool, 1 on PGlite */
@@ -39,6 +43,8 @@ export interface Telephony {
   status: () => 'disabled' | 'connected' | 'disconnected'
   client: AmiClient | undefined
   pipeline: Pipeline | undefined
+  /** the phones' registration history, when kept */
+  phones: PhoneRecorder | undefined
   /** Connects to the PBX (on the elected instance: when it becomes the leader). */
   start: () => void
   /** Disconnects from the PBX (the leader stepped down); start() connects again. */
@@ -53,6 +59,7 @@ export function createTelephony (deps: TelephonyDeps): Telephony {
       status: () => 'disabled',
       client: undefined,
       pipeline: undefined,
+      phones: undefined,
       start: () => { deps.log.info({}, 'AMI_URL is not set: no PBX connection (the call log stays empty)') },
       stop: async () => {},
       close: async () => {}
@@ -76,6 +83,7 @@ export function createTelephony (deps: TelephonyDeps): Telephony {
       : (m) => { deps.publishCall!(m).catch((err: unknown) => { deps.log.error({ err, type: m.type, linkedId: m.call.linkedId }, 'publishing a call failed') }) }
   })
   pipeline.attach(client)
+  const phones = deps.phones === undefined ? undefined : recordPhones(client, { phones: deps.phones, clock: deps.clock, log: deps.log })
   const writer = startPbxStateWriter({ ami: client, calendar: deps.calendar, clock: deps.clock, log: deps.log })
   const periodic = setInterval(() => { if (client.status.state === 'connected') void pipeline.reconcile(client) }, deps.reconcileEveryMs ?? 15 * 60_000)
   periodic.unref()
@@ -85,6 +93,7 @@ export function createTelephony (deps: TelephonyDeps): Telephony {
     status: () => running && client.status.state === 'connected' ? 'connected' : 'disconnected',
     client,
     pipeline,
+    phones,
     start: () => { running = true; client.start() },
     stop,
     close: async () => {
@@ -92,6 +101,7 @@ export function createTelephony (deps: TelephonyDeps): Telephony {
       writer.stop()
       await stop()
       await pipeline.close()
+      await phones?.idle()
     }
   }
 }

@@ -67,6 +67,20 @@ if (CHROMIUM === undefined) {
       })
       t.ok(size.w > 100 && size.h > 100 && size.drawn, `${id} is drawn (${size.w}×${size.h})`)
     }
+    // the center's schedule (center.json: 09:00–17:00, Fridays to 16:00, lunch 12:30–13:30, Sat/Sun off) behind the bars
+    const off = (n: number): string[] => Array.from({ length: n }, () => '-')
+    t.equal(await page.getByTestId('chart-hours').getAttribute('data-bands'),
+      [...off(9), 'work', 'work', 'work', 'lunch', 'lunch', 'work', 'work', 'work', ...off(7)].join(' '), 'the hour chart shades 9–12 and 14–17 as working, 12–14 as lunch')
+    t.equal(await page.getByTestId('chart-hours-note').textContent(),
+      'Рабочее время по графику центра: пн, вт, ср, чт 09:00–17:00; пт 09:00–16:00; обед 12:30–13:30. Зелёным выделены рабочие часы, жёлтым — обед.', 'and says so in words')
+    t.equal(await page.getByTestId('chart-weekdays').getAttribute('data-bands'), '- - - - - off off', 'the weekday chart marks Saturday and Sunday as days off')
+    const shaded = await page.getByTestId('chart-hours').locator('canvas').evaluate((el) => {
+      // a pixel low in the 03:00 column (no calls, no band) and in the 10:00 column's band
+      const c = el as unknown as { width: number, height: number, getContext: (k: '2d') => { getImageData: (x: number, y: number, w: number, h: number) => { data: Uint8ClampedArray } } }
+      const ctx = c.getContext('2d')
+      return { night: [...ctx.getImageData(Math.round(c.width * 0.2), 20, 1, 1).data], day: [...ctx.getImageData(Math.round(c.width * 0.47), 20, 1, 1).data] }
+    })
+    t.not(shaded.day.join(), shaded.night.join(), `the working hours' background differs from the night's (${shaded.day.join()} vs ${shaded.night.join()})`)
     const xlsx = await page.getByTestId('stat-xlsx').getAttribute('href')
     t.equal(xlsx, '/api/reports/statistics?from=2026-11-01&to=2026-11-30&format=xlsx', 'the XLSX export of the same period')
     await screenshot(page, 'reports-statistics')

@@ -57,6 +57,15 @@ async function seedCompliance (db: Db, ids: { ivanova: number, smirnov: number, 
     [ids.ivanova, '2026-11-02T13:40:00', '2026-11-02T15:00:00'],
     [ids.ivanova, '2026-11-02T15:00:30', '2026-11-02T17:30:00']
   ] as const) await db.insertInto('presence_interval').values({ user_id: user, from_at: local(from), to_at: local(to) }).execute()
+  // the phones on Monday 2 Nov: Ivanova's (101) unreachable 14:00–14:20 while she alone had her
+  // screen open — a gap; Smirnov's (102) unreachable 9:00–10:00 while his screen was closed — none
+  for (const [extension, registered, from, to] of [
+    ['101', true, '2026-11-02T08:00:00', '2026-11-02T14:00:00'],
+    ['101', false, '2026-11-02T14:00:00', '2026-11-02T14:20:00'],
+    ['101', true, '2026-11-02T14:20:00', '2026-11-02T18:00:00'],
+    ['102', false, '2026-11-02T09:00:00', '2026-11-02T10:00:00'],
+    ['102', true, '2026-11-02T10:00:00', null]
+  ] as const) await db.insertInto('phone_interval').values({ extension, registered, from_at: local(from), to_at: to === null ? null : local(to) }).execute()
 }
 
 t.test('compliance API: every figure equals the seeded month', async (t) => {
@@ -93,19 +102,20 @@ t.test('compliance API: every figure equals the seeded month', async (t) => {
   t.same(c.resolvedLate.map((r: { number: number, lateWorkingSeconds: number }) => [r.number, r.lateWorkingSeconds]), [[204, 18000], [209, 18000]], 'resolved after the deadline, by 5 working hours each')
 
   t.equal(c.noSpecialist.workingSeconds, 486000, 'November\'s working time: 135 hours (20 working days, Fridays and 3 Nov shorter)')
-  t.equal(c.noSpecialist.uncoveredSeconds, 486000 - 22800, 'all of it without a specialist but 6 h 20 min on 2 November')
+  t.equal(c.noSpecialist.uncoveredSeconds, 486000 - 22800 + 1200, 'all of it without a specialist but 6 h 00 min on 2 November (6 h 20 min of screens, 20 min of it with the only phone unregistered)')
 
   const day = await app.inject({ method: 'GET', url: '/api/reports/compliance?from=2026-11-02&to=2026-11-02', headers: await as('auditor') })
   t.equal(day.statusCode, 200, 'the auditor reads it')
   const ns = day.json().compliance.noSpecialist
   t.same(ns, {
     workingSeconds: 25200,
-    uncoveredSeconds: 2400,
+    uncoveredSeconds: 3600,
     gaps: [
       { from: '2026-11-02T07:00:00.000Z', to: '2026-11-02T07:30:00.000Z', seconds: 1800 },
-      { from: '2026-11-02T08:30:00.000Z', to: '2026-11-02T08:40:00.000Z', seconds: 600 }
+      { from: '2026-11-02T08:30:00.000Z', to: '2026-11-02T08:40:00.000Z', seconds: 600 },
+      { from: '2026-11-02T09:00:00.000Z', to: '2026-11-02T09:20:00.000Z', seconds: 1200 }
     ]
-  }, 'Monday: no specialist 12:00–12:30 and 13:30–13:40 (the head on line does not count)')
+  }, 'Monday: no specialist 12:00–12:30 and 13:30–13:40 (the head on line does not count), and 14:00–14:20 when the one specialist on screen had no phone')
   t.equal((await app.inject({ method: 'GET', url: '/api/reports/compliance?from=2026-11-02&to=2026-11-02', headers: await as('specialist') })).statusCode, 403, 'not for a specialist')
   t.equal((await app.inject({ method: 'GET', url: '/api/reports/compliance?from=2026-11-03&to=2026-11-02', headers: await as('head') })).json().code, 'INVALID_PERIOD', 'a bad period')
 })
@@ -122,7 +132,7 @@ t.test('compliance PDF and XLSX: the same tables', { skip: HAS_POPPLER ? false :
     'Звонки вне рабочего времени', 'обеденный перерыв: 1', 'праздничный день',
     'Запросы, зарегистрированные позже, чем позволяет п. 3.3 Регламента', '2026-231', '2026-233', 'Электронная почта',
     'Запросы, решённые после срока (п. 3.4.2 Регламента)', '2026-204', '5 ч 00 мин',
-    'Рабочее время без специалиста на линии'
+    'Рабочее время без специалиста на линии', 'телефон зарегистрирован на АТС'
   ]) t.ok(text.includes(s), s)
   const pages = pdfPages(pdf.rawPayload)
   pages.forEach((p, i) => t.ok(p.includes(`Стр. ${i + 1} из ${pages.length}`), `page ${i + 1} numbered`))

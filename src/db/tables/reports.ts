@@ -1,4 +1,4 @@
-// Kysely types of migrations/0020_report_archive.sql.
+// Kysely types of migrations/0020_report_archive.sql, 0021_presence_interval.sql and 0070_phone_interval.sql.
 import type { ColumnType, Generated } from 'kysely'
 
 export interface ReportArchiveTable {
@@ -19,12 +19,22 @@ export interface ReportArchiveTable {
 export interface ReportsTables {
   report_archive: ReportArchiveTable
   presence_interval: PresenceIntervalTable
+  phone_interval: PhoneIntervalTable
 }
 
 /** migrations/0021_presence_interval.sql */
 export interface PresenceIntervalTable {
   id: Generated<number>
   user_id: number
+  from_at: Date
+  to_at: Date | null
+}
+
+/** migrations/0070_phone_interval.sql */
+export interface PhoneIntervalTable {
+  id: Generated<number>
+  extension: string
+  registered: boolean
   from_at: Date
   to_at: Date | null
 }

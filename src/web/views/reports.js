@@ -12,6 +12,37 @@ import { ComplianceView } from './reports-compliance.js'
 
 const MONTHS = ['январь', 'февраль', 'март', 'апрель', 'май', 'июнь', 'июль', 'август', 'сентябрь', 'октябрь', 'ноябрь', 'декабрь']
 const WEEKDAYS = ['Пн', 'Вт', 'Ср', 'Чт', 'Пт', 'Сб', 'Вс']
+const WEEK_KEYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']
+
+const minutes = (hhmm) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5))
+const overlap = (a0, a1, span) => span === null ? 0 : Math.max(0, Math.min(a1, minutes(span.to)) - Math.max(a0, minutes(span.from)))
+
+/**
+ * The center's schedule (GET /api/schedule) as the hour chart's bands: an hour is working when half
+ * of it or more is working time on some weekday, lunch when half of it or more is the lunch break.
+ */
+export function hourBands (schedule, hours) {
+  return hours.map((h) => {
+    const from = h * 60
+    const to = from + 60
+    if (overlap(from, to, schedule.lunch) >= 30) return 'lunch'
+    const work = Math.max(...WEEK_KEYS.map((k) => overlap(from, to, schedule.week[k])))
+    return work >= 30 ? 'work' : null
+  })
+}
+
+/** The weekday chart's bands: a weekday without working hours in the schedule is a day off. */
+export function weekdayBands (schedule) {
+  return WEEK_KEYS.map((k) => schedule.week[k] === null ? 'off' : null)
+}
+
+/** «рабочее время 09:00–17:00 (пт до 16:00), обед 12:30–13:30» from the schedule. */
+function scheduleText (schedule) {
+  const days = WEEK_KEYS.map((k, i) => [WEEKDAYS[i], schedule.week[k]]).filter(([, s]) => s !== null)
+  const spans = [...new Set(days.map(([, s]) => `${s.from}–${s.to}`))]
+  const hours = spans.map((sp) => `${days.filter(([, s]) => `${s.from}–${s.to}` === sp).map(([d]) => d.toLowerCase()).join(', ')} ${sp}`).join('; ')
+  return `Рабочее время по графику центра: ${hours}${schedule.lunch === null ? '' : `; обед ${schedule.lunch.from}–${schedule.lunch.to}`}.`
+}
 const DEADLINE = [['onTime', 'Решено в срок'], ['late', 'Решено с нарушением срока'], ['openOverdue', 'Не решено, срок истёк'], ['openInTime', 'Не решено, срок не истёк']]
 const CALLS = [['received', 'Поступило'], ['answered', 'Принято'], ['missed', 'Пропущено'], ['abandoned', 'Не дождались ответа'], ['rejected', 'Отклонено (вне графика)']]
 
@@ -98,11 +129,13 @@ function StatisticsView ({ path }) {
   const period = readPeriod(path)
   const [data, setData] = useState(null)
   const [error, setError] = useState(null)
+  const [schedule, setSchedule] = useState(null)
   const set = (p) => navigate('/reports/statistics' + qs(p), { replace: true })
   useEffect(() => {
     setData(null)
     api('GET', '/api/reports/statistics' + qs(period)).then((d) => { setData(d); setError(null) }, (err) => setError(err.message))
   }, [period.from, period.to])
+  useEffect(() => { api('GET', '/api/schedule').then(setSchedule, () => setSchedule(null)) }, [])
   const lm = lastMonth()
   const thisMonth = monthPeriod(lm.month === 12 ? { year: lm.year + 1, month: 1 } : { year: lm.year, month: lm.month + 1 })
   const year = isoDay().slice(0, 4)
@@ -154,10 +187,13 @@ function StatisticsView ({ path }) {
       <div class="charts">
         <div class="card wide"><h3>По часам суток (время центра)</h3>
           <${ChartBox} type="bar" stacked testid="chart-hours" labels=${c.calls.byHour.map((h) => String(h.hour).padStart(2, '0'))}
-            datasets=${CALLS.slice(1).map(([k, t]) => ({ label: t, data: c.calls.byHour.map((h) => h[k]) }))} /></div>
+            bands=${schedule === null ? null : hourBands(schedule, c.calls.byHour.map((h) => h.hour))}
+            datasets=${CALLS.slice(1).map(([k, t]) => ({ label: t, data: c.calls.byHour.map((h) => h[k]) }))} />
+          ${schedule !== null && html`<p class="muted small" data-testid="chart-hours-note">${scheduleText(schedule)} Зелёным выделены рабочие часы, жёлтым — обед.</p>`}</div>
         <div class="card"><h3>По дням недели</h3>
-          <${ChartBox} type="bar" stacked testid="chart-weekdays" labels=${WEEKDAYS}
-            datasets=${CALLS.slice(1).map(([k, t]) => ({ label: t, data: c.calls.byWeekday.map((d) => d[k]) }))} /></div>
+          <${ChartBox} type="bar" stacked testid="chart-weekdays" labels=${WEEKDAYS} bands=${schedule === null ? null : weekdayBands(schedule)}
+            datasets=${CALLS.slice(1).map(([k, t]) => ({ label: t, data: c.calls.byWeekday.map((d) => d[k]) }))} />
+          ${schedule !== null && html`<p class="muted small" data-testid="chart-weekdays-note">Серым выделены выходные дни графика (праздники — по производственному календарю).</p>`}</div>
         <div class="card"><h3>Отклонены по причине</h3>
           <table class="grid compact" data-testid="stat-reasons"><tbody>${REJECT_REASONS.map(([k, t]) => html`<tr><td>${t}</td><td class="num">${c.calls.rejectedByReason[k]}</td></tr>`)}</tbody></table></div>
       </div>
