@@ -106,7 +106,7 @@ if (part('ratios')) {
   const words = ['Навигатора', 'сертификата', 'выгрузки', 'каталога программ', 'зачисления', 'платных услуг', 'личного кабинета', 'расписания']
   const createAndRegister = async (n: number): Promise<void> => {
     for (let i = 0; i < n; i++) {
-      const d = await app.inject({ method: 'POST', url: '/api/entries', headers: h, payload: { channel: 'phone', callerNumber: '+79123456789', organizationName: 'МАУ ДО ЦДТ г. Тюмени', type: 'support', module: 'navigator', description: `Вопрос по работе ${words[i % words.length]} № ${i}` } })
+      const d = await app.inject({ method: 'POST', url: '/api/entries', headers: h, payload: { channel: 'phone', callerNumber: '+79123456789', contactText: 'Петрова Ольга Ивановна, методист', organizationName: 'МАУ ДО ЦДТ г. Тюмени', type: 'support', module: 'navigator', description: `Вопрос по работе ${words[i % words.length]} № ${i}` } })
       const id = (d.json() as { id: number }).id
       const r = await app.inject({ method: 'POST', url: `/api/entries/${id}/register`, headers: h })
       if (r.statusCode !== 200) throw new Error(`register failed: ${r.body}`)
