@@ -13,19 +13,10 @@ import {
   type EntrySet, type EntryType, type HistoryItem, type Module, type Status
 } from '../journal/index.js'
 import { searchTerms } from '../journal/search.js'
+import type { HistoryRow } from '../journal/history-lines.js'
 
 type Executor = Kysely<DB> | Transaction<DB>
 
-export interface HistoryRecord {
-  id: number
-  at: Date
-  userId: number | null
-  userName: string | null
-  action: string
-  field: string | null
-  old: unknown
-  new: unknown
-}
 
 export const ENTRY_SORTS = ['created', 'registered', 'number', 'due', 'updated', 'resolved', 'type', 'status', 'organization'] as const
 export type EntrySort = typeof ENTRY_SORTS[number]
@@ -328,7 +319,7 @@ function entries (db: Executor) {
       return { items: await withParts(db, rows), total: Number(count.n) }
     },
 
-    history: async (id: number): Promise<HistoryRecord[]> =>
+    history: async (id: number): Promise<HistoryRow[]> =>
       (await db.selectFrom('entry_history as h').leftJoin('app_user as u', 'u.id', 'h.user_id')
         .select(['h.id', 'h.at', 'h.user_id', 'u.full_name', 'h.action', 'h.field', 'h.old', 'h.new'])
         .where('h.entry_id', '=', id).orderBy('h.id').execute())

@@ -19,20 +19,24 @@ export function addStatisticsSheets (wb: ExcelJS.Workbook, cur: Statistics, prev
   const compare = ['Показатель', `Период ${periodText(cur)}`, `Предыдущий ${periodText(prev)}`]
   const pair = (ws: ExcelJS.Worksheet, label: string, a: number | null, b: number | null): void => { ws.addRow([label, a, b]) }
   const section = (ws: ExcelJS.Worksheet, title: string): void => { ws.addRow([]); ws.addRow([title]).font = { bold: true } }
+  /** One row per label: the figure of each period picked by the label's key. */
+  const pairs = <K extends string>(ws: ExcelJS.Worksheet, labels: Record<K, string>, of: (s: Statistics) => Partial<Record<NoInfer<K>, number | null>>): void => {
+    for (const [k, label] of Object.entries(labels) as Array<[K, string]>) pair(ws, label, of(cur)[k] ?? null, of(prev)[k] ?? null)
+  }
 
   const rq = sheet('Запросы', [48, 26, 26], compare)
   pair(rq, 'Зарегистрировано запросов', cur.requests.total, prev.requests.total)
   pair(rq, 'Аннулировано записей', cur.requests.annulled, prev.requests.annulled)
   section(rq, 'По типу')
-  for (const [k, label] of Object.entries(ENTRY_TYPE_LABELS)) pair(rq, label, cur.requests.byType[k as keyof typeof ENTRY_TYPE_LABELS], prev.requests.byType[k as keyof typeof ENTRY_TYPE_LABELS])
+  pairs(rq, ENTRY_TYPE_LABELS, (s) => s.requests.byType)
   section(rq, 'По статусу')
-  for (const [k, label] of Object.entries(STATUS_LABELS)) pair(rq, label, cur.requests.byStatus[k as keyof typeof STATUS_LABELS], prev.requests.byStatus[k as keyof typeof STATUS_LABELS])
+  pairs(rq, STATUS_LABELS, (s) => s.requests.byStatus)
   section(rq, 'По каналу')
-  for (const [k, label] of Object.entries(CHANNEL_LABELS)) pair(rq, label, cur.requests.byChannel[k as keyof typeof CHANNEL_LABELS], prev.requests.byChannel[k as keyof typeof CHANNEL_LABELS])
+  pairs(rq, CHANNEL_LABELS, (s) => s.requests.byChannel)
   section(rq, 'По модулю')
-  for (const [k, label] of Object.entries(MODULE_LABELS)) pair(rq, label, cur.requests.byModule[k as keyof typeof MODULE_LABELS], prev.requests.byModule[k as keyof typeof MODULE_LABELS])
+  pairs(rq, MODULE_LABELS, (s) => s.requests.byModule)
   section(rq, 'Соблюдение срока (п. 3.4.2)')
-  for (const [k, label] of Object.entries(DEADLINE_LABELS)) pair(rq, label, cur.requests.deadline[k as keyof typeof DEADLINE_LABELS], prev.requests.deadline[k as keyof typeof DEADLINE_LABELS])
+  pairs(rq, DEADLINE_LABELS, (s) => s.requests.deadline)
   section(rq, 'Время решения, рабочих дней')
   pair(rq, 'Решено запросов', cur.requests.resolveWorkingDays.count, prev.requests.resolveWorkingDays.count)
   pair(rq, 'Среднее', cur.requests.resolveWorkingDays.mean, prev.requests.resolveWorkingDays.mean)
@@ -43,9 +47,9 @@ export function addStatisticsSheets (wb: ExcelJS.Workbook, cur: Statistics, prev
   for (const o of cur.requests.byOrganization) org.addRow([o.name, o.count])
 
   const cl = sheet('Звонки', [48, 26, 26], compare)
-  for (const [k, label] of Object.entries(CALL_COUNT_LABELS)) pair(cl, label, cur.calls[k as keyof CallCounts], prev.calls[k as keyof CallCounts])
+  pairs(cl, CALL_COUNT_LABELS, (s) => s.calls)
   section(cl, 'Отклонены по причине')
-  for (const [k, label] of Object.entries(REJECT_REASON_LABELS)) pair(cl, label, cur.calls.rejectedByReason[k as keyof typeof REJECT_REASON_LABELS], prev.calls.rejectedByReason[k as keyof typeof REJECT_REASON_LABELS])
+  pairs(cl, REJECT_REASON_LABELS, (s) => s.calls.rejectedByReason)
   section(cl, 'Пропущенные звонки: обратный звонок')
   pair(cl, 'Пропущено (не ответили, не дождались, занято)', cur.calls.callbacks.missed, prev.calls.callbacks.missed)
   pair(cl, 'Перезвонили', cur.calls.callbacks.calledBack, prev.calls.callbacks.calledBack)
