@@ -120,6 +120,8 @@ export async function createService (config: Config, deps: ServiceDeps): Promise
     intake,
     calendar,
     publishCall: push.publishCall,
+    ring: push.ring,
+    withdraw: push.withdraw,
     pbxRecords: pbxCdrRepository(db),
     phones: phonesRepository(db),
     pbxTimeZone: config.pbxTimeZone,

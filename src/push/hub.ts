@@ -15,7 +15,8 @@ import { callPayload, toSnapshot, type CallMessage } from './call-messages.js'
 import { Delivery } from './delivery.js'
 import { Sockets } from './sockets.js'
 import { Presence } from './presence.js'
-import type { BroadcastType, CallerView, CallSnapshot, PresenceView, ServerMessages } from './messages.js'
+import { toCallView, type BroadcastType, type CallerView, type CallSnapshot, type LiveType, type PresenceView, type ServerMessages } from './messages.js'
+import type { Call } from '../calls/call.js'
 
 export { SESSION_ENDED_CODE } from './sockets.js'
 export type { CallMessage }
@@ -104,6 +105,7 @@ export class PushHub {
       channel: PUSH_CHANNEL,
       log: this.opts.log,
       onId: (id) => { this.delivery.heard(id) },
+      onLive: (payload) => { this.heardLive(payload) },
       onReady: () => { this.delivery.catchUp() }
     })
     this.timer = setInterval(() => { void this.tick() }, this.heartbeatMs)
@@ -118,6 +120,32 @@ export class PushHub {
     const msg = await this.repo.append(type, payload as unknown as Record<string, unknown>, this.opts.clock())
     this.delivery.stored(msg)
     return msg.id
+  }
+
+  /**
+   * The PBX rings the phones: the popup opens now, from what the call tracking read, not after the
+   * call's writes (its draft and who is calling follow in call.ringing). Live only: not stored.
+   */
+  readonly ring = (call: Call): void => { this.sendLive('call.ring', { call: toCallView(call) }) }
+
+  /** A ring that was no new call (the PBX repeated one already over): its popup leaves. */
+  readonly withdraw = (linkedId: string): void => { this.sendLive('call.withdrawn', { call: { linkedId } }) }
+
+  private sendLive<K extends LiveType> (type: K, payload: ServerMessages[K]): void {
+    if (this.closing) return
+    const frame = { type, at: this.opts.clock().toISOString(), ...payload }
+    this.sockets.broadcastLive(JSON.stringify(frame))
+    this.listener?.tell(JSON.stringify({ from: this.instanceId, frame }))
+  }
+
+  private heardLive (payload: string): void {
+    let told: unknown
+    try { told = JSON.parse(payload) } catch { return }
+    if (typeof told !== 'object' || told === null) return
+    const { from, frame } = told as { from?: unknown, frame?: { type?: unknown } }
+    if (from === this.instanceId || typeof frame !== 'object' || frame === null) return // our own went out already
+    if (frame.type !== 'call.ring' && frame.type !== 'call.withdrawn') return
+    this.sockets.broadcastLive(JSON.stringify(frame))
   }
 
   /**

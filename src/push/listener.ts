@@ -1,6 +1,8 @@
 // Hears the ids NOTIFYed on the push channel: a dedicated pg client on a real PostgreSQL (a
 // pooled connection cannot hold a LISTEN) that reconnects with backoff, or PGlite's in-process
 // listen(). After every (re)connect `onReady` fires so the hub can fetch what it missed meanwhile.
+// The same channel carries the live frames (a call's ring) between instances: a JSON payload
+// instead of an id, sent on the listening connection itself so it never waits behind the pool.
 import pg from 'pg'
 import type { Database } from '../db/database.js'
 
@@ -13,12 +15,16 @@ export interface Listener {
   close: () => Promise<void>
   /** True while notifications are being received. */
   readonly connected: boolean
+  /** Tells the other instances a live frame (PostgreSQL; one process on PGlite has nobody to tell). */
+  tell: (payload: string) => void
 }
 
 export interface ListenOptions {
   database: Database
   channel: string
   onId: (id: number) => void
+  /** A live frame another instance told (or this one: the hub knows its own). */
+  onLive?: (payload: string) => void
   onReady: () => void
   log: ListenerLogger
   minBackoffMs?: number
@@ -34,6 +40,7 @@ export async function listen (opts: ListenOptions): Promise<Listener> {
     let open = true
     return {
       get connected () { return open },
+      tell: () => {},
       close: async () => {
         if (!open) return
         open = false
@@ -46,6 +53,7 @@ export async function listen (opts: ListenOptions): Promise<Listener> {
 }
 
 function deliver (payload: string | undefined, opts: ListenOptions): void {
+  if (payload?.startsWith('{') === true) { opts.onLive?.(payload); return }
   const id = Number(payload)
   if (Number.isSafeInteger(id) && id > 0) opts.onId(id)
 }
@@ -101,6 +109,10 @@ async function listenPg (url: string, opts: ListenOptions): Promise<Listener> {
   await connect()
   return {
     get connected () { return connected },
+    tell: (payload) => {
+      if (!connected || client === undefined) return // a live frame is for now: nobody hears it later anyway
+      client.query('select pg_notify($1, $2)', [opts.channel, payload]).catch(() => {})
+    },
     close: async () => {
       closed = true
       connected = false

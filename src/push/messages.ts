@@ -19,6 +19,11 @@
 // with the stored messages with id > N (replay: true) and then `resync` (same fields as hello).
 // Then live messages follow. Apply them idempotently (a message may come twice around a
 // reconnect: key calls by call.linkedId and entries by entry.id, replace, don't append).
+//   call.ring     { call }                          live only (no id, never replayed): the PBX rings the
+//                                                   phones; open the popup with the number now — the
+//                                                   call.ringing with who is calling and the draft follows
+//   call.withdrawn { call: { linkedId } }           live only: a call.ring that was no new call (the
+//                                                   PBX repeated an old one): remove its popup
 //   call.ringing  { call, draft, caller }           open the popup (draft: the entry to complete)
 //   call.answered { call, answeredBy, draft? }     answeredBy.userId === hello.user.id → it's
 //                                                   yours: only you open its draft; otherwise
@@ -141,6 +146,8 @@ export interface MailNoticeView {
 export interface ServerMessages {
   'hello': { user: UserRef & { role: string }, calls: CallSnapshot[], presence: PresenceView[], gap: boolean }
   'resync': { user: UserRef & { role: string }, calls: CallSnapshot[], presence: PresenceView[], gap: boolean }
+  'call.ring': { call: CallView }
+  'call.withdrawn': { call: { linkedId: string } }
   'call.ringing': { call: CallView, draft: EntryView | null, caller: CallerView | null }
   'call.answered': { call: CallView, answeredBy: UserRef | null, draft?: EntryView | null, caller?: CallerView | null }
   'call.ended': { call: CallView, missed: boolean, draft?: EntryView | null }
@@ -152,16 +159,20 @@ export interface ServerMessages {
 }
 
 export type MessageType = keyof ServerMessages
+/** Frames sent to the screens as they happen and never stored: no id, no replay (a reconnect's snapshot has the stored state). */
+export type LiveType = 'call.ring' | 'call.withdrawn'
 /** Messages kept in the log and fanned out to every instance (hello/resync are per socket). */
-export type BroadcastType = Exclude<MessageType, 'hello' | 'resync'>
+export type BroadcastType = Exclude<MessageType, 'hello' | 'resync' | LiveType>
 export type CallMessageType = 'call.ringing' | 'call.answered' | 'call.ended'
 
 export const BROADCAST_TYPES = ['call.ringing', 'call.answered', 'call.ended', 'entry.created', 'entry.updated', 'presence', 'mail.received', 'mail.outbox'] as const satisfies readonly BroadcastType[]
 
 /** One frame on the wire. */
-export type ServerMessage<K extends MessageType = MessageType> = K extends MessageType
-  ? { id: number, type: K, at: string, replay?: true } & ServerMessages[K]
-  : never
+export type ServerMessage<K extends MessageType = MessageType> = K extends LiveType
+  ? { id?: undefined, type: K, at: string } & ServerMessages[K]
+  : K extends MessageType
+    ? { id: number, type: K, at: string, replay?: true } & ServerMessages[K]
+    : never
 
 /** Client → server. */
 export interface ResumeRequest { type: 'resume', since: number }

@@ -111,6 +111,11 @@ export class Sockets {
     for (const c of this.clients) this.enqueue(c, async () => { this.send(c, m, false, false, text) })
   }
 
+  /** A live frame (no id, not stored) to every socket, in line behind what each is being sent. */
+  broadcastLive (text: string): void {
+    for (const c of this.clients) this.enqueue(c, async () => { this.sendRaw(c, text) })
+  }
+
   /**
    * Pings every greeted socket; one that did not answer the previous ping is dropped. A socket still
    * being greeted (its replay and snapshot under way on a busy database) is left alone until then.

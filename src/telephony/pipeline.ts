@@ -42,6 +42,13 @@ export interface PipelineDeps {
   clock: () => Date
   log: AmiLogger
   publish?: (message: CallMessage) => void
+  /**
+   * The ring, the moment its event is read (before the queue gets to it): the popup opens with the
+   * number while the call's writes wait their turn; call.ringing with its draft follows via publish.
+   */
+  ring?: (call: Call) => void
+  /** A ring sent for a call that turned out to be over already (the PBX repeated it): take it back. */
+  withdraw?: (linkedId: string) => void
   /** PBX_TIME_ZONE: the zone the PBX writes its Cdr times in (unset: the offset each record carries, else centerTimeZone) */
   pbxTimeZone?: string
   /** the center's zone (TIME_ZONE) */
@@ -86,6 +93,10 @@ interface Known { id: number, entryId: number | null, userId: number | null }
 
 /** How far a live Cdr's end may be from its arrival (clock drift, a paused reading) before its zone is doubted. */
 const LIVE_CDR_SKEW_SECONDS = 10 * 60
+/** The queue works at most this long before the event loop reads the sockets. */
+const BREATHE_EVERY_MS = 5
+/** Calls the read-ahead follows at most (calls in progress; the oldest is forgotten past it). */
+const READ_AHEAD_LIMIT = 10_000
 /** Why a missed call's draft leaves the drafts (its annulment reason). */
 export const MISSED_DRAFT_REASON = 'Пропущенный звонок: он в списке «Перезвонить», черновик не нужен'
 
@@ -99,8 +110,13 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
   const queue = keyedQueue(lanes)
   /** a call's lane (one lane for all when there is one: exact arrival order); null: alone */
   const laneOf = (linkedId: string | null): string | null => linkedId === null ? null : lanes === 1 ? '' : linkedId
-  const highWater = deps.highWater ?? 1000
+  const highWater = deps.highWater ?? 20_000
   const lowWater = deps.lowWater ?? Math.floor(highWater / 4)
+  // the read-ahead: the calls as the events read so far leave them, folded the moment each is read
+  // (the memory above is the queue's, behind it under load); it only says when a call starts ringing
+  const ahead = new Map<string, Call>()
+  /** calls whose ring went out ahead of their call.ringing */
+  const rung = new Set<string>()
   const sources: AmiSource[] = []
   let paused = false
   let pauses = 0
@@ -138,6 +154,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
     }
     const lane = laneOf(linkedId)
     await queue.run(lane, async () => {
+      await breathe()
       await persist(what, work)
       --pending
       if (paused && pending <= lowWater) {
@@ -149,6 +166,16 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
       if (lane === null || lanes === 1) await flushAlone()
       else void queue.run(null, flushAlone)
     })
+  }
+
+  // PGlite answers in the same thread, its promises resolving without a turn of the event loop: a
+  // queue of its statements would starve the socket reads (the next ring waits for the whole
+  // backlog). Every few milliseconds of work the queue lets the reads (and the screens) in.
+  let lastBreath = performance.now()
+  const breathe = async (): Promise<void> => {
+    if (performance.now() - lastBreath < BREATHE_EVERY_MS) return
+    await new Promise((resolve) => setImmediate(resolve))
+    lastBreath = performance.now()
   }
 
   let closing = false
@@ -184,6 +211,8 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
     const stored = await calls.byLinkedId(linkedId)
     if (stored === undefined) return
     memory.set(linkedId, stored.call)
+    // the PBX repeated a call that was over before (a restart): the ring the read-ahead sent is taken back
+    if (stored.call.state === 'ended' && rung.delete(linkedId)) deps.withdraw?.(linkedId)
     ids.set(linkedId, { id: stored.id, entryId: stored.entryId, userId: stored.answeredByUserId })
   }
 
@@ -288,6 +317,22 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
     else log.warn({ linkedId: call.linkedId, code: r.code }, 'call missed: its draft could not be dismissed')
   }
 
+  /** Folds a just-read event into the read-ahead; a call that starts ringing rings the screens now. */
+  function readAhead (ev: CallEvent): void {
+    if (deps.ring === undefined) return
+    const r = step(ahead.get(ev.linkedId) ?? memory.get(ev.linkedId), ev, opts)
+    if (r.call === undefined) return
+    if (r.call.state === 'ended') ahead.delete(ev.linkedId)
+    else {
+      if (ahead.size >= READ_AHEAD_LIMIT) ahead.delete(ahead.keys().next().value!)
+      ahead.set(ev.linkedId, r.call)
+    }
+    if (!r.effects.some((e) => e.type === 'call.ringing') || rung.has(ev.linkedId)) return
+    if (rung.size >= READ_AHEAD_LIMIT) rung.delete(rung.keys().next().value!)
+    rung.add(ev.linkedId)
+    try { deps.ring(r.call) } catch (err) { log.error({ linkedId: ev.linkedId, err }, 'call pipeline: ring failed') }
+  }
+
   async function perform (effect: CallEffect, now = false): Promise<void> {
     const call = effect.call
     if (effect.type === 'call.updated' && !now) {
@@ -300,8 +345,10 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
     ids.set(call.linkedId, known)
     if (stored.call.state === 'ended' && call.state !== 'ended') {
       memory.set(call.linkedId, stored.call) // the row had ended already (replay): nothing to do
+      if (rung.delete(call.linkedId)) deps.withdraw?.(call.linkedId)
       return
     }
+    if (effect.type === 'call.ended') rung.delete(call.linkedId)
     if (effect.type === 'call.updated') return
     const message: CallMessage = { type: effect.type, call, callId: known.id }
     if (effect.type === 'call.ringing') await rang(call, known, message)
@@ -420,6 +467,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
           return
         }
       }
+      readAhead(ev)
       await enqueue(`${msg.name} ${ev.linkedId}`, ev.linkedId, async () => {
         if (ev.type === 'started') prune(at)
         await apply(ev)

@@ -22,6 +22,9 @@ export interface TelephonyDeps {
   calendar: Pick<CalendarService, 'current' | 'onChange'>
   /** where call.ringing / call.answered / call.ended go (the push hub's publishCall) */
   publishCall?: (message: CallMessage) => Promise<unknown>
+  /** the ring the moment it is read, and its withdrawal (the push hub's ring / withdraw) */
+  ring?: PipelineDeps['ring']
+  withdraw?: PipelineDeps['withdraw']
   clock: () => Date
   log: AmiLogger
   client?: Partial<AmiClientOptions>
@@ -78,6 +81,8 @@ export function createTelephony (deps: TelephonyDeps): Telephony {
     pbxTimeZone: deps.pbxTimeZone,
     centerTimeZone: deps.centerTimeZone,
     lanes: deps.lanes,
+    ring: deps.ring,
+    withdraw: deps.withdraw,
     publish: deps.publishCall === undefined
       ? undefined
       : (m) => { deps.publishCall!(m).catch((err: unknown) => { deps.log.error({ err, type: m.type, linkedId: m.call.linkedId }, 'publishing a call failed') }) }

@@ -22,6 +22,11 @@ export interface Service {
   client: AmiClient & { logs: ReturnType<typeof memoryLogger> }
   pipeline: Pipeline
   published: CallMessage[]
+  /** the rings sent ahead (Linkedids), and the ones taken back */
+  rung: string[]
+  withdrawn: string[]
+  /** what reached the screens' side, in order: `ring <id>`, `withdraw <id>`, `<type> <id>` */
+  sequence: string[]
   log: ReturnType<typeof memoryLogger>
 }
 
@@ -39,7 +44,7 @@ export interface Stack {
 
 export interface ServiceTuning {
   client?: Partial<AmiClientOptions>
-  pipeline?: Partial<Pick<PipelineDeps, 'highWater' | 'lowWater' | 'pbxRecords' | 'pbxTimeZone' | 'centerTimeZone' | 'lanes'>>
+  pipeline?: Partial<Pick<PipelineDeps, 'highWater' | 'lowWater' | 'pbxRecords' | 'pbxTimeZone' | 'centerTimeZone' | 'lanes' | 'calls'>>
   /** the service's clock (a replay pins it to the recorded instants); default the real one */
   clock?: () => Date
 }
@@ -69,6 +74,9 @@ export async function stack (t: Test, backend?: Backend): Promise<Stack> {
     service: (url, tuning = {}) => {
       const c = client(t, url, tuning.client)
       const published: CallMessage[] = []
+      const rung: string[] = []
+      const withdrawn: string[] = []
+      const sequence: string[] = []
       const log = memoryLogger()
       const pipeline = createPipeline({
         calls,
@@ -78,12 +86,14 @@ export async function stack (t: Test, backend?: Backend): Promise<Stack> {
         helpdeskDid: DID,
         clock: tuning.clock ?? (() => new Date()),
         log,
-        publish: (m) => { published.push(m) },
+        publish: (m) => { published.push(m); sequence.push(`${m.type} ${m.call.linkedId}`) },
+        ring: (call) => { rung.push(call.linkedId); sequence.push(`ring ${call.linkedId}`) },
+        withdraw: (linkedId) => { withdrawn.push(linkedId); sequence.push(`withdraw ${linkedId}`) },
         ...tuning.pipeline
       })
       pipeline.attach(c)
       c.start()
-      return { client: c, pipeline, published, log }
+      return { client: c, pipeline, published, rung, withdrawn, sequence, log }
     }
   }
 }

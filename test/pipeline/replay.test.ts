@@ -70,6 +70,12 @@ for (const [name, expected] of SCENARIOS) {
     }
     const ringing = svc.published.find((m) => m.type === 'call.ringing')
     if (ringing !== undefined) t.ok(ringing.entry?.id, `${name}: the ringing message carries the draft`)
+    for (const e of expected) {
+      const rang = e.outcome !== 'rejected'
+      t.equal(svc.rung.filter((x) => x === e.linkedId).length, rang ? 1 : 0, `${name}: the ring went ahead ${rang ? 'once' : 'never (rejected: the phones never rang)'}`)
+      if (rang) t.ok(svc.sequence.indexOf(`ring ${e.linkedId}`) < svc.sequence.indexOf(`call.ringing ${e.linkedId}`), `${name}: the ring before its call.ringing`)
+    }
+    t.same(svc.withdrawn, [], `${name}: no ring taken back`)
 
     await sim.play(name)
     await allDelivered(sim, svc.client)
@@ -77,6 +83,12 @@ for (const [name, expected] of SCENARIOS) {
     t.equal(await s.calls.count(), before + expected.length, `${name}: replayed, still ${expected.length} row(s)`)
     checkRows(t, `${name} (replayed)`, await s.calls.list(), await s.listDrafts(), expected, userIds)
     t.equal(svc.published.length, types.length, `${name}: replayed, nothing published again`)
+    // the replay rings no popup that stays: a ring sent again is taken back once the queue sees the call was over
+    for (const e of expected) {
+      const rings = svc.rung.filter((x) => x === e.linkedId).length
+      const takenBack = svc.withdrawn.filter((x) => x === e.linkedId).length
+      t.equal(rings - takenBack, e.outcome === 'rejected' ? 0 : 1, `${name}: replayed, one ring stands (${rings} sent, ${takenBack} taken back)`)
+    }
   })
 }
 

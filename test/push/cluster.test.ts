@@ -40,6 +40,32 @@ async function killBackends (database: Database, applicationName: string): Promi
   } finally { await admin.end() }
 }
 
+t.test('push: a ring reaches the screens of both instances at once, live (no id, not stored, not replayed)', { skip: NO_PG }, async (t) => {
+  const one = await testApp(t, { backend: 'pg' })
+  const two = await otherInstance(t, one.database)
+  const auth = await two.login('petrov')
+  const onOne = await connectWs(one.app, '/ws', await one.as('specialist'))
+  const onTwo = await connectWs(two.app, '/ws', auth)
+  t.teardown(() => { onOne.close(); onTwo.close() })
+  const hello = await onTwo.next('hello')
+  await onOne.next('hello')
+  const at = new Date()
+  const call = { linkedId: '1795866724.0', uniqueId: '1795866724.0', callerNumber: '+79123456789', dialled: '73452000000', state: 'ringing', arrivedAt: at, answeredAt: null, endedAt: null, answeredBy: null, transferredTo: null, firstAnsweredBy: null, decision: 'open', outcome: null, rejectReason: null, hangupCause: null, hangupCauseText: null, recordingFile: null, callerHungUp: null, legs: [], approximate: false } as unknown as Parameters<typeof one.push.ring>[0]
+  one.push.ring(call)
+  const here = await onOne.next('call.ring')
+  const there = await onTwo.next('call.ring')
+  t.same([here.id, (here.call as { linkedId: string }).linkedId, (here.call as { callerNumber: string }).callerNumber], [undefined, '1795866724.0', '+79123456789'], 'the publishing instance\'s screen: the call with its number, no id')
+  t.same([there.id, (there.call as { linkedId: string }).linkedId], [undefined, '1795866724.0'], 'the other instance\'s screen too, through NOTIFY')
+  one.push.withdraw('1795866724.0')
+  t.same((await onTwo.next('call.withdrawn')).call, { linkedId: '1795866724.0' }, 'taken back on the other instance')
+  t.equal(onOne.frames.filter((f) => f.type === 'call.ring').length, 1, 'once on the publishing instance (its own NOTIFY is not sent again)')
+  // nothing of it is stored: a screen reconnecting from the greeting's id gets no ring replayed
+  const back = await connectWs(two.app, `/ws?since=${hello.id as number}`, auth)
+  t.teardown(() => { back.close() })
+  await back.next('hello')
+  t.same(back.frames.filter((f) => f.type === 'call.ring' || f.type === 'call.withdrawn'), [], 'not replayed')
+})
+
 t.test('push: a message published on one instance reaches the screens of the other', { skip: NO_PG }, async (t) => {
   const one = await testApp(t, { backend: 'pg' })
   const two = await otherInstance(t, one.database)

@@ -1,5 +1,6 @@
 // The incoming-call popup. It appears by itself when the PBX rings the helpdesk (websocket
-// `call.ringing`) and says who is calling (the directory, else the caller's last entries: name,
+// `call.ring`, the moment the service reads the ring, with the number; `call.ringing` follows with
+// the draft and who is calling) and says who is calling (the directory, else the caller's last entries: name,
 // organization, their requests, how often the number called). Each popup belongs to its call and to
 // the specialist who took it (issue 10): Enter and the popup's button open only *your* call's draft
 // (the call your extension answered); a call a colleague took says who and leaves after a few
@@ -104,6 +105,15 @@ function onRinging (m, { quiet = false } = {}) {
   }
 }
 
+/** A ring that was no new call (the PBX repeated one already over): its popup leaves, unless it became yours meanwhile. */
+function onWithdrawn (m) {
+  const id = idOf(m)
+  const cur = calls.get(id)
+  if (cur === undefined || cur.mine || cur.state !== 'ringing') return
+  calls.delete(id)
+  changed()
+}
+
 function onAnswered (m) {
   const id = idOf(m)
   if (id === '') return
@@ -206,6 +216,8 @@ function yourCall () {
 }
 
 export function trackCalls (live) {
+  live.on('call.ring', (m) => onRinging(m))
+  live.on('call.withdrawn', onWithdrawn)
   live.on('call.ringing', (m) => onRinging(m))
   live.on('call.answered', onAnswered)
   live.on('call.ended', onEnded)

@@ -1,0 +1,46 @@
+// The ring reaches the screens when its event is read, not when the queue gets to it (issue 15):
+// with every write of the call held back, the ring has gone out and nothing is stored yet; once
+// the writes go on, call.ringing (with the draft) follows, once. A call the service stored as over
+// before a restart, repeated by the PBX, rings and is taken back.
+import t from 'tap'
+import { simulator, waitFor } from '../helpers/ami.js'
+import { stack } from '../helpers/pipeline.js'
+import type { CallsRepository } from '../../src/db/calls.repository.js'
+
+t.test('the ring goes out while the call\'s writes wait', async (t) => {
+  const s = await stack(t)
+  const sim = await simulator(t)
+  let release!: () => void
+  const held = new Promise<void>((resolve) => { release = resolve })
+  const calls: CallsRepository = { ...s.calls, save: async (call, now) => { await held; return await s.calls.save(call, now) } }
+  const svc = s.service(sim.url(), { pipeline: { calls } })
+  await sim.waitForLogin()
+  await sim.play('answered')
+  await waitFor('the ring', () => svc.rung.includes('1795866724.0'), 10_000)
+  t.same(svc.published, [], 'nothing published from the queue yet: it waits for the database')
+  t.equal(await s.calls.count(), 0, 'no call row yet')
+  release()
+  await waitFor('the end', () => svc.published.some((m) => m.type === 'call.ended'), 10_000)
+  await svc.pipeline.idle()
+  t.same(svc.sequence.filter((x) => x.endsWith('1795866724.0')), ['ring 1795866724.0', 'call.ringing 1795866724.0', 'call.answered 1795866724.0', 'call.ended 1795866724.0'], 'the ring first, then the stored messages, each once')
+  t.ok(svc.published.find((m) => m.type === 'call.ringing')?.entry?.id, 'call.ringing carries the draft')
+  t.same(svc.withdrawn, [], 'nothing taken back')
+})
+
+t.test('a call over before a restart, repeated by the PBX: its ring is taken back', async (t) => {
+  const s = await stack(t)
+  const sim = await simulator(t)
+  const first = s.service(sim.url())
+  await sim.waitForLogin()
+  await sim.play('abandoned-ringing')
+  await waitFor('ended', () => first.pipeline.tracked().get('1795866740.6')?.state === 'ended', 10_000)
+  await first.pipeline.idle()
+  await first.client.stop()
+  const again = s.service(sim.url()) // a new process: nothing in memory, the row in the database
+  await sim.waitForLogin(2)
+  await sim.play('abandoned-ringing')
+  await waitFor('taken back', () => again.withdrawn.includes('1795866740.6'), 10_000)
+  await again.pipeline.idle()
+  t.same(again.sequence, ['ring 1795866740.6', 'withdraw 1795866740.6'], 'rung from the read-ahead, taken back when the queue found the call over; nothing published')
+  t.equal(await s.calls.count(), 1, 'still one row')
+})
