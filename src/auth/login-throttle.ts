@@ -6,7 +6,9 @@
 // - one user name from addresses it never logged in from: a guesser spread over many addresses slows
 //   that name down, while the real user at an address they have logged in from keeps their own budget,
 //   so an attacker cannot lock them out.
-// Only failures are counted; a success clears its address's count for that name.
+// Only failures are counted; a success clears its address's count for that name. An attempt being
+// checked (started, not yet failed or succeeded) counts as a failure until it is decided: the password
+// check takes a while, and guesses sent all at once would otherwise all pass before the first failed.
 
 export interface LoginThrottleLimits {
   /** failures allowed per address and user name within windowMs */
@@ -44,6 +46,8 @@ export type ThrottleVerdict = { allowed: true } | { allowed: false, retryAfterMs
 
 export interface LoginThrottle {
   check: (attempt: LoginAttempt, now: number) => ThrottleVerdict
+  /** an allowed attempt is being checked: call right after check, before any await */
+  started: (attempt: LoginAttempt) => void
   failed: (attempt: LoginAttempt, now: number) => void
   succeeded: (attempt: LoginAttempt) => void
 }
@@ -51,6 +55,8 @@ export interface LoginThrottle {
 export function loginThrottle (limits: LoginThrottleLimits): LoginThrottle {
   // key → failure times, oldest first; a Map keeps insertion order, so the first key is the oldest
   const failures = new Map<string, number[]>()
+  // key → attempts started and not yet decided (bounded by the requests under way)
+  const pending = new Map<string, number>()
   const keysOf = (a: LoginAttempt): { pair: string, address: string, name: string } => {
     const name = a.username.trim().toLowerCase()
     return { pair: `p|${a.address}|${name}`, address: `a|${a.address}`, name: `n|${name}` }
@@ -64,9 +70,23 @@ export function loginThrottle (limits: LoginThrottleLimits): LoginThrottle {
   }
   const over = (key: string, max: number, windowMs: number, now: number): number | undefined => {
     const times = recent(key, windowMs, now)
-    if (times.length < max) return undefined
-    // allowed again when the oldest failure that keeps it at the limit leaves the window
-    return (times[times.length - max] ?? now) + windowMs - now
+    const count = times.length + (pending.get(key) ?? 0)
+    if (count < max) return undefined
+    // allowed again when the oldest failure that keeps it at the limit leaves the window; when attempts
+    // under way keep it there, once they are decided
+    const oldest = times[count - max]
+    return oldest === undefined ? 1_000 : oldest + windowMs - now
+  }
+  const budgetsOf = (a: LoginAttempt): string[] => {
+    const k = keysOf(a)
+    return a.knownAddress ? [k.pair, k.address] : [k.pair, k.address, k.name]
+  }
+  const decided = (a: LoginAttempt): void => {
+    for (const key of budgetsOf(a)) {
+      const n = (pending.get(key) ?? 0) - 1
+      if (n > 0) pending.set(key, n)
+      else pending.delete(key)
+    }
   }
   const add = (key: string, now: number, keep: number): void => {
     const times = failures.get(key) ?? []
@@ -94,13 +114,18 @@ export function loginThrottle (limits: LoginThrottleLimits): LoginThrottle {
       }
       return { allowed: true }
     },
+    started: (attempt) => {
+      for (const key of budgetsOf(attempt)) pending.set(key, (pending.get(key) ?? 0) + 1)
+    },
     failed: (attempt, now) => {
+      decided(attempt)
       const k = keysOf(attempt)
       add(k.pair, now, limits.perAddressAndName)
       add(k.address, now, limits.perAddress)
       if (!attempt.knownAddress) add(k.name, now, limits.perNameFromUnknownAddresses)
     },
     succeeded: (attempt) => {
+      decided(attempt)
       failures.delete(keysOf(attempt).pair)
     }
   }

@@ -52,6 +52,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       void reply.header('retry-after', String(seconds))
       throw httpError(429, 'TOO_MANY_LOGIN_ATTEMPTS', `too many failed log-in attempts; try again in ${seconds} s`, { retryAfterSeconds: seconds })
     }
+    throttle.started(attempt) // counted from now on: a volley of parallel guesses does not all pass the check
     const ok = await verifyPassword(found?.passwordHash ?? DUMMY_HASH, req.body.password)
     if (found === undefined || !ok || !found.user.active) {
       throttle.failed(attempt, clock().getTime())

@@ -38,6 +38,27 @@ t.test('login throttle: a known address is exempt from the name budget, an unkno
   t.same(th.check(at('203.0.113.201', 'ivanova'), 15 * 60_000 + 6).allowed, true, 'the name budget lets go after its window')
 })
 
+t.test('login throttle: an attempt under way counts until it is decided', async (t) => {
+  const th = loginThrottle(loginThrottleLimits(2))
+  const a = at('10.0.0.1', 'ivanova')
+  for (let i = 0; i < 2; i++) {
+    t.same(th.check(a, 0), { allowed: true }, `attempt ${i + 1} allowed`)
+    th.started(a)
+  }
+  t.same(th.check(a, 0), { allowed: false, retryAfterMs: 1_000, reason: 'address-and-name' }, 'a third while two are being checked is refused: the verdict comes in a second')
+  th.succeeded(a)
+  t.same(th.check(a, 1), { allowed: true }, 'a success frees its place')
+  th.started(a)
+  th.failed(a, 2)
+  t.same(th.check(a, 3).allowed, false, 'a failure keeps it, now as a failure')
+  th.failed(a, 4) // the other attempt under way fails
+  t.same(th.check(a, 5), { allowed: false, retryAfterMs: 60_000 - 3, reason: 'address-and-name' }, 'and with nothing under way the failures decide alone')
+  const spread = loginThrottle(loginThrottleLimits(1))
+  for (let i = 0; i < 2; i++) spread.started(at(`203.0.113.${i}`, 'petrov'))
+  t.match(spread.check(at('203.0.113.9', 'petrov'), 0), { allowed: false, reason: 'name' }, 'the name budget counts the attempts under way from other addresses')
+  t.same(spread.check(at('198.51.100.7', 'petrov', true), 0), { allowed: true }, 'but not against an address of its user')
+})
+
 t.test('login throttle: memory stays bounded under a flood of addresses', async (t) => {
   const th = loginThrottle({ ...loginThrottleLimits(3), maxKeys: 100 })
   for (let i = 0; i < 10_000; i++) th.failed(at(`10.${i >> 16 & 255}.${i >> 8 & 255}.${i & 255}`, `u${i}`), i)

@@ -88,6 +88,17 @@ t.test('auth: the limit is per user name and per address: three names from one a
   t.equal(sprayed[15], 429, 'the sixteenth is limited: the address has spent its budget')
 })
 
+t.test('auth: guesses sent all at once are limited like guesses one after another', async (t) => {
+  const { app } = await testApp(t, { env: { LOGIN_RATE_LIMIT: '3' } })
+  // the password check takes a while: a limit counting only finished failures lets a whole volley through
+  const volley = await Promise.all(Array.from({ length: 30 }, async () =>
+    (await app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.5.5.5', payload: { username: 'ivanova', password: 'wrong' } })).statusCode))
+  t.equal(volley.filter((c) => c === 401).length, 3, 'three of thirty parallel guesses are tried')
+  t.equal(volley.filter((c) => c === 429).length, 27, 'the others are refused without a password check')
+  const right = await app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.5.5.6', payload: { username: 'ivanova', password: TEST_PASSWORD } })
+  t.equal(right.statusCode, 200, 'the user logs in from another address')
+})
+
 t.test('auth: X-Forwarded-For changes nothing unless it comes from a configured proxy', async (t) => {
   const { app, db } = await testApp(t, { env: { LOGIN_RATE_LIMIT: '3' } })
   const codes: number[] = []

@@ -57,10 +57,12 @@ function spellings (p: string): string[] {
   const first = segments[0] ?? ''
   const rest = segments.slice(1).join('/')
   const encodeAll = (s: string): string => [...s].map((c) => '%' + c.charCodeAt(0).toString(16).padStart(2, '0')).join('')
+  // a one-segment path (/ws) stays one segment: /%77s/ is another route than /ws, /%77s is /ws itself
+  const tail = rest === '' ? '' : `/${rest}`
   const list = [
     p,
-    `/%${first.charCodeAt(0).toString(16)}${first.slice(1)}/${rest}`, // /%61pi/...
-    `/${encodeAll(first)}/${rest}`, // /%61%70%69/...
+    `/%${first.charCodeAt(0).toString(16)}${first.slice(1)}${tail}`, // /%61pi/..., /%77s
+    `/${encodeAll(first)}${tail}`, // /%61%70%69/...
     `/${first}/${encodeAll(rest.split('/')[0] ?? '')}${rest.includes('/') ? '/' + rest.split('/').slice(1).join('/') : ''}`,
     '/' + p.slice(1).replaceAll('/', '%2F'), // /api%2Fentries%2F1
     `/${first}%2F${rest.replaceAll('/', '%2F')}`,
@@ -73,7 +75,7 @@ function spellings (p: string): string[] {
     `/${first}/%2e/${rest}`,
     `/${first}/x/%2e%2e/${rest}`,
     p.toUpperCase(),
-    `/${first[0]?.toUpperCase() ?? ''}${first.slice(1)}/${rest}`,
+    `/${first[0]?.toUpperCase() ?? ''}${first.slice(1)}${tail}`,
     `${p}/`,
     `${p}%00`,
     `${p};x=1`
@@ -277,6 +279,7 @@ t.test('route access: the websocket opens for no spelling without a session', as
     ws.on('error', (err) => { resolve(`error ${err.message}`) })
   })
   const opened: string[] = []
+  t.ok(spellings('/ws').includes('/%77s'), 'the spellings include the one the router reads as /ws itself (/%77s)')
   for (const p of spellings('/ws')) {
     for (const cookie of [undefined, 'sid=forged-token']) {
       const result = await attempt(p, cookie)
