@@ -29,6 +29,8 @@ if (CHROMIUM === undefined) {
     t.match(await page.getByTestId('me').textContent(), /Иванова Анна Сергеевна/, 'the specialist is named in the header')
     t.equal(await page.getByTestId('pbx-status').getAttribute('data-state'), 'disabled', 'no AMI_URL: the PBX is shown as not configured')
     t.match(await page.getByTestId('pbx-status').textContent(), /АТС не настроена/, 'in Russian')
+    t.equal(await page.getByTestId('mail-status').getAttribute('data-state'), 'disabled', 'no IMAP_URL: the mailbox is shown as not configured')
+    t.match(await page.getByTestId('mail-status').textContent(), /Почта не настроена/, 'in Russian')
     t.notOk(await page.getByRole('link', { name: 'Пользователи' }).isVisible(), 'a specialist has no users page')
     await screenshot(page, 'journal-empty')
 

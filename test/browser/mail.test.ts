@@ -1,5 +1,6 @@
 // The e-mail channel in a real Chromium, with a real Dovecot and an SMTP sink: a message arrives,
 // its draft pops up, the specialist registers and resolves it, and the reply reaches the sender.
+import fs from 'node:fs'
 import t from 'tap'
 import type { Page } from 'playwright-core'
 import { CHROMIUM, NO_CHROMIUM, launchBrowser, login, newContext, pageErrors, screenshot, startServer, until } from '../helpers/browser.js'
@@ -68,5 +69,21 @@ t.test('mail in the browser: the message pops up as a draft, is registered and r
   await until('shown as sent', async () => (await delivery.getAttribute('data-state')) === 'sent')
   t.equal(await page.getByTestId('mail-item').count(), 2, 'the correspondence: the request and our answer')
   await screenshot(page, 'mail-entry')
+
+  // a message with attachments: the entry page offers them as downloads with their Cyrillic names
+  await dc.deliver(s.withAttachments(), { internalDate: new Date(Date.now() - 30_000) })
+  let withFiles: { id: number } | undefined
+  await until('the draft with attachments', async () => {
+    const r = await page.request.get('/api/entries?draft=true')
+    withFiles = ((await r.json()) as { items: Array<{ id: number, callerEmail: string | null }> }).items.find((e) => e.callerEmail === 'ivanova@school7.ru')
+    return withFiles !== undefined
+  }, 20_000)
+  await page.goto(`/entries/${withFiles!.id}`)
+  const links = page.getByTestId('mail-attachment')
+  await links.first().waitFor()
+  t.same(await links.allTextContents(), ['отчёт № 5.pdf', 'список учеников.txt', 'big.bin'], 'the attachments listed by name')
+  const [download] = await Promise.all([page.waitForEvent('download'), links.first().click()])
+  t.equal(download.suggestedFilename(), 'отчёт № 5.pdf', 'downloaded under its Cyrillic name')
+  t.equal(fs.readFileSync((await download.path())!, 'utf8'), '%PDF-1.4 отчёт', 'the bytes of the attachment')
   t.same(errors, [], 'no errors in the page')
 })

@@ -92,6 +92,14 @@ t.test('mail intake: drafts, threads, machine mail, malformed mail, restarts', {
   t.match(cp1251, { contactText: 'Сидоров Иван Петрович', callerEmail: 'sidorov@gym1.ru' }, 'an unknown sender: the name from the message, the address to answer to')
   t.ok((await mail.aside(20)).some((a) => a.kind === 'malformed' && a.note !== null), 'the malformed one is kept aside with the reason')
 
+  // the same unknown sender again: identified by the earlier request from the address, as a caller is by number
+  clock.now = new Date('2026-03-11T12:30:00+05:00')
+  await journal.update(cp1251!.id, { type: 'support', module: 'paid_services', organizationName: 'МАОУ Гимназия № 1 г. Тюмени' }, { by: user.id })
+  t.ok((await journal.register(cp1251!.id, { by: user.id })).ok, 'the windows-1251 request registered')
+  await dc.deliver(s.plainRequest({ from: 'sidorov@gym1.ru', messageId: 'cp1251-2@gym1.ru', subject: 'Снова ошибка выгрузки', body: 'Ошибка 500 осталась.' }), { internalDate: new Date('2026-03-11T12:40:00+05:00') })
+  const again = await until('the second message of the sender', async () => (await drafts()).find((d) => d.callerEmail === 'sidorov@gym1.ru'))
+  t.match(again, { contactText: 'Сидоров Иван Петрович', organizationName: 'МАОУ Гимназия № 1 г. Тюмени', contactId: null }, 'no name in the message: the name and organization of his earlier request')
+
   // a restart: nothing is read twice; mail that came while the service was down is read after it
   await ch.stop()
   const rows = await count()
@@ -105,6 +113,9 @@ t.test('mail intake: drafts, threads, machine mail, malformed mail, restarts', {
   const all = await drafts()
   const koi = all.find((d) => d.callerEmail === 'kuznecova@edu72.ru')
   t.equal(koi?.createdAt.toISOString(), new Date('2026-03-11T13:00:00+05:00').toISOString(), 'read late, still dated by its arrival')
+  await journal.update(koi!.id, { type: 'support', module: 'talents', organizationName: 'Департамент образования' }, { by: user.id })
+  const lateReg = await journal.register(koi!.id, { by: user.id })
+  t.equal(lateReg.ok && lateReg.entry.registeredOn, '2026-03-11', 'registered on Thursday with Wednesday\'s date: the day it arrived, not the day it was read')
   const att = all.find((d) => d.callerEmail === 'ivanova@school7.ru')
   const [withFiles] = await mail.correspondence(att!.id)
   t.same(withFiles?.attachments.map((a) => [a.filename, a.kept]), [['отчёт № 5.pdf', true], ['список учеников.txt', true], ['big.bin', false]], 'attachments kept with their Cyrillic names; the one over the limit listed, not kept')
