@@ -27,7 +27,7 @@ import { usersRepository } from '../../src/db/users.repository.js'
 
 /** `npm run bench -- --quick`: the same rows at small sizes (a few minutes); without it the full run. */
 const quick = process.argv.includes('--quick')
-/** `-- --only=ratios|load|journal`: one part of the run */
+/** `-- --only=ratios|load|journal|soak`: one part of the run (`--soak-minutes=N`: the soak's length) */
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length)
 const part = (name: string): boolean => only === undefined || only === name
 const size = quick
@@ -36,6 +36,7 @@ const size = quick
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const json: Record<string, unknown> = { quick, startedAt: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length, loadAverage: (await import('node:os')).loadavg() }
 import { seedStatisticsYear } from './seed.js'
+import { runSoak } from './soak.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const teardowns: Array<() => unknown> = []
@@ -193,13 +194,13 @@ for (const side of sides) {
 json.load = load
 const bare = load[0] ?? { popup: { p99: NaN }, flood: { eventsPerSecond: NaN } }
 const mb = (b: number): string => `${Math.round(b / 1048576)} MiB`
-console.log(`\n| load, ${size.clients} screens | popup p50 / p99 at 50 calls/s | × bare p99 | ringing frames lost | calls stored / lost / doubled | flood of ${size.floodCalls} calls: events/s | × bare parse | flood calls stored | peak RSS (calls in progress) |`)
-console.log('|---|---|---|---|---|---|---|---|---|')
+console.log(`\n| load, ${size.clients} screens | ring on the screens p50 / p99 at 50 calls/s | × bare p99 | popup with its draft p50 / p99 | ringing frames lost | calls stored / lost / doubled | flood of ${size.floodCalls} calls: events/s | × bare parse | flood calls stored | peak RSS (calls in progress) |`)
+console.log('|---|---|---|---|---|---|---|---|---|---|')
 for (const r of load) {
   const p = r.popup
   const f = r.flood
   const stored = p.stats.length === 0 ? '—' : `${p.stats[0]!.ended} / ${p.calls - p.stats[0]!.ended} / ${p.stats[0]!.rows - p.stats[0]!.distinct}`
-  console.log(`| ${r.side} | ${p.p50.toFixed(1)} / ${p.p99.toFixed(1)} ms | ${(p.p99 / bare.popup.p99).toFixed(2)}× | ${p.framesExpected - p.framesReceived} of ${p.framesExpected}${p.framesDoubled > 0 ? ` (${p.framesDoubled} twice)` : ''} | ${stored} | ${Math.round(f.eventsPerSecond)} | ${(f.eventsPerSecond / bare.flood.eventsPerSecond).toFixed(2)}× | ${r === bare ? '—' : `${f.stored} of ${f.calls}, ${f.rows - f.distinct} doubled, drafts ${f.drafts}/${f.draftsExpected}${f.timedOut ? ', timed out' : ''}`} | ${mb(p.peakRss)} (${p.concurrent}) |`)
+  console.log(`| ${r.side} | ${p.p50.toFixed(1)} / ${p.p99.toFixed(1)} ms | ${(p.p99 / bare.popup.p99).toFixed(2)}× | ${r === bare ? '—' : `${p.draftP50.toFixed(0)} / ${p.draftP99.toFixed(0)} ms`} | ${p.framesExpected - p.framesReceived} of ${p.framesExpected}${p.framesDoubled > 0 ? ` (${p.framesDoubled} twice)` : ''} | ${stored} | ${Math.round(f.eventsPerSecond)} | ${(f.eventsPerSecond / bare.flood.eventsPerSecond).toFixed(2)}× | ${r === bare ? '—' : `${f.stored} of ${f.calls}, ${f.rows - f.distinct} doubled, drafts ${f.drafts}/${f.draftsExpected}${f.timedOut ? ', timed out' : ''}`} | ${mb(p.peakRss)} (${p.concurrent}) |`)
 }
 
 // ---- the journal at scale: PostgreSQL (a million entries) and PGlite (the default)
@@ -222,6 +223,18 @@ for (const backend of !part('journal') ? [] : [...(havePg ? ['pg' as const] : []
 json.journal = scale
 console.log('\n| journal | entries | read | p50 | p95 | × primary-key read p95 |\n|---|---|---|---|---|---|')
 for (const s of scale) for (const q of s.queries) console.log(`| ${s.backend} | ${s.entries} | ${q.name} | ${q.p50.toFixed(1)} ms | ${q.p95.toFixed(1)} ms | ${(q.p95 / s.baseline.p95).toFixed(0)}× |`)
+
+// ---- an hour of calls (the full run; --quick: two minutes): memory over time, nothing lost
+if (part('soak')) {
+  const minutes = Number(process.argv.find((a) => a.startsWith('--soak-minutes='))?.slice('--soak-minutes='.length) ?? (quick ? 2 : 60))
+  console.log(`\nsoak: ${minutes} min of calls at 1 a second, PGlite, ${size.clients} screens`)
+  const soak = await runSoak({ minutes, rate: 1, clients: size.clients, epoch: 1_950_000_000, log: console.log })
+  json.soak = soak
+  const first = soak.samples[0]
+  const last = soak.samples.at(-1)
+  console.log(`\n| soak | calls | stored / doubled | popups lost | RSS after the first chunk → at the end | heap | peak RSS |\n|---|---|---|---|---|---|---|`)
+  console.log(`| ${soak.minutes} min at ${soak.rate}/s, PGlite | ${soak.calls} | ${soak.stored} / ${soak.doubled} | ${soak.framesExpected - soak.framesReceived} of ${soak.framesExpected} | ${mb(first?.rss ?? NaN)} → ${mb(last?.rss ?? NaN)} | ${mb(first?.heapUsed ?? NaN)} → ${mb(last?.heapUsed ?? NaN)} | ${mb(soak.peakRss)} |`)
+}
 
 json.finishedAt = new Date().toISOString()
 const out = path.resolve(here, '../../bench-results.json')
