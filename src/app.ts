@@ -40,7 +40,7 @@ export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.
 const LOG_REDACT = ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]', '*.password', '*.secret', '*.passwordHash']
 
 /** The Fastify instance with its plugins and error handling, before any route (its logger is the service's). */
-export async function createHttp (config: Config, logger?: FastifyServerOptions['logger']): Promise<FastifyInstance> {
+export async function createHttp (config: Config, clock: () => Date, logger?: FastifyServerOptions['logger']): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? { level: config.logLevel, redact: LOG_REDACT },
     // X-Forwarded-For is believed only from the configured proxies (none by default): req.ip is the real peer
@@ -48,7 +48,7 @@ export async function createHttp (config: Config, logger?: FastifyServerOptions[
     bodyLimit: 1024 * 1024,
     clientErrorHandler: answerMalformedRequest
   }).withTypeProvider<TypeBoxTypeProvider>()
-  installErrorHandler(app)
+  installErrorHandler(app, clock)
   installValidation(app)
   refuseNulCharacters(app)
   await app.register(cookie)

@@ -5,7 +5,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { AmiSimulator, CALL_TRANSCRIPTS, FIXTURES_DIR, loadTranscript, relabel } from './ami/simulator.js'
+import { AmiSimulator, CALL_TRANSCRIPTS, FIXTURES_DIR, loadTranscript, recordingFiles, relabel } from './ami/simulator.js'
 import { ConfigError, loadDemoConfig, parseAmiUrl } from './config.js'
 import { usersRepository } from './db/users.repository.js'
 import { hashPassword } from './auth/passwords.js'
@@ -44,9 +44,7 @@ async function main (): Promise<void> {
       if (name === 'ami-reconnect' && round > 0) continue // one PBX restart is enough
       const tr = relabel(loadTranscript(name), ++epoch)
       // the lab's recording stands in for every recorded call of the demo
-      for (const m of tr.blocks.map((b) => /MIXMONITOR_FILENAME\r\nValue: \S*\/([^/\r\n]+)/.exec(b.bytes.toString('utf8'))).filter((x) => x !== null)) {
-        fs.writeFileSync(path.join(recordingsDir, m[1]!), wav)
-      }
+      for (const file of recordingFiles(tr)) fs.writeFileSync(path.join(recordingsDir, file), wav)
       console.log(`[demo] PBX: scenario ${name}`)
       await sim.play(tr, { speed: demo.speed })
       await new Promise((resolve) => setTimeout(resolve, demo.pauseMs))

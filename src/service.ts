@@ -73,7 +73,7 @@ export interface Service {
 export async function createService (config: Config, deps: ServiceDeps): Promise<Service> {
   const { database, clock } = deps
   const db = database.db
-  const app = await createHttp(config, deps.logger)
+  const app = await createHttp(config, clock, deps.logger)
   const log = (module: string) => app.log.child({ module })
 
   const users = usersRepository(db)

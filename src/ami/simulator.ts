@@ -450,3 +450,8 @@ export function relabel (tr: Transcript, epoch: number): Transcript {
     blocks: tr.blocks.map((b) => ({ ...b, bytes: Buffer.from(b.bytes.toString('utf8').replace(/\b1795\d{6}\.(\d+)/g, `${epoch}.$1`), 'utf8') }))
   }
 }
+
+/** The recording files a transcript's dialplan announces (MixMonitor's file name, without its directory). */
+export function recordingFiles (tr: Transcript): string[] {
+  return tr.blocks.map((b) => /MIXMONITOR_FILENAME\r\nValue: \S*\/([^/\r\n]+)/.exec(b.bytes.toString('utf8'))?.[1]).filter((f) => f !== undefined)
+}

@@ -8,6 +8,10 @@ import { monthDays, type Month } from '../reports/dates.js'
 import type { RawStatistics, Quantiles } from '../reports/statistics.js'
 import { periodBounds, type Period } from '../reports/period.js'
 import type { ComplianceFacts } from '../reports/compliance.js'
+import { MISSED_OUTCOMES } from '../calls/call.js'
+
+/** The SQL form of isMissed() (src/calls/call.ts): rang in hours and nobody answered. */
+const MISSED = sql.join([...MISSED_OUTCOMES])
 
 export interface JournalQuery extends Month {
   /** Only the entries this user registered. */
@@ -153,7 +157,7 @@ export function reportsRepository (db: Db) {
       const num = (v: unknown): number => Number(v ?? 0)
       const cb = (await sql<{ missed: number, called_back: number, by_call: number }>`
         select count(*)::int as missed, count(c.called_back_at)::int as called_back, count(*) filter (where c.called_back_how in ('answered', 'outgoing'))::int as by_call
-          from call c where c.arrived_at >= ${start} and c.arrived_at < ${end} and c.outcome in ('abandoned', 'no-answer', 'busy', 'failed')`.execute(db)).rows[0]
+          from call c where c.arrived_at >= ${start} and c.arrived_at < ${end} and c.outcome in (${MISSED})`.execute(db)).rows[0]
       const callbacks = { missed: num(cb?.missed), calledBack: num(cb?.called_back), byCall: num(cb?.by_call), byHand: num(cb?.called_back) - num(cb?.by_call), pending: num(cb?.missed) - num(cb?.called_back) }
       const round = (v: number | null): number | null => v === null ? null : Math.round(Number(v) * 10) / 10
       const e = entries.rows.filter((r) => r.kind === 'v' || r.in_period === true)
@@ -202,7 +206,7 @@ export function reportsRepository (db: Db) {
                order by n.arrived_at limit 1) nx on true
             left join app_user nu on nu.id = nx.answered_by_user_id
            where c.arrived_at >= ${start} and c.arrived_at < ${end}
-             and c.outcome in ('no-answer', 'busy', 'failed', 'abandoned')
+             and c.outcome in (${MISSED})
            order by c.arrived_at`.execute(db),
         db.selectFrom('call').select(['id', 'arrived_at', 'caller_number', 'reject_reason'])
           .where('arrived_at', '>=', start).where('arrived_at', '<', end).where('outcome', '=', 'rejected').orderBy('arrived_at').execute(),

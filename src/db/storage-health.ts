@@ -13,7 +13,7 @@ export interface StorageHealth {
   state: () => 'ok' | 'failing'
 }
 
-export function storageHealth (clock: () => Date = () => new Date()): StorageHealth {
+export function storageHealth (clock: () => Date): StorageHealth {
   let lastFailure: number | undefined
   return {
     failed: (err) => {

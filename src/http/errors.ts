@@ -66,8 +66,9 @@ export function validationDetails (part: string | undefined, e: AjvError | undef
   }
 }
 
-export function installErrorHandler (app: FastifyInstance): void {
-  const storage = storageHealth()
+/** `clock`: the service's, for how long ago writes last failed (/health). */
+export function installErrorHandler (app: FastifyInstance, clock: () => Date): void {
+  const storage = storageHealth(clock)
   app.decorate('storageHealth', storage)
   app.addHook('onResponse', async (req, reply) => {
     if (WRITES.has(req.method) && reply.statusCode < 400) storage.succeeded()

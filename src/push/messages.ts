@@ -53,7 +53,7 @@
 // (logged out elsewhere, expired, user disabled): show the log-in screen instead.
 // Client → server frames other than `resume` are ignored.
 // ────────────────────────────────────────────────────────────────────────────────────────────────
-import type { Call } from '../calls/call.js'
+import { holder, type Call } from '../calls/call.js'
 
 /** A call as the browser sees it (instants as ISO strings). */
 export interface CallView {
@@ -68,6 +68,8 @@ export interface CallView {
   answeredBy: string | null
   /** Extension holding the call after a transfer. */
   transferredTo: string | null
+  /** Extension holding the call now (holder(): who took a blind transfer, else who answered). */
+  holder: string | null
   outcome: string | null
   rejectReason: string | null
   /** The call's row id in the call log (GET /api/calls/:id/recording), when known. */
@@ -194,6 +196,7 @@ export function toCallView (call: Call, callId: number | null = null): CallView 
     endedAt: iso(call.endedAt),
     answeredBy: call.answeredBy,
     transferredTo: call.transferredTo,
+    holder: holder(call),
     outcome: call.outcome,
     rejectReason: call.rejectReason,
     callId

@@ -17,11 +17,6 @@ export function officeDateTime (at: Date, zone: string): string {
   return DateTime.fromJSDate(at, { zone }).toFormat('dd.LL.yyyy HH:mm')
 }
 
-/** The instant as 'yyyy-MM-dd' in the zone. */
-export function isoDateIn (at: Date, zone: string): string {
-  return DateTime.fromJSDate(at, { zone }).toISODate() ?? ''
-}
-
 export interface Month { year: number, month: number }
 
 /** First and last day of a month, 'yyyy-MM-dd'. */

@@ -4,7 +4,7 @@ import t, { type Test } from 'tap'
 import { simulator, client, tracker, waitFor } from '../helpers/ami.js'
 import { blindTransferTranscript } from '../helpers/blind-transfer.js'
 import { waitSeconds, talkSeconds, type Call } from '../../src/calls/call.js'
-import { loadTranscript, type Transcript } from '../../src/ami/simulator.js'
+import { loadTranscript, recordingFiles, type Transcript } from '../../src/ami/simulator.js'
 
 interface Expect { linkedId: string, caller: string, outcome: string, reason: string | null, answeredBy: string | null, cause: number, recording: string | null, transferredTo?: string }
 
@@ -112,4 +112,10 @@ t.test('replay: wrong credentials give status disconnected with reason, and no e
   await waitFor('failure', () => c.status.state === 'disconnected' && c.status.reason === 'auth-failed')
   t.equal(sim.connections, 0, 'the simulator closed the socket, as Asterisk does')
   t.equal(tr.events.length, 0, 'no events')
+})
+
+t.test('replay: the demo writes the recordings a scenario announces (recordingFiles), the ones the call log names', async (t) => {
+  for (const [name, expected] of SCENARIOS) {
+    t.same(recordingFiles(loadTranscript(name)), expected.map((e) => e.recording).filter((r) => r !== null), name)
+  }
 })

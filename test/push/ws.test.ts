@@ -114,3 +114,18 @@ t.test('ws: resume as a first message replays and answers resync', async (t) => 
   await ws.next('entry.created')
   t.equal(ws.frames.filter((f) => f.type === 'resync').length, 1, 'garbage and bad resume requests are ignored, the socket stays')
 })
+
+t.test('ws: call.answered names the extension holding the call (holder()), so a screen never works it out', async (t) => {
+  const { app, push, as } = await testApp(t)
+  const ws = await connectWs(app, '/ws', await as('specialist'))
+  t.teardown(ws.close)
+  await ws.next('hello')
+  const talking = call('1772514000.1', { state: 'talking', answeredAt: at, answeredBy: '101' })
+  await push.publishCall({ type: 'call.answered', call: talking, answeredBy: null })
+  const holderOf = (f: Record<string, unknown>): unknown => (f.call as { holder?: unknown }).holder
+  t.equal(holderOf(await ws.next('call.answered')), '101', 'answered: who answered holds it')
+  await push.publishCall({ type: 'call.answered', call: { ...talking, transferredTo: '109' }, answeredBy: null })
+  const transferred = await ws.next('call.answered', (f) => (f.call as { transferredTo: string | null }).transferredTo !== null)
+  t.equal(holderOf(transferred), '109', 'after a blind transfer: who took it (an extension no user has: answeredBy null)')
+  t.equal(transferred.answeredBy, null, 'no user has extension 109')
+})

@@ -19,10 +19,6 @@ import { setZone } from './format.js'
 export const MAIL = { replies: false }
 /** The status moves allowed from each status (SPEC §1). @type {Record<string, string[]>} */
 export const TRANSITIONS = {}
-/** History actions and field names in Russian. @type {Record<string, string>} */
-export const HISTORY_ACTIONS = {}
-/** @type {Record<string, string>} */
-export const HISTORY_FIELDS = {}
 
 /** @param {LabelList} list @param {readonly string[]} order @param {Record<string, string>} labels */
 function fill (list, order, labels) {
@@ -42,8 +38,6 @@ export async function loadVocabulary () {
   fill(ORG_KINDS, v.order.organizationKinds, v.organizationKinds)
   MAIL.replies = v.mailReplies === true
   Object.assign(TRANSITIONS, v.transitions)
-  Object.assign(HISTORY_ACTIONS, v.historyActions)
-  Object.assign(HISTORY_FIELDS, v.historyFields)
   setZone(v.zone)
 }
 

@@ -8,7 +8,7 @@ import { live } from '../lib/live.js'
 import { api, qs } from '../lib/api.js'
 import { errorText } from '../lib/errors.js'
 import {
-  annulEntry, changeStatus, entryHistory, extendDeadline, getEntry, recordAgreement, updateEntry
+  annulEntry, changeStatus, entryHistory, extendDeadline, getEntry, recordAgreement, registerEntry, updateEntry
 } from '../lib/journal-api.js'
 import { date, dateTime, duration, entryNumber, isoDay, phone } from '../lib/format.js'
 import { AGREEMENT, CHANNELS, label, MAIL, MODULES, OUTCOMES, STATUSES, TRANSITIONS, TYPES } from '../lib/labels.js'
@@ -142,7 +142,7 @@ export function EntryView ({ me, id }) {
   async function register (takeOver = false) {
     try {
       if (dirty) await updateEntry(id, changes)
-      await act(() => api('POST', `/api/entries/${id}/register${takeOver ? '?takeOver=true' : ''}`, {}), null)
+      await act(() => registerEntry(id, takeOver), null)
       setMissing([])
       setNotice('Запрос зарегистрирован')
     } catch (err) {

@@ -22,25 +22,32 @@ const TAKEN_HIDE_MS = 4000
 
 function changed () { setState({ calls: ++version }) }
 
+/**
+ * The server's messages (src/push/messages.ts), as these handlers take them.
+ * @typedef {import('../../push/messages.js').ServerMessages} ServerMessages
+ * @typedef {import('../../push/messages.js').CallerView} CallerView
+ * @typedef {import('../../push/messages.js').CallSnapshot} CallSnapshot
+ * @typedef {{ call: ServerMessages['call.ringing']['call'], draft?: ServerMessages['call.ringing']['draft'], caller?: CallerView | null, replay?: true }} Ringing a call.ring (the number only), a call.ringing, or a snapshot's call replayed
+ * @typedef {ServerMessages['call.answered']} Answered a call.answered frame, or a snapshot's answered call
+ */
+
+/** @param {{ call: { linkedId: string } }} m */
 const idOf = (m) => m.call.linkedId
 
-/** Who answered: a user of the service (answeredBy) or, when no user has that extension, the extension. */
+/**
+ * Who answered: a user of the service (answeredBy) or, when no user has that extension, the extension holding the call.
+ * @param {Answered} m
+ */
 function answererOf (m) {
   const u = m.answeredBy
-  if (u !== null && u !== undefined) return { userId: u.userId, name: u.fullName, extension: u.extension }
-  return { userId: null, name: null, extension: m.call.transferredTo ?? m.call.answeredBy }
+  if (u !== null) return { userId: u.userId, name: u.fullName, extension: u.extension }
+  return { userId: null, name: null, extension: m.call.holder }
 }
 
+/** @param {CallerView | null | undefined} c (requests is optional: without it, the open ones are what is known) */
 function callerOf (c) {
-  if (c === null || c === undefined || typeof c !== 'object') return null
-  const org = c.organization ?? null
-  return {
-    name: c.name ?? null,
-    organization: typeof org === 'object' && org !== null ? org.name : org,
-    openEntries: c.openRequests ?? [],
-    requests: c.requests ?? c.openRequests ?? [],
-    calls: c.calls ?? null
-  }
+  if (c === null || c === undefined) return null
+  return { name: c.name, organization: c.organization, openEntries: c.openRequests, requests: c.requests ?? c.openRequests, calls: c.calls ?? null }
 }
 
 function merge (id, patch) {
@@ -87,9 +94,9 @@ function startRinging (id) {
   tick()
 }
 
+/** @param {Ringing} m */
 function onRinging (m, { quiet = false } = {}) {
   const id = idOf(m)
-  if (id === '') return
   const known = calls.has(id)
   const next = merge(id, {
     number: m.call.callerNumber ?? null,
@@ -106,6 +113,7 @@ function onRinging (m, { quiet = false } = {}) {
 }
 
 /** A ring that was no new call (the PBX repeated one already over): its popup leaves, unless it became yours meanwhile. */
+/** @param {ServerMessages['call.withdrawn']} m */
 function onWithdrawn (m) {
   const id = idOf(m)
   const cur = calls.get(id)
@@ -114,9 +122,9 @@ function onWithdrawn (m) {
   changed()
 }
 
+/** @param {Answered} m */
 function onAnswered (m) {
   const id = idOf(m)
-  if (id === '') return
   const who = answererOf(m)
   const mine = isMine(getState().me, who)
   const prev = calls.get(id)
@@ -138,6 +146,7 @@ function onAnswered (m) {
   refreshTray()
 }
 
+/** @param {ServerMessages['call.ended']} m */
 function onEnded (m) {
   const id = idOf(m)
   const cur = calls.get(id)
@@ -149,7 +158,10 @@ function onEnded (m) {
   refreshTray()
 }
 
-/** hello / resync: every call in progress now. Rebuild the popups from it. */
+/**
+ * hello / resync: every call in progress now. Rebuild the popups from it.
+ * @param {{ calls: CallSnapshot[] }} m
+ */
 function onSnapshot (m) {
   const live = new Set()
   for (const snap of m.calls) {
@@ -168,7 +180,10 @@ function onSnapshot (m) {
   refreshTray()
 }
 
-/** The entry was registered or dismissed: its call needs nothing more. */
+/**
+ * The entry was registered or dismissed: its call needs nothing more.
+ * @param {ServerMessages['entry.updated']} m
+ */
 function onEntry (m) {
   const e = m.entry
   if (e === undefined || (e.number == null && e.annulment == null)) return
