@@ -11,6 +11,8 @@ export interface StoredCall {
   call: Call
   entryId: number | null
   answeredByUserId: number | null
+  /** saveMany/save: the row had ended and was kept as it was (the version given had not) */
+  keptEnded?: true
 }
 
 /** One row of the call log (GET /api/calls). */
@@ -135,11 +137,14 @@ export function callsRepository (db: Db) {
     .$if(q.calledBack === false, (qb) => qb.where('call.called_back_at', 'is', null))
     .$if(q.id !== undefined, (qb) => qb.where('call.id', '=', q.id!))
 
-  return {
-    /** Insert or update by linked_id; an ended row is never reopened by a late or replayed event. `now`: updated_at. */
-    save: async (call: Call, now: Date): Promise<StoredCall> => {
-      const values = columns(call, now)
-      const row = await db.insertInto('call').values(values)
+  /** Rows per statement (19 parameters a row, far below PostgreSQL's 65 535). */
+  const SAVE_CHUNK = 500
+  const saveMany = async (list: readonly Call[], now: Date): Promise<StoredCall[]> => {
+    const byId = new Map<string, StoredCall>()
+    const unique = [...new Map(list.map((c) => [c.linkedId, c])).values()] // a statement may touch a row once
+    for (let i = 0; i < unique.length; i += SAVE_CHUNK) {
+      const chunk = unique.slice(i, i + SAVE_CHUNK)
+      const rows = await db.insertInto('call').values(chunk.map((c) => columns(c, now)))
         .onConflict((oc) => oc.column('linked_id').doUpdateSet((eb) => ({
           caller_number: eb.ref('excluded.caller_number'),
           state: eb.ref('excluded.state'),
@@ -159,11 +164,28 @@ export function callsRepository (db: Db) {
           approximate: eb.ref('excluded.approximate'),
           updated_at: eb.ref('excluded.updated_at')
         })).where((eb) => eb.or([eb('call.ended_at', 'is', null), eb('excluded.ended_at', 'is not', null)])))
-        .returningAll().executeTakeFirst()
-      if (row !== undefined) return toStored(row)
-      // the stored row had ended and this version had not: keep the stored one
-      return toStored(await db.selectFrom('call').selectAll().where('linked_id', '=', call.linkedId).executeTakeFirstOrThrow())
+        .returningAll().execute()
+      for (const row of rows) byId.set(row.linked_id, toStored(row))
+      // the stored rows that had ended while this version had not: kept as they are
+      const kept = chunk.filter((c) => !byId.has(c.linkedId)).map((c) => c.linkedId)
+      if (kept.length > 0) for (const row of await db.selectFrom('call').selectAll().where('linked_id', 'in', kept).execute()) byId.set(row.linked_id, { ...toStored(row), keptEnded: true })
+    }
+    return list.map((c) => byId.get(c.linkedId)).filter((x): x is StoredCall => x !== undefined)
+  }
+
+  return {
+    /** Insert or update by linked_id; an ended row is never reopened by a late or replayed event. `now`: updated_at. */
+    save: async (call: Call, now: Date): Promise<StoredCall> => {
+      const [stored] = await saveMany([call], now)
+      if (stored === undefined) throw new Error(`call ${call.linkedId} not saved`)
+      return stored
     },
+
+    /**
+     * `save` for many calls in one statement (each Linkedid once: the state to keep), in their order;
+     * a row that had ended and is given a version that has not is returned as stored.
+     */
+    saveMany: async (list: readonly Call[], now: Date): Promise<StoredCall[]> => await saveMany(list, now),
 
     byLinkedId: async (linkedId: string): Promise<StoredCall | undefined> => {
       const row = await db.selectFrom('call').selectAll().where('linked_id', '=', linkedId).executeTakeFirst()
@@ -178,6 +200,17 @@ export function callsRepository (db: Db) {
       const row = await db.selectFrom('call').selectAll().where('id', '=', id).executeTakeFirst()
       return row === undefined ? undefined : toStored(row)
     },
+
+    /**
+     * Calls since `since` that rang the phones (a leg dialled, or answered) and have no draft: their
+     * follow-up was cut short (the instance stopped between storing the call and opening its draft).
+     */
+    rangWithoutDraft: async (since: Date): Promise<StoredCall[]> =>
+      (await db.selectFrom('call').selectAll()
+        .where('entry_id', 'is', null).where('arrived_at', '>=', since)
+        .where((eb) => eb.or([eb('state', 'in', ['ringing', 'talking']), eb('answered_at', 'is not', null), eb(sql`legs::text`, '<>', '{}')]))
+        .where((eb) => eb.or([eb('outcome', 'is', null), eb('outcome', '<>', 'rejected')]))
+        .orderBy('arrived_at').execute()).map(toStored),
 
     /** Calls not ended yet (restored into memory on start, reconciled with the PBX). */
     open: async (): Promise<StoredCall[]> =>

@@ -9,6 +9,7 @@ import type { Database } from '../db/database.js'
 import { pushRepository, PUSH_CHANNEL, type PushRepository } from '../db/push.repository.js'
 import type { User, UsersRepository } from '../db/users.repository.js'
 import { serialQueue } from '../util/serial-queue.js'
+import { turnIfBusy } from '../util/event-loop.js'
 import { isStorageUnavailable } from '../db/connection-errors.js'
 import { listen, type Listener } from './listener.js'
 import { callPayload, toSnapshot, type CallMessage } from './call-messages.js'
@@ -207,6 +208,8 @@ export class PushHub {
 
   /** A database restart delays a call's message (retried until stored), it does not lose it. */
   private async storeCallPersistently (push: CallMessage): Promise<number> {
+    const turn = turnIfBusy() // a backlog of messages must not keep the event loop from the sockets (PGlite)
+    if (turn !== undefined) await turn
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.storeCall(push)

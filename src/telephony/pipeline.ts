@@ -1,27 +1,33 @@
 // The call tracking: AMI event → normalize → step → effects, on the calls it keeps in memory.
-// It performs each effect: the call row, the draft through the shared intake (rang), the draft
-// following who holds the call (answered, transferred), and the message to the screens. Work is
-// serialised (one queue), so a reconcile after a (re)connect and the events that follow it never
-// interleave (on PostgreSQL, different calls are worked on side by side, each call's events in
-// order). When the queue grows past its high-water mark the pipeline stops reading AMI (the
-// events wait in TCP, at the PBX) and reads again once it has caught up: no event is dropped and
-// the memory stays bounded, whatever the rate. A step that fails because the database is
-// unreachable (a restart) is retried until it is back; meanwhile the queue fills and the reading
-// pauses, so the events of the outage are taken from TCP afterwards rather than lost.
+// Three stages, so the reading never waits for the database:
+//   - read: each event is folded into a read-ahead of the calls the moment it arrives; a call that
+//     starts ringing rings the screens at once (the ring; its draft follows);
+//   - drain: the events, in order and in batches, are folded into the calls in memory (the calls a
+//     batch may have stored already — a replay, a restart — looked up in one read);
+//   - write: one writer stores every call changed since its last statement in one statement, then
+//     each effect is followed up on its call (the draft through the shared intake, who holds the
+//     call, the message to the screens) in the call's order, several calls side by side on PostgreSQL.
+// A reconcile after a (re)connect runs alone, after everything before it is stored. When events
+// and follow-ups pending pass the high-water mark the pipeline stops reading AMI (the events wait in
+// TCP, at the PBX) and reads again once it has caught up: no event is dropped and the memory stays
+// bounded, whatever the rate. A write that fails because the database is unreachable (a restart)
+// is retried until it is back; meanwhile the pending work grows and the reading pauses. A call
+// whose follow-up was cut short (the instance stopped) gets its draft at the next reconcile.
 import type { AmiClient, AmiLogger } from '../ami/client.js'
 import type { AmiMessage } from '../ami/message.js'
 import { isUnusedEvent, normalize } from '../ami/normalize.js'
 import { liveCalls } from '../ami/live-calls.js'
 import { step } from '../calls/step.js'
-import { isMissed } from '../calls/call.js'
+import { holder, isMissed } from '../calls/call.js'
 import { outgoingAnswered, outgoingCall, type OutgoingCall } from '../calls/callback.js'
 import type { Call, CallEffect, CallEvent } from '../calls/call.js'
-import type { CallsRepository } from '../db/calls.repository.js'
+import type { CallsRepository, StoredCall } from '../db/calls.repository.js'
 import type { JournalService } from '../services/journal.service.js'
 import type { User } from '../db/users.repository.js'
 import type { Intake } from '../intake/intake.js'
 import type { CallMessage } from '../push/call-messages.js'
 import { keyedQueue } from '../util/serial-queue.js'
+import { turnIfBusy } from '../util/event-loop.js'
 import { isStorageUnavailable } from '../db/connection-errors.js'
 import type { PbxCdrRepository } from '../db/pbx-cdr.repository.js'
 import { decisionOf } from '../ami/normalize.js'
@@ -63,8 +69,8 @@ export interface PipelineDeps {
   highWater?: number
   lowWater?: number
   /**
-   * Calls worked on side by side (default 1: every event in arrival order). Each call's events keep
-   * their order in any case, and a reconcile runs alone. More than 1 pays only with a pool of
+   * Calls followed up side by side (default 1: every effect in arrival order). Each call's effects
+   * keep their order in any case, and a reconcile runs alone. More than 1 pays only with a pool of
    * connections (PostgreSQL); PGlite has one.
    */
   lanes?: number
@@ -93,8 +99,8 @@ interface Known { id: number, entryId: number | null, userId: number | null }
 
 /** How far a live Cdr's end may be from its arrival (clock drift, a paused reading) before its zone is doubted. */
 const LIVE_CDR_SKEW_SECONDS = 10 * 60
-/** The queue works at most this long before the event loop reads the sockets. */
-const BREATHE_EVERY_MS = 5
+/** Events the queue takes at once (their calls looked up in one read). */
+const DRAIN_BATCH = 2000
 /** Calls the read-ahead follows at most (calls in progress; the oldest is forgotten past it). */
 const READ_AHEAD_LIMIT = 10_000
 /** Why a missed call's draft leaves the drafts (its annulment reason). */
@@ -107,9 +113,8 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
   const ids = new Map<string, Known>()
   const keepEndedMs = deps.keepEndedMs ?? 10 * 60_000
   const lanes = Math.max(1, deps.lanes ?? 1)
-  const queue = keyedQueue(lanes)
-  /** a call's lane (one lane for all when there is one: exact arrival order); null: alone */
-  const laneOf = (linkedId: string | null): string | null => linkedId === null ? null : lanes === 1 ? '' : linkedId
+  /** the events' drains, one at a time, and the tasks that run alone (a reconcile) between them */
+  const queue = keyedQueue(1)
   const highWater = deps.highWater ?? 20_000
   const lowWater = deps.lowWater ?? Math.floor(highWater / 4)
   // the read-ahead: the calls as the events read so far leave them, folded the moment each is read
@@ -122,28 +127,10 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
   let pauses = 0
   let peak = 0
 
-  // Quiet changes (a dialplan variable, a leg's result) are written when the queue runs empty or
-  // with the next notification, not one upsert per event: a ring reaches the screens sooner.
-  const dirty = new Set<string>()
   const unknown = new Set<string>()
+  /** events queued, and effects whose follow-up is not done: the AMI reading pauses on their sum */
   let pending = 0
-  const flush = async (): Promise<void> => {
-    for (const linkedId of [...dirty]) {
-      dirty.delete(linkedId)
-      const call = memory.get(linkedId)
-      if (call === undefined) continue
-      try {
-        await perform({ type: 'call.updated', call }, true)
-      } catch (err) {
-        if (isStorageUnavailable(err)) dirty.add(linkedId) // written with the next flush
-        throw err
-      }
-    }
-  }
-  const flushAlone = async (): Promise<void> => {
-    try { await flush() } catch (err) { log.error({ err }, 'call pipeline: saving changes failed; going on') }
-  }
-  const enqueue = async (what: string, linkedId: string | null, work: () => Promise<void>): Promise<void> => {
+  const grew = (): void => {
     pending++
     if (pending > peak) peak = pending
     if (!paused && pending >= highWater) {
@@ -152,30 +139,111 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
       log.debug({ queued: pending }, 'call pipeline: behind, AMI reading paused')
       for (const s of sources) s.pauseEvents()
     }
-    const lane = laneOf(linkedId)
-    await queue.run(lane, async () => {
-      await breathe()
+  }
+  const shrank = (): void => {
+    --pending
+    if (paused && pending <= lowWater) {
+      paused = false
+      for (const s of sources) s.resumeEvents()
+    }
+  }
+  /** A task alone (a reconcile): after the events read before it, before the ones read after. */
+  const exclusive = async (what: string, work: () => Promise<void>): Promise<void> => {
+    grew()
+    await queue.run(null, async () => {
       await persist(what, work)
-      --pending
-      if (paused && pending <= lowWater) {
-        paused = false
-        for (const s of sources) s.resumeEvents()
-      }
-      if (pending > 0) return
-      // the quiet changes are written with nothing else running (a call's lane could overtake them otherwise)
-      if (lane === null || lanes === 1) await flushAlone()
-      else void queue.run(null, flushAlone)
+      shrank()
     })
   }
 
-  // PGlite answers in the same thread, its promises resolving without a turn of the event loop: a
-  // queue of its statements would starve the socket reads (the next ring waits for the whole
-  // backlog). Every few milliseconds of work the queue lets the reads (and the screens) in.
-  let lastBreath = performance.now()
-  const breathe = async (): Promise<void> => {
-    if (performance.now() - lastBreath < BREATHE_EVERY_MS) return
-    await new Promise((resolve) => setImmediate(resolve))
-    lastBreath = performance.now()
+  // The events read, in order. One drain at a time takes them in batches: the calls of a batch
+  // that may be stored already (a replay, a restart) are looked up in one read, then every event
+  // is folded into its call in memory; the writes follow (below), so the reading never waits for them.
+  const inbox: Array<{ ev: CallEvent, at: Date }> = []
+  let draining: Promise<void> | undefined
+  const drainSoon = (): Promise<void> => {
+    draining ??= queue.run('', drain)
+    return draining
+  }
+  async function drain (): Promise<void> {
+    for (;;) {
+      if (inbox.length === 0) { draining = undefined; return } // an event read from now on starts the next drain
+      const batch = inbox.splice(0, DRAIN_BATCH)
+      if (batch.some((b) => b.ev.type === 'started')) prune(batch[0]!.at)
+      await persist('looking up the calls of a batch', async () => { await rememberAll(batch.map((b) => b.ev)) })
+      for (const { ev } of batch) {
+        const turn = turnIfBusy()
+        if (turn !== undefined) await turn
+        try { applyInMemory(ev) } catch (err) { log.error({ err, linkedId: ev.linkedId, event: ev.type }, 'call pipeline: step failed; going on') }
+        shrank()
+      }
+    }
+  }
+
+  // The call rows. A step changes the call in memory; one writer stores every call changed since its
+  // last statement in one statement (a burst costs a statement per batch, not one per event), then
+  // each effect follows up on its call — the draft, who holds it, the message to the screens — in
+  // the call's own order, after its row (on PostgreSQL several calls' follow-ups side by side).
+  const changed = new Set<string>()
+  let effects: CallEffect[] = []
+  let writing: Promise<void> | undefined
+  const followUps = keyedQueue(lanes)
+  const writeSoon = (): void => {
+    writing ??= writeRows().finally(() => {
+      writing = undefined
+      if (changed.size > 0) writeSoon() // changed while the last statement was finishing
+    })
+  }
+  async function writeRows (): Promise<void> {
+    while (changed.size > 0) {
+      const batch = [...changed].map((linkedId) => memory.get(linkedId)).filter((c): c is Call => c !== undefined)
+      changed.clear()
+      const due = effects
+      effects = []
+      const stored = await storeRows(batch)
+      for (const effect of due) {
+        const linkedId = effect.call.linkedId
+        const row = stored.get(linkedId)
+        void followUps.run(lanes === 1 ? '' : linkedId, async () => {
+          const turn = turnIfBusy()
+          if (turn !== undefined) await turn
+          try {
+            if (row === undefined) return // not stored (logged): nothing follows from it
+            await persist(`${effect.type} ${linkedId}`, async () => { await followUp(effect, row) })
+          } finally { shrank() }
+        })
+      }
+    }
+  }
+  /** The batch in one statement, again and again while the database is unreachable; a row it refuses alone, the others stored. */
+  async function storeRows (batch: Call[]): Promise<Map<string, StoredCall>> {
+    const out = new Map<string, StoredCall>()
+    if (batch.length === 0) return out
+    for (let attempt = 0; ; attempt++) {
+      try {
+        for (const row of await calls.saveMany(batch, deps.clock())) out.set(row.call.linkedId, row)
+        if (attempt > 0) log.info({ attempts: attempt + 1 }, 'call pipeline: the database is back; going on')
+        return out
+      } catch (err) {
+        if (!isStorageUnavailable(err) || closing) break
+        if (attempt === 0) log.warn({ err: (err as Error).message, calls: batch.length }, 'call pipeline: the database is unreachable; the calls wait until it is back')
+        await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 50 * 2 ** attempt)))
+      }
+    }
+    for (const call of batch) {
+      try { out.set(call.linkedId, await calls.save(call, deps.clock())) } catch (err) {
+        log.error({ err, linkedId: call.linkedId }, 'call pipeline: the call could not be stored; going on')
+      }
+    }
+    return out
+  }
+  /** Resolves once every change made so far is stored and followed up. */
+  async function written (): Promise<void> {
+    while (writing !== undefined || changed.size > 0) {
+      writeSoon()
+      await writing
+    }
+    await followUps.idle()
   }
 
   let closing = false
@@ -206,19 +274,30 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
     }
   }
 
+  /** A call we stored before (replay, restart) continues from its row instead of starting again. */
+  function restored (stored: StoredCall): void {
+    const linkedId = stored.call.linkedId
+    memory.set(linkedId, stored.call)
+    ids.set(linkedId, { id: stored.id, entryId: stored.entryId, userId: stored.answeredByUserId })
+    // the PBX repeated a call that was over before (a restart): the ring the read-ahead sent is taken back
+    if (stored.call.state === 'ended' && rung.delete(linkedId)) deps.withdraw?.(linkedId)
+  }
+  const mayBeStored = (ev: CallEvent): boolean => !memory.has(ev.linkedId) && (ev.type === 'started' || ev.type === 'alive' || ev.type === 'cdr')
   async function remember (linkedId: string): Promise<void> {
     if (memory.has(linkedId)) return
     const stored = await calls.byLinkedId(linkedId)
-    if (stored === undefined) return
-    memory.set(linkedId, stored.call)
-    // the PBX repeated a call that was over before (a restart): the ring the read-ahead sent is taken back
-    if (stored.call.state === 'ended' && rung.delete(linkedId)) deps.withdraw?.(linkedId)
-    ids.set(linkedId, { id: stored.id, entryId: stored.entryId, userId: stored.answeredByUserId })
+    if (stored !== undefined) restored(stored)
+  }
+  async function rememberAll (events: CallEvent[]): Promise<void> {
+    const unknownIds = [...new Set(events.filter(mayBeStored).map((ev) => ev.linkedId))]
+    for (let i = 0; i < unknownIds.length; i += 500) {
+      for (const stored of await calls.byLinkedIds(unknownIds.slice(i, i + 500))) if (!memory.has(stored.call.linkedId)) restored(stored)
+    }
   }
 
   // a specialist's phone calling out: answered, it calls back the number's missed calls
   const outgoing = new Map<string, OutgoingCall & { at: Date }>()
-  async function followOutgoing (ev: CallEvent): Promise<void> {
+  function followOutgoing (ev: CallEvent): void {
     const placed = outgoingCall(ev, opts)
     if (placed !== undefined) {
       if (outgoing.size >= 1000) outgoing.delete(outgoing.keys().next().value!)
@@ -230,29 +309,30 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
     if (ev.type === 'hungup' && ev.channelId === call.linkedId) { outgoing.delete(ev.linkedId); return }
     if (!outgoingAnswered(call, ev)) return
     outgoing.delete(ev.linkedId)
-    const user = await deps.users.byExtension(call.extension)
-    const settled = await calls.settleMissed(call.number, ev.at, null, user?.id ?? null, ev.at, 'outgoing')
-    if (settled.length > 0) log.info({ linkedId: call.linkedId, extension: call.extension, settled }, 'outgoing call answered: the missed calls of the number are called back')
+    grew()
+    void followUps.run(lanes === 1 ? '' : call.linkedId, async () => {
+      try {
+        await persist(`outgoing call ${call.linkedId}`, async () => {
+          const user = await deps.users.byExtension(call.extension)
+          const settled = await calls.settleMissed(call.number, ev.at, null, user?.id ?? null, ev.at, 'outgoing')
+          if (settled.length > 0) log.info({ linkedId: call.linkedId, extension: call.extension, settled }, 'outgoing call answered: the missed calls of the number are called back')
+        })
+      } finally { shrank() }
+    })
+  }
+
+  /** One event folded into its call (in memory); its effects go to the writer. */
+  function applyInMemory (ev: CallEvent): void {
+    if (!memory.has(ev.linkedId)) followOutgoing(ev)
+    const r = step(memory.get(ev.linkedId), ev, opts)
+    if (r.call === undefined) return
+    memory.set(ev.linkedId, r.call)
+    for (const effect of r.effects) perform(effect)
   }
 
   async function apply (ev: CallEvent): Promise<void> {
-    if (!memory.has(ev.linkedId)) await followOutgoing(ev)
-    // a call we stored before (replay, restart) continues from its row instead of starting again
-    if (!memory.has(ev.linkedId) && (ev.type === 'started' || ev.type === 'alive' || ev.type === 'cdr')) await remember(ev.linkedId)
-    const before = memory.get(ev.linkedId)
-    const r = step(before, ev, opts)
-    if (r.call === undefined) return
-    memory.set(ev.linkedId, r.call)
-    try {
-      for (const effect of r.effects) await perform(effect)
-    } catch (err) {
-      // the step is to be done again (persist retries it): from the call as it was before
-      if (isStorageUnavailable(err)) {
-        if (before === undefined) memory.delete(ev.linkedId)
-        else memory.set(ev.linkedId, before)
-      }
-      throw err
-    }
+    if (mayBeStored(ev)) await remember(ev.linkedId)
+    applyInMemory(ev)
   }
 
   /** rang: the draft is opened (once per call) and the caller identified, for the popup. */
@@ -333,23 +413,28 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
     try { deps.ring(r.call) } catch (err) { log.error({ linkedId: ev.linkedId, err }, 'call pipeline: ring failed') }
   }
 
-  async function perform (effect: CallEffect, now = false): Promise<void> {
-    const call = effect.call
-    if (effect.type === 'call.updated' && !now) {
-      dirty.add(call.linkedId)
-      return
+  /** An effect of a step: its call's row is written with the next batch, then the effect is followed up. */
+  function perform (effect: CallEffect): void {
+    changed.add(effect.call.linkedId)
+    if (effect.type !== 'call.updated') {
+      effects.push(effect)
+      grew()
     }
-    dirty.delete(call.linkedId)
-    const stored = await calls.save(call, deps.clock())
+    writeSoon()
+  }
+
+  async function followUp (effect: CallEffect, stored: StoredCall): Promise<void> {
+    const call = effect.call
     const known = ids.get(call.linkedId) ?? { id: stored.id, entryId: stored.entryId, userId: stored.answeredByUserId }
     ids.set(call.linkedId, known)
-    if (stored.call.state === 'ended' && call.state !== 'ended') {
-      memory.set(call.linkedId, stored.call) // the row had ended already (replay): nothing to do
+    if (stored.keptEnded === true) {
+      // the row had ended already (a replay): nothing to do
+      if (memory.get(call.linkedId)?.state !== 'ended') memory.set(call.linkedId, stored.call)
       if (rung.delete(call.linkedId)) deps.withdraw?.(call.linkedId)
       return
     }
-    if (effect.type === 'call.ended') rung.delete(call.linkedId)
     if (effect.type === 'call.updated') return
+    if (effect.type === 'call.ended') rung.delete(call.linkedId)
     const message: CallMessage = { type: effect.type, call, callId: known.id }
     if (effect.type === 'call.ringing') await rang(call, known, message)
     if (effect.type === 'call.answered') await answered(effect, known, message)
@@ -360,6 +445,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
   }
 
   async function reconcile (ami: Pick<AmiClient, 'action'>): Promise<void> {
+    await written() // the calls as stored are the calls as tracked
     const at = deps.clock()
     for (const stored of await calls.open()) {
       if (!memory.has(stored.call.linkedId)) {
@@ -367,10 +453,12 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
         ids.set(stored.call.linkedId, { id: stored.id, entryId: stored.entryId, userId: stored.answeredByUserId })
       }
     }
+    await catchUp(at)
     const alive = await liveCalls(ami, at, { needsVariables: (linkedId) => memory.get(linkedId)?.decision == null, log })
     if (alive === undefined) return
     const live = new Set(alive.map((a) => a.linkedId))
     for (const ev of alive) await apply(ev)
+    await written()
     const records = await durableRecords(at)
     const unknownIds = [...records.keys()].filter((id) => !memory.has(id))
     for (let i = 0; i < unknownIds.length; i += 500) {
@@ -391,6 +479,36 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
       }
     }
     log.info({ live: live.size, tracked: [...memory.values()].filter((c) => c.state !== 'ended').length, fromRecords: recovered }, 'reconciled calls with the PBX')
+  }
+
+  /**
+   * Calls stored as ringing or rung whose draft was never opened: the instance stopped between the
+   * call's row and its follow-up (killed, or a leader that lost its lock). Each gets its draft now,
+   * assigned to who answered, dismissed when missed — as the follow-up would have done; a call still
+   * up is announced again so every screen has it.
+   */
+  async function catchUp (at: Date): Promise<void> {
+    if (deps.intake === undefined) return
+    const since = new Date(at.getTime() - (deps.recordLookbackMs ?? 7 * 24 * 3600_000))
+    for (const stored of await calls.rangWithoutDraft(since)) {
+      const linkedId = stored.call.linkedId
+      const call = memory.get(linkedId) ?? stored.call
+      if (!memory.has(linkedId)) memory.set(linkedId, call)
+      const known = ids.get(linkedId) ?? { id: stored.id, entryId: stored.entryId, userId: stored.answeredByUserId }
+      ids.set(linkedId, known)
+      const ringing: CallMessage = { type: 'call.ringing', call, callId: known.id }
+      await rang(call, known, ringing)
+      if (known.entryId === null) continue // logged by rang
+      const answer: CallMessage = { type: 'call.answered', call, callId: known.id }
+      if (holder(call) !== null && known.userId === null) await answered({ type: 'call.answered', call, holder: holder(call), transferred: false }, known, answer)
+      if (call.state === 'ended' && isMissed(call)) await dismissMissedDraft(call, known, { type: 'call.ended', call, callId: known.id })
+      log.warn({ linkedId, entryId: known.entryId, state: call.state }, 'reconcile: a call that rang had no draft (its follow-up was cut short): opened now')
+      if (call.state === 'ended') continue
+      try {
+        deps.publish?.(ringing)
+        if (call.state === 'talking') deps.publish?.(answer)
+      } catch (err) { log.error({ linkedId, err }, 'call pipeline: publish failed') }
+    }
   }
 
   /** The PBX's durable records of the last days, per call (none without the table's reader). */
@@ -468,14 +586,13 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
         }
       }
       readAhead(ev)
-      await enqueue(`${msg.name} ${ev.linkedId}`, ev.linkedId, async () => {
-        if (ev.type === 'started') prune(at)
-        await apply(ev)
-      })
+      inbox.push({ ev, at })
+      grew()
+      await drainSoon()
     },
-    reconcile: async (ami) => { await enqueue('reconcile', null, async () => { await reconcile(ami) }) },
-    idle: async () => { await enqueue('idle', null, async () => {}) },
-    close: async () => { closing = true; await enqueue('idle', null, async () => {}) },
+    reconcile: async (ami) => { await exclusive('reconcile', async () => { await reconcile(ami) }) },
+    idle: async () => { await exclusive('idle', async () => {}); await written() },
+    close: async () => { closing = true; await exclusive('idle', async () => {}); await written() },
     attach: (ami) => {
       sources.push(ami)
       if (paused) ami.pauseEvents()

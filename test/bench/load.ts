@@ -293,7 +293,10 @@ export async function popup (sim: AmiSimulator, targets: Target[], screens: Scre
 export interface FloodResult {
   calls: number
   events: number
+  /** until every call was stored ended */
   seconds: number
+  /** until every call that rang had its draft too */
+  followedUpSeconds: number
   eventsPerSecond: number
   stored: number
   rows: number
@@ -320,9 +323,19 @@ export async function floodPhase (sim: AmiSimulator, targets: Target[], f: Flood
     doneAt = bare ? stats.lastEventAt : now()
     return bare ? stats.events >= f.events : stats.ended - before!.ended >= f.expected.size
   }, timeoutMs)
+  // then the follow-ups: every call that rang has its draft (and was announced) — the service's work done
+  let followedUpAt = doneAt
+  if (!bare && done) {
+    await waitUntil(async () => {
+      stats = await leader.request<TargetStats>({ kind: 'stats' }, 'stats')
+      followedUpAt = now()
+      return stats.drafts - before!.drafts >= f.rang.size
+    }, timeoutMs)
+  }
   await writing
   const seconds = (doneAt - start) / 1000
   return {
+    followedUpSeconds: (followedUpAt - start) / 1000,
     calls: f.expected.size,
     events: f.events,
     seconds,
@@ -376,7 +389,7 @@ export async function runLoad (o: LoadOptions): Promise<LoadResult> {
     o.log(`  popup p50 ${popupResult.p50.toFixed(1)} ms, p99 ${popupResult.p99.toFixed(1)} ms (with its draft: p50 ${popupResult.draftP50.toFixed(1)} ms, p99 ${popupResult.draftP99.toFixed(1)} ms), frames ${popupResult.framesReceived}/${popupResult.framesExpected}`)
     const f = flood(o.floodCalls, { spacingMs: 5, firstEpoch: o.epoch + 100_000 })
     const floodResult = await floodPhase(sim, targets, f, o.bare, 600_000)
-    o.log(`  flood ${f.events} events in ${floodResult.seconds.toFixed(1)} s = ${Math.round(floodResult.eventsPerSecond)} events/s, stored ${floodResult.stored}/${f.expected.size}`)
+    o.log(`  flood ${f.events} events in ${floodResult.seconds.toFixed(1)} s = ${Math.round(floodResult.eventsPerSecond)} events/s, stored ${floodResult.stored}/${f.expected.size}${o.bare ? '' : `; every draft opened after ${floodResult.followedUpSeconds.toFixed(1)} s (${Math.round(f.events / floodResult.followedUpSeconds)} events/s)`}`)
     closeScreens(screens)
     return { popup: popupResult, flood: floodResult }
   } finally {

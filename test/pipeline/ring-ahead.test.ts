@@ -12,7 +12,8 @@ t.test('the ring goes out while the call\'s writes wait', async (t) => {
   const sim = await simulator(t)
   let release!: () => void
   const held = new Promise<void>((resolve) => { release = resolve })
-  const calls: CallsRepository = { ...s.calls, save: async (call, now) => { await held; return await s.calls.save(call, now) } }
+  const hold = async (): Promise<void> => { await held }
+  const calls: CallsRepository = { ...s.calls, save: async (call, now) => { await hold(); return await s.calls.save(call, now) }, saveMany: async (list, now) => { await hold(); return await s.calls.saveMany(list, now) } }
   const svc = s.service(sim.url(), { pipeline: { calls } })
   await sim.waitForLogin()
   await sim.play('answered')
