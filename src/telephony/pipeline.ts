@@ -500,7 +500,8 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
       await rang(call, known, ringing)
       if (known.entryId === null) continue // logged by rang
       const answer: CallMessage = { type: 'call.answered', call, callId: known.id }
-      if (holder(call) !== null && known.userId === null) await answered({ type: 'call.answered', call, holder: holder(call), transferred: false }, known, answer)
+      // the draft goes to who holds the call; the answer itself is recorded unless it was already
+      if (holder(call) !== null) await answered({ type: 'call.answered', call, holder: holder(call), transferred: known.userId !== null }, known, answer)
       if (call.state === 'ended' && isMissed(call)) await dismissMissedDraft(call, known, { type: 'call.ended', call, callId: known.id })
       log.warn({ linkedId, entryId: known.entryId, state: call.state }, 'reconcile: a call that rang had no draft (its follow-up was cut short): opened now')
       if (call.state === 'ended') continue
