@@ -164,8 +164,11 @@ export function callsRepository (db: Db) {
           approximate: eb.ref('excluded.approximate'),
           updated_at: eb.ref('excluded.updated_at')
         })).where((eb) => eb.or([eb('call.ended_at', 'is', null), eb('excluded.ended_at', 'is not', null)])))
-        .returningAll().execute()
-      for (const row of rows) byId.set(row.linked_id, toStored(row))
+        // what the row is now is what was given: only the columns the call does not carry come back
+        .returning(['id', 'linked_id', 'entry_id', 'answered_by_user_id']).execute()
+      // (as stored: a recording name that is no bare file name is not kept)
+      const given = new Map(chunk.map((c) => [c.linkedId, c.recordingFile === null || SAFE_FILE.test(c.recordingFile) ? c : { ...c, recordingFile: null }]))
+      for (const row of rows) byId.set(row.linked_id, { id: Number(row.id), call: given.get(row.linked_id)!, entryId: row.entry_id === null ? null : Number(row.entry_id), answeredByUserId: row.answered_by_user_id })
       // the stored rows that had ended while this version had not: kept as they are
       const kept = chunk.filter((c) => !byId.has(c.linkedId)).map((c) => c.linkedId)
       if (kept.length > 0) for (const row of await db.selectFrom('call').selectAll().where('linked_id', 'in', kept).execute()) byId.set(row.linked_id, { ...toStored(row), keptEnded: true })

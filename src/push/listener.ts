@@ -62,6 +62,8 @@ async function listenPg (url: string, opts: ListenOptions): Promise<Listener> {
   const minBackoff = opts.minBackoffMs ?? 250
   const maxBackoff = opts.maxBackoffMs ?? 10_000
   let client: pg.Client | undefined
+  /** the live frames told, one statement after another on the listening connection */
+  let telling: Promise<unknown> = Promise.resolve()
   let closed = false
   let connected = false
   let failures = 0
@@ -110,8 +112,9 @@ async function listenPg (url: string, opts: ListenOptions): Promise<Listener> {
   return {
     get connected () { return connected },
     tell: (payload) => {
-      if (!connected || client === undefined) return // a live frame is for now: nobody hears it later anyway
-      client.query('select pg_notify($1, $2)', [opts.channel, payload]).catch(() => {})
+      const c = client
+      if (!connected || c === undefined) return // a live frame is for now: nobody hears it later anyway
+      telling = telling.then(async () => await c.query('select pg_notify($1, $2)', [opts.channel, payload])).catch(() => {})
     },
     close: async () => {
       closed = true

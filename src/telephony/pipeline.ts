@@ -68,6 +68,8 @@ export interface PipelineDeps {
   /** events queued at which the AMI reading pauses (default 1000), and resumes (default a quarter of it) */
   highWater?: number
   lowWater?: number
+  /** effects waiting for their follow-up (draft, message) at which the reading pauses too (default 20 000); it resumes at a quarter */
+  followUpHighWater?: number
   /**
    * Calls followed up side by side (default 1: every effect in arrival order). Each call's effects
    * keep their order in any case, and a reconcile runs alone. More than 1 pays only with a pool of
@@ -91,8 +93,8 @@ export interface Pipeline {
   /** Subscribes to a client: events and reconnects, and pauses its reading while behind. */
   attach: (ami: AmiSource) => void
   tracked: () => ReadonlyMap<string, Call>
-  /** Events and tasks queued and not done yet; the most there ever were. */
-  backlog: () => { queued: number, peak: number, paused: boolean, pauses: number }
+  /** Events queued and not folded in yet, and the most there ever were; the same of the effects' follow-ups. */
+  backlog: () => { queued: number, peak: number, followUps: number, followUpsPeak: number, paused: boolean, pauses: number }
 }
 
 interface Known { id: number, entryId: number | null, userId: number | null }
@@ -117,6 +119,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
   const queue = keyedQueue(1)
   const highWater = deps.highWater ?? 20_000
   const lowWater = deps.lowWater ?? Math.floor(highWater / 4)
+  const followUpHighWater = deps.followUpHighWater ?? 20_000
   // the read-ahead: the calls as the events read so far leave them, folded the moment each is read
   // (the memory above is the queue's, behind it under load); it only says when a call starts ringing
   const ahead = new Map<string, Call>()
@@ -128,25 +131,35 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
   let peak = 0
 
   const unknown = new Set<string>()
-  /** events queued, and effects whose follow-up is not done: the AMI reading pauses on their sum */
+  // What waits: the events read and not folded in yet, and the effects not followed up yet. The
+  // AMI reading pauses when either passes its high-water mark, and reads again when both are low.
   let pending = 0
+  let pendingFollowUps = 0
+  let peakFollowUps = 0
+  const checkBehind = (): void => {
+    if (paused || (pending < highWater && pendingFollowUps < followUpHighWater)) return
+    paused = true
+    pauses++
+    log.debug({ queued: pending, followUps: pendingFollowUps }, 'call pipeline: behind, AMI reading paused')
+    for (const s of sources) s.pauseEvents()
+  }
+  const checkCaughtUp = (): void => {
+    if (!paused || pending > lowWater || pendingFollowUps > followUpHighWater / 4) return
+    paused = false
+    for (const s of sources) s.resumeEvents()
+  }
   const grew = (): void => {
     pending++
     if (pending > peak) peak = pending
-    if (!paused && pending >= highWater) {
-      paused = true
-      pauses++
-      log.debug({ queued: pending }, 'call pipeline: behind, AMI reading paused')
-      for (const s of sources) s.pauseEvents()
-    }
+    checkBehind()
   }
-  const shrank = (): void => {
-    --pending
-    if (paused && pending <= lowWater) {
-      paused = false
-      for (const s of sources) s.resumeEvents()
-    }
+  const shrank = (): void => { --pending; checkCaughtUp() }
+  const followUpGrew = (): void => {
+    pendingFollowUps++
+    if (pendingFollowUps > peakFollowUps) peakFollowUps = pendingFollowUps
+    checkBehind()
   }
+  const followUpDone = (): void => { --pendingFollowUps; checkCaughtUp() }
   /** A task alone (a reconcile): after the events read before it, before the ones read after. */
   const exclusive = async (what: string, work: () => Promise<void>): Promise<void> => {
     grew()
@@ -165,7 +178,14 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
     draining ??= queue.run('', drain)
     return draining
   }
+  /** while a drain runs: the follow-ups wait for it (the reading and the call log first, the drafts after) */
+  let drainRunning: Promise<void> | undefined
   async function drain (): Promise<void> {
+    let done!: () => void
+    drainRunning = new Promise<void>((resolve) => { done = resolve })
+    try { await drainInbox() } finally { drainRunning = undefined; done() }
+  }
+  async function drainInbox (): Promise<void> {
     for (;;) {
       if (inbox.length === 0) { draining = undefined; return } // an event read from now on starts the next drain
       const batch = inbox.splice(0, DRAIN_BATCH)
@@ -205,12 +225,14 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
         const linkedId = effect.call.linkedId
         const row = stored.get(linkedId)
         void followUps.run(lanes === 1 ? '' : linkedId, async () => {
+          // events being drained go first: a burst is read and its calls stored before their follow-ups
+          while (drainRunning !== undefined) await drainRunning
           const turn = turnIfBusy()
           if (turn !== undefined) await turn
           try {
             if (row === undefined) return // not stored (logged): nothing follows from it
             await persist(`${effect.type} ${linkedId}`, async () => { await followUp(effect, row) })
-          } finally { shrank() }
+          } finally { followUpDone() }
         })
       }
     }
@@ -309,7 +331,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
     if (ev.type === 'hungup' && ev.channelId === call.linkedId) { outgoing.delete(ev.linkedId); return }
     if (!outgoingAnswered(call, ev)) return
     outgoing.delete(ev.linkedId)
-    grew()
+    followUpGrew()
     void followUps.run(lanes === 1 ? '' : call.linkedId, async () => {
       try {
         await persist(`outgoing call ${call.linkedId}`, async () => {
@@ -317,7 +339,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
           const settled = await calls.settleMissed(call.number, ev.at, null, user?.id ?? null, ev.at, 'outgoing')
           if (settled.length > 0) log.info({ linkedId: call.linkedId, extension: call.extension, settled }, 'outgoing call answered: the missed calls of the number are called back')
         })
-      } finally { shrank() }
+      } finally { followUpDone() }
     })
   }
 
@@ -418,7 +440,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
     changed.add(effect.call.linkedId)
     if (effect.type !== 'call.updated') {
       effects.push(effect)
-      grew()
+      followUpGrew()
     }
     writeSoon()
   }
@@ -601,7 +623,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
       ami.on('connected', () => { void pipeline.reconcile(ami) })
     },
     tracked: () => memory,
-    backlog: () => ({ queued: pending, peak, paused, pauses })
+    backlog: () => ({ queued: pending, peak, followUps: pendingFollowUps, followUpsPeak: peakFollowUps, paused, pauses })
   }
   return pipeline
 }

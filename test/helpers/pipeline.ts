@@ -44,7 +44,7 @@ export interface Stack {
 
 export interface ServiceTuning {
   client?: Partial<AmiClientOptions>
-  pipeline?: Partial<Pick<PipelineDeps, 'highWater' | 'lowWater' | 'pbxRecords' | 'pbxTimeZone' | 'centerTimeZone' | 'lanes' | 'calls' | 'intake'>>
+  pipeline?: Partial<Pick<PipelineDeps, 'highWater' | 'lowWater' | 'followUpHighWater' | 'pbxRecords' | 'pbxTimeZone' | 'centerTimeZone' | 'lanes' | 'calls' | 'intake'>>
   /** the service's clock (a replay pins it to the recorded instants); default the real one */
   clock?: () => Date
 }

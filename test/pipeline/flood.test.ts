@@ -61,3 +61,28 @@ for (const backend of backends()) {
     t.equal(new Set(ringing).size, f.rang.size, 'none twice')
   })
 }
+
+t.test('pipeline: when the follow-ups (drafts, messages) fall behind, the AMI reading pauses too, and nothing is lost', async (t) => {
+  const sim = await simulator(t)
+  const s = await stack(t)
+  const f = flood(12, { spacingMs: 5 })
+  let release!: () => void
+  const held = new Promise<void>((resolve) => { release = resolve })
+  const slowDrafts = { ...s.intake, open: async (...args: Parameters<typeof s.intake.open>) => { await held; return await s.intake.open(...args) } }
+  const svc = s.service(sim.url(), { pipeline: { intake: slowDrafts, followUpHighWater: 4 } })
+  const ended = (): number => [...f.expected.keys()].filter((id) => svc.pipeline.tracked().get(id)?.state === 'ended').length
+  await sim.waitForLogin(1)
+  await waitFor('reconciled', () => svc.log.lines.some((l) => l.msg === 'reconciled calls with the PBX'))
+  const writing = sim.play(f.transcript)
+  // the events' own high-water mark (20 000) is far above this flood: only the follow-ups can pause it
+  await waitFor('paused', () => svc.pipeline.backlog().paused, 20_000)
+  t.ok(svc.pipeline.backlog().followUps >= 4, 'paused with the follow-ups waiting at their high-water mark')
+  t.ok(svc.pipeline.backlog().queued < 2000, 'and not for the events queued')
+  release()
+  await writing
+  await waitFor('every call ended', () => ended() === f.expected.size, 60_000)
+  await svc.pipeline.idle()
+  t.equal((await s.calls.list({ limit: 1000 })).length, f.expected.size, 'every call stored once')
+  t.equal((await s.listDrafts()).length, f.rang.size, 'one draft per call that rang')
+  t.notOk(svc.pipeline.backlog().paused, 'reading again once caught up')
+})
