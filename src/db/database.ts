@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite'
 import { PGliteDialect } from 'kysely-pglite-dialect'
+import { turnIfBusy } from '../util/event-loop.js'
 import type { DB } from './types.js'
 
 export type Db = Kysely<DB>
@@ -65,6 +66,15 @@ export async function openPostgres (url: string): Promise<Database> {
 /** In-memory when dataDir is undefined (tests). */
 export async function openPglite (dataDir: string | undefined): Promise<Database> {
   const pglite = await PGlite.create(dataDir === undefined ? undefined : path.resolve(dataDir), { parsers: pgliteParsers })
+  // PGlite runs each statement in this thread and answers without a turn of the event loop: a
+  // chain of statements (a draft's transaction, a backlog) would keep the sockets unread — the next
+  // ring waits for it all. Every few milliseconds of statements the loop gets its turn first.
+  const query = pglite.query.bind(pglite)
+  pglite.query = (async (...args: Parameters<typeof query>) => {
+    const turn = turnIfBusy()
+    if (turn !== undefined) await turn
+    return await query(...args)
+  }) as typeof pglite.query
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) })
   return {
     db,
