@@ -48,6 +48,28 @@ async function insertMessage (db: Db | Transaction<DB>, type: string, payload: R
   return toMessage(row)
 }
 
+export interface CallMessageRow { type: string, linkedId: string, payload: Record<string, unknown>, ended: boolean }
+
+/** A call message and its fold into the call's snapshot row, in one statement (atomic without a transaction). */
+async function insertCallMessage (db: Db | Transaction<DB>, m: CallMessageRow, now: Date): Promise<StoredMessage> {
+  const r = await sql<{ id: number, type: string, payload: unknown, created_at: Date }>`
+    with m as (
+      insert into push_message (type, payload, created_at) values (${m.type}, ${JSON.stringify(m.payload)}::jsonb, ${now})
+      returning id, type, payload, created_at
+    ), c as (
+      insert into push_call (linked_id, message_id, type, payload, ended, updated_at)
+      select ${m.linkedId}, m.id, m.type, m.payload, ${m.ended}, m.created_at from m
+      on conflict (linked_id) do update set
+        message_id = excluded.message_id, type = excluded.type, payload = push_call.payload || excluded.payload,
+        ended = push_call.ended or excluded.ended, updated_at = excluded.updated_at
+      where push_call.message_id < excluded.message_id
+    )
+    select m.id, m.type, m.payload, m.created_at, pg_notify(${PUSH_CHANNEL}, m.id::text) as notified from m`.execute(db)
+  const row = r.rows[0]
+  if (row === undefined) throw new Error('push_message insert returned no row')
+  return toMessage(row)
+}
+
 export function pushRepository (db: Db) {
   return {
     /** Stores a message and NOTIFYs its id on PUSH_CHANNEL (delivered on commit, to every listening instance). */
@@ -60,24 +82,21 @@ export function pushRepository (db: Db) {
      * draft and caller of call.ringing stay while call.answered/call.ended update the call),
      * in one statement; the NOTIFY goes out on its commit.
      */
-    appendCall: async (type: string, linkedId: string, payload: Record<string, unknown>, ended: boolean, now: Date): Promise<StoredMessage> => {
-      // one statement (atomic without a transaction: no begin/commit round trips on the hot path)
-      const r = await sql<{ id: number, type: string, payload: unknown, created_at: Date }>`
-        with m as (
-          insert into push_message (type, payload, created_at) values (${type}, ${JSON.stringify(payload)}::jsonb, ${now})
-          returning id, type, payload, created_at
-        ), c as (
-          insert into push_call (linked_id, message_id, type, payload, ended, updated_at)
-          select ${linkedId}, m.id, m.type, m.payload, ${ended}, m.created_at from m
-          on conflict (linked_id) do update set
-            message_id = excluded.message_id, type = excluded.type, payload = push_call.payload || excluded.payload,
-            ended = push_call.ended or excluded.ended, updated_at = excluded.updated_at
-          where push_call.message_id < excluded.message_id
-        )
-        select m.id, m.type, m.payload, m.created_at, pg_notify(${PUSH_CHANNEL}, m.id::text) as notified from m`.execute(db)
-      const row = r.rows[0]
-      if (row === undefined) throw new Error('push_message insert returned no row')
-      return toMessage(row)
+    appendCall: async (type: string, linkedId: string, payload: Record<string, unknown>, ended: boolean, now: Date): Promise<StoredMessage> =>
+      await insertCallMessage(db, { type, linkedId, payload, ended }, now),
+
+    /**
+     * Several call messages in one transaction, in order: one commit for all (every commit that
+     * NOTIFYs takes PostgreSQL's one notification lock, so a burst of messages each committing alone
+     * queues every NOTIFY behind the others' disk flushes).
+     */
+    appendCalls: async (messages: readonly CallMessageRow[], now: Date): Promise<StoredMessage[]> => {
+      if (messages.length === 1) return [await insertCallMessage(db, messages[0]!, now)]
+      return await db.transaction().execute(async (trx) => {
+        const stored: StoredMessage[] = []
+        for (const m of messages) stored.push(await insertCallMessage(trx, m, now))
+        return stored
+      })
     },
 
     byIds: async (ids: readonly number[]): Promise<StoredMessage[]> => {

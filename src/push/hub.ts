@@ -6,7 +6,7 @@ import os from 'node:os'
 import { randomBytes } from 'node:crypto'
 import type { WebSocket } from 'ws'
 import type { Database } from '../db/database.js'
-import { pushRepository, PUSH_CHANNEL, type PushRepository } from '../db/push.repository.js'
+import { pushRepository, PUSH_CHANNEL, type CallMessageRow, type PushRepository } from '../db/push.repository.js'
 import type { User, UsersRepository } from '../db/users.repository.js'
 import { serialQueue } from '../util/serial-queue.js'
 import { turnIfBusy } from '../util/event-loop.js'
@@ -52,6 +52,8 @@ export interface PushHubOptions {
 }
 
 const MAX_WAITING = 10_000
+/** Call messages stored in one transaction at most. */
+const CALL_BATCH = 200
 
 export type Publish = <K extends BroadcastType>(type: K, payload: ServerMessages[K]) => Promise<number>
 
@@ -202,22 +204,55 @@ export class PushHub {
   /**
    * The telephony's hook: turns a call effect into call.ringing / call.answered / call.ended.
    * Calls are stored in the order they were handed over even when the caller does not await
-   * (a ringing that is still identifying its caller is never overtaken by its answer).
+   * (a ringing that is still identifying its caller is never overtaken by its answer); the messages
+   * waiting meanwhile are stored together, in one transaction.
    */
-  readonly publishCall = async (push: CallMessage): Promise<number> => await this.callQueue.run(async () => await this.storeCallPersistently(push))
+  readonly publishCall = async (push: CallMessage): Promise<number> => await new Promise<number>((resolve, reject) => {
+    this.callsWaiting.push({ push, resolve, reject })
+    if (this.callsWaiting.length === 1) void this.callQueue.run(async () => { await this.storeWaitingCalls() })
+  })
 
-  /** A database restart delays a call's message (retried until stored), it does not lose it. */
-  private async storeCallPersistently (push: CallMessage): Promise<number> {
+  private readonly callsWaiting: Array<{ push: CallMessage, resolve: (id: number) => void, reject: (err: unknown) => void }> = []
+
+  /** The call messages waiting, in order; a database restart delays them (retried until stored), it does not lose them. */
+  private async storeWaitingCalls (): Promise<void> {
     const turn = turnIfBusy() // a backlog of messages must not keep the event loop from the sockets (PGlite)
     if (turn !== undefined) await turn
+    const batch = this.callsWaiting.splice(0, CALL_BATCH)
+    if (this.callsWaiting.length > 0) void this.callQueue.run(async () => { await this.storeWaitingCalls() })
+    let rows: CallMessageRow[]
+    try {
+      rows = await Promise.all(batch.map(async ({ push }) => await this.callRow(push)))
+    } catch (err) {
+      for (const b of batch) b.reject(err)
+      return
+    }
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.storeCall(push)
+        const stored = await this.repo.appendCalls(rows, this.opts.clock())
+        stored.forEach((msg, i) => { this.delivery.stored(msg); batch[i]!.resolve(msg.id) })
+        break
       } catch (err) {
-        if (!isStorageUnavailable(err) || this.closing) throw err
-        if (attempt === 0) this.opts.log.warn({ err: (err as Error).message, type: push.type }, 'push: the database is unreachable; the call message waits until it is back')
-        await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 50 * 2 ** attempt)))
+        if (isStorageUnavailable(err) && !this.closing) {
+          if (attempt === 0) this.opts.log.warn({ err: (err as Error).message, messages: batch.length }, 'push: the database is unreachable; the call messages wait until it is back')
+          await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 50 * 2 ** attempt)))
+          continue
+        }
+        if (batch.length === 1) { batch[0]!.reject(err); return }
+        // one message the database refuses must not take the others with it: each alone
+        for (const [i, b] of batch.entries()) {
+          try {
+            const [msg] = await this.repo.appendCalls([rows[i]!], this.opts.clock())
+            this.delivery.stored(msg!)
+            b.resolve(msg!.id)
+          } catch (one) { b.reject(one) }
+        }
+        break
       }
+    }
+    if (batch.some((b) => b.push.type !== 'call.ringing')) {
+      // who is on a call changed: the list follows (folded with the other changes meanwhile), the next call's message does not wait for it
+      this.presenceList.announce().catch((err: unknown) => { if (!this.closing) this.opts.log.warn({ err: (err as Error).message }, 'push: presence not announced') })
     }
   }
 
@@ -256,18 +291,12 @@ export class PushHub {
     return rows.map(toSnapshot)
   }
 
-  private async storeCall (push: CallMessage): Promise<number> {
+  private async callRow (push: CallMessage): Promise<CallMessageRow> {
     const payload = await callPayload(push, {
       identify: async (number) => await this.identify(number),
       userByExtension: async (ext) => await this.opts.users.byExtension(ext)
     })
-    const msg = await this.repo.appendCall(push.type, push.call.linkedId, payload as unknown as Record<string, unknown>, push.type === 'call.ended', this.opts.clock())
-    this.delivery.stored(msg)
-    if (push.type !== 'call.ringing') {
-      // who is on a call changed: the list follows (folded with the other changes meanwhile), the next call's message does not wait for it
-      this.presenceList.announce().catch((err: unknown) => { if (!this.closing) this.opts.log.warn({ err: (err as Error).message }, 'push: presence not announced') })
-    }
-    return msg.id
+    return { type: push.type, linkedId: push.call.linkedId, payload: payload as unknown as Record<string, unknown>, ended: push.type === 'call.ended' }
   }
 
   private async identify (number: string | null): Promise<CallerView | null> {

@@ -52,3 +52,21 @@ for (const backend of backends()) {
     t.same(await repo.online(t0), [], 'an instance that closes clears its rows')
   })
 }
+
+for (const backend of backends()) {
+  t.test(`push.repository (${backend}): several call messages in one transaction, in order, the snapshot merged as one by one`, async (t) => {
+    const db = await testDb(t, backend)
+    const repo = pushRepository(db)
+    const at = new Date('2026-03-03T05:00:00Z')
+    const stored = await repo.appendCalls([
+      { type: 'call.ringing', linkedId: 'B1', payload: { call: { linkedId: 'B1', state: 'ringing' }, draft: { id: 7 } }, ended: false },
+      { type: 'call.ringing', linkedId: 'B2', payload: { call: { linkedId: 'B2', state: 'ringing' }, draft: { id: 8 } }, ended: false },
+      { type: 'call.answered', linkedId: 'B1', payload: { call: { linkedId: 'B1', state: 'talking' }, answeredBy: { userId: 1 } }, ended: false },
+      { type: 'call.ended', linkedId: 'B2', payload: { call: { linkedId: 'B2', state: 'ended' }, missed: true }, ended: true }
+    ], at)
+    t.same(stored.map((m) => m.type), ['call.ringing', 'call.ringing', 'call.answered', 'call.ended'], 'every message, in the order given')
+    t.ok(stored.every((m, i) => i === 0 || m.id > stored[i - 1]!.id), 'ids in that order')
+    const open = await repo.openCalls(new Date(at.getTime() - 60_000))
+    t.same(open.map((c) => [c.linkedId, c.type, c.payload]), [['B1', 'call.answered', { call: { linkedId: 'B1', state: 'talking' }, draft: { id: 7 }, answeredBy: { userId: 1 } }]], 'B1 answered with its draft kept, B2 over: two messages of one call in one batch fold like two batches')
+  })
+}
