@@ -13,6 +13,15 @@ export type Db = Kysely<DB>
 
 export interface Database {
   db: Db
+  /**
+   * For the screens' message log (push_message, the calls in progress, presence): on PostgreSQL its
+   * commits do not wait for the disk (synchronous_commit off). Every commit that NOTIFYs holds the
+   * server's one notification lock through its flush, so a burst of messages flushing one by one
+   * delays every NOTIFY — the ring to the other instances' screens too. A server crash may lose the
+   * last fraction of a second of messages (a screen's greeting after the restart rebuilds what it
+   * shows), never a journal change or a call, which go through `db`. PGlite: `db` itself.
+   */
+  liveDb: Db
   kind: 'pg' | 'pglite'
   /** Runs a multi-statement SQL script in one transaction (migrations). */
   execScript: (sql: string) => Promise<void>
@@ -41,8 +50,13 @@ export async function openPostgres (url: string): Promise<Database> {
   // statements (a transaction), which has no listener then: the statement fails on its own
   pool.on('connect', (client) => { client.on('error', () => {}) })
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+  const livePool = new pg.Pool({ connectionString: url, max: 3, options: '-c synchronous_commit=off' })
+  livePool.on('error', () => {})
+  livePool.on('connect', (client) => { client.on('error', () => {}) })
+  const liveDb = new Kysely<DB>({ dialect: new PostgresDialect({ pool: livePool }) })
   return {
     db,
+    liveDb,
     kind: 'pg',
     url,
     pglite: undefined,
@@ -59,13 +73,17 @@ export async function openPostgres (url: string): Promise<Database> {
         client.release()
       }
     },
-    close: async () => { await db.destroy() }
+    close: async () => { await Promise.all([db.destroy(), liveDb.destroy()]) }
   }
 }
 
 /** In-memory when dataDir is undefined (tests). */
 export async function openPglite (dataDir: string | undefined): Promise<Database> {
-  const pglite = await PGlite.create(dataDir === undefined ? undefined : path.resolve(dataDir), { parsers: pgliteParsers })
+  return pgliteDatabase(await PGlite.create(dataDir === undefined ? undefined : path.resolve(dataDir), { parsers: pgliteParsers }))
+}
+
+/** The service's database over an open PGlite instance (closing it closes the instance). */
+export function pgliteDatabase (pglite: PGlite): Database {
   // PGlite runs each statement in this thread and answers without a turn of the event loop: a
   // chain of statements (a draft's transaction, a backlog) would keep the sockets unread — the next
   // ring waits for it all. Every few milliseconds of statements the loop gets its turn first.
@@ -78,6 +96,7 @@ export async function openPglite (dataDir: string | undefined): Promise<Database
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) })
   return {
     db,
+    liveDb: db,
     kind: 'pglite',
     url: undefined,
     pglite,

@@ -79,7 +79,7 @@ export class PushHub {
   private readonly retentionMs: number
 
   constructor (private readonly opts: PushHubOptions) {
-    this.repo = pushRepository(opts.database.db)
+    this.repo = pushRepository(opts.database.liveDb)
     this.instanceId = opts.instanceId ?? `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
     this.heartbeatMs = opts.heartbeatMs ?? 25_000
     this.retentionMs = opts.retentionMs ?? 24 * 3600_000

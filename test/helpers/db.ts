@@ -5,10 +5,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
-import { Kysely } from 'kysely'
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite'
-import { PGliteDialect } from 'kysely-pglite-dialect'
-import { openPostgres, type Database, type Db } from '../../src/db/database.js'
+import { openPostgres, pgliteDatabase, type Database, type Db } from '../../src/db/database.js'
 import { migrateToLatest, readMigrations } from '../../src/db/migrate.js'
 import type { DB } from '../../src/db/types.js'
 
@@ -86,14 +84,6 @@ async function freshPglite (): Promise<Database> {
 }
 
 function wrapPglite (lite: PGlite): Database {
-  const db = new Kysely<DB>({ dialect: new PGliteDialect(lite) })
-  return {
-    db,
-    kind: 'pglite',
-    url: undefined,
-    pglite: lite,
-    execScript: async (sql) => { await lite.transaction(async (tx) => { await tx.exec(sql) }) },
-    close: async () => { await db.destroy(); if (!lite.closed) await lite.close() }
-  }
+  return pgliteDatabase(lite)
 }
 
