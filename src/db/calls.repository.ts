@@ -268,14 +268,10 @@ export function callsRepository (db: Db) {
       return rows.map((r) => Number(r.id))
     },
 
-    /** Marks a missed call called back by hand; the first mark stands. undefined: no such call; false: not a missed call. */
-    markCalledBack: async (id: number, userId: number, at: Date, note: string | null): Promise<boolean | undefined> => {
-      const row = await db.selectFrom('call').select(['outcome']).where('id', '=', id).executeTakeFirst()
-      if (row === undefined) return undefined
-      if (!isMissed({ outcome: row.outcome })) return false
+    /** Records a call called back by hand; the first mark stands (a later one changes nothing). */
+    markCalledBack: async (id: number, userId: number, at: Date, note: string | null): Promise<void> => {
       await db.updateTable('call').set({ called_back_at: at, called_back_by: userId, called_back_note: note, called_back_how: 'by-hand', updated_at: at })
         .where('id', '=', id).where('called_back_at', 'is', null).execute()
-      return true
     },
 
     /** How many calls the query matches (for paging). */

@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { DateTime } from 'luxon'
 import type { CallsRepository } from '../db/calls.repository.js'
-import { CALL_OUTCOMES, REJECT_REASONS, type CallOutcome, type RejectReason } from '../calls/call.js'
+import { CALL_OUTCOMES, REJECT_REASONS, isMissed, type CallOutcome, type RejectReason } from '../calls/call.js'
 import { CALLBACK_HOW, type CallbackHow } from '../calls/callback.js'
 import { httpError } from './errors.js'
 import { currentUser } from './auth.js'
@@ -115,9 +115,11 @@ export const callsRoutes: FastifyPluginAsyncTypebox<CallsRoutesOptions> = async 
       response: { 200: CallLogItemSchema, 404: ErrorOut, 409: ErrorOut }
     }
   }, async (req) => {
-    const marked = await calls.markCalledBack(req.params.id, currentUser(req).id, clock(), req.body.note?.trim() || null)
-    if (marked === undefined) throw httpError(404, 'CALL_NOT_FOUND', `call ${req.params.id} not found`)
-    if (!marked) throw httpError(409, 'CALL_NOT_MISSED', 'Этот звонок не пропущен: перезванивать по нему не нужно.')
+    const stored = await calls.byId(req.params.id)
+    if (stored === undefined) throw httpError(404, 'CALL_NOT_FOUND', `call ${req.params.id} not found`)
+    // only a missed call is on the callback list (the one rule, calls/call.ts)
+    if (!isMissed(stored.call)) throw httpError(409, 'CALL_NOT_MISSED', 'Этот звонок не пропущен: перезванивать по нему не нужно.')
+    await calls.markCalledBack(req.params.id, currentUser(req).id, clock(), req.body.note?.trim() || null)
     const [item] = await calls.list({ id: req.params.id, limit: 1 })
     return item!
   })
