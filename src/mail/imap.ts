@@ -7,6 +7,7 @@ import { ImapFlow } from 'imapflow'
 import type { FetchedMessage } from './intake.js'
 import type { MailboxCursor } from '../db/mail.repository.js'
 import type { ImapEndpoint } from '../config.js'
+import { rerunner } from '../util/serial-queue.js'
 
 export interface ImapLogger {
   debug: (obj: object, msg: string) => void
@@ -50,8 +51,16 @@ export class MailboxReader {
   private running = false
   private loop: Promise<void> | undefined
   private wake: (() => void) | undefined
-  private syncing: Promise<void> | undefined
-  private again = false
+  /** one sync at a time; a failed sync ends the repeats until the next notification or poll */
+  private readonly syncs = rerunner(async () => {
+    try {
+      await this.sync()
+    } catch (err) {
+      this.lastError = (err as Error).message
+      this.opts.log.warn({ mailbox: this.name, err: describe(err) }, 'mail: reading the mailbox failed; trying again later')
+      throw err
+    }
+  }, () => this.running)
   private poll: NodeJS.Timeout | undefined
   private readonly failures = new Map<number, number>()
   private state: MailLinkState = 'disconnected'
@@ -77,7 +86,7 @@ export class MailboxReader {
   async stop (): Promise<void> {
     this.running = false
     if (this.poll !== undefined) clearInterval(this.poll)
-    while (this.syncing !== undefined) await this.syncing
+    await this.syncs.idle()
     // a connected client says LOGOUT (its close ends the wait in run()); otherwise the wait ends here
     const c = this.client
     if (c !== undefined && c.usable) await c.logout().catch(() => {})
@@ -89,7 +98,7 @@ export class MailboxReader {
   /** Reads what is new now (tests; the poll and IDLE notifications call it too). */
   async syncNow (): Promise<void> {
     this.kick()
-    while (this.syncing !== undefined) await this.syncing
+    await this.syncs.idle()
   }
 
   private async run (): Promise<void> {
@@ -119,7 +128,7 @@ export class MailboxReader {
       this.client = undefined
       c.removeAllListeners('exists')
       if (c.usable) c.close()
-      while (this.syncing !== undefined) await this.syncing.catch(() => {})
+      await this.syncs.idle()
       if (!this.running) break
       const delay = backoff(attempt++, this.opts.minBackoffMs ?? 1000, this.opts.maxBackoffMs ?? 60_000)
       this.opts.log.info({ mailbox: this.name, delayMs: delay }, 'mail: reconnecting')
@@ -151,21 +160,7 @@ export class MailboxReader {
   }
 
   /** One sync at a time; a notification during a sync makes it run once more. */
-  private kick (): void {
-    if (this.syncing !== undefined) { this.again = true; return }
-    this.syncing = (async () => {
-      do {
-        this.again = false
-        try {
-          await this.sync()
-        } catch (err) {
-          this.lastError = (err as Error).message
-          this.opts.log.warn({ mailbox: this.name, err: describe(err) }, 'mail: reading the mailbox failed; trying again later')
-          break
-        }
-      } while (this.again && this.running)
-    })().finally(() => { this.syncing = undefined })
-  }
+  private kick (): void { this.syncs.kick() }
 
   private async sync (): Promise<void> {
     const c = this.client

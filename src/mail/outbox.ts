@@ -11,6 +11,7 @@ import { mailRepository, type MailRepository, type OutboxJob } from '../db/mail.
 import type { JournalService } from '../services/journal.service.js'
 import { formatNumber, type Entry, type Status } from '../journal/index.js'
 import { replyHeaders } from './rules.js'
+import { rerunner } from '../util/serial-queue.js'
 import type { SmtpEndpoint } from '../config.js'
 
 export interface ReplyParts {
@@ -140,8 +141,10 @@ export const INTERRUPTED = 'отправка прервана (перезапу�
 export class OutboxSender {
   private timer: NodeJS.Timeout | undefined
   private running = false
-  private busy: Promise<void> | undefined
-  private again = false
+  /** one round at a time; a reply queued during a round makes it run once more */
+  private readonly rounds = rerunner(async () => {
+    try { await this.drain() } catch (err) { this.opts.log.error({ err }, 'mail outbox: a round failed') }
+  }, () => this.running)
   private readonly transport: Transporter
   private readonly repo: MailRepository
 
@@ -167,25 +170,18 @@ export class OutboxSender {
   async stop (): Promise<void> {
     this.running = false
     if (this.timer !== undefined) clearInterval(this.timer)
-    while (this.busy !== undefined) await this.busy
+    await this.rounds.idle()
   }
 
   close (): void { this.transport.close() }
 
   /** Send what is due now (a reply was queued; the timer). */
   kick (): void {
-    if (!this.running) return
-    if (this.busy !== undefined) { this.again = true; return }
-    this.busy = (async () => {
-      do {
-        this.again = false
-        try { await this.drain() } catch (err) { this.opts.log.error({ err }, 'mail outbox: a round failed') }
-      } while (this.again && this.running)
-    })().finally(() => { this.busy = undefined })
+    if (this.running) this.rounds.kick()
   }
 
   /** Resolves when nothing is being sent (tests). */
-  async idle (): Promise<void> { while (this.busy !== undefined) await this.busy }
+  async idle (): Promise<void> { await this.rounds.idle() }
 
   private async drain (): Promise<void> {
     const now = this.opts.clock()

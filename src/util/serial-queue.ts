@@ -68,3 +68,33 @@ export function keyedQueue (limit: number): KeyedQueue {
     idle: async () => { await Promise.all([barrier, ...tails.values()]) }
   }
 }
+
+export interface Rerun {
+  /** Runs the task now, or — when it is running — once more right after it (kicks meanwhile fold into one). */
+  kick: () => void
+  /** Resolves once no run is going on. */
+  idle: () => Promise<void>
+}
+
+/**
+ * One run of `task` at a time, as often as it was asked for but never two at once: a mailbox read
+ * when a notification comes during a read, an outbox round when a reply is queued during one. While
+ * `active()` is false no new run starts; a run that throws ends the repeats (the next kick starts again).
+ */
+export function rerunner (task: () => Promise<void>, active: () => boolean = () => true): Rerun {
+  let running: Promise<void> | undefined
+  let again = false
+  const kick = (): void => {
+    if (running !== undefined) { again = true; return }
+    running = (async () => {
+      do {
+        again = false
+        await task()
+      } while (again && active())
+    })().catch(() => {}).finally(() => { running = undefined })
+  }
+  return {
+    kick,
+    idle: async () => { while (running !== undefined) await running }
+  }
+}

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { keyedQueue, serialQueue } from '../../src/util/serial-queue.js'
+import { keyedQueue, rerunner, serialQueue } from '../../src/util/serial-queue.js'
 
 t.test('serialQueue: tasks run one at a time in order; a failure does not stop the next', async (t) => {
   const q = serialQueue()
@@ -51,4 +51,47 @@ t.test('keyedQueue: one key in order, keys side by side up to the limit, null ex
   void q.run('d', async () => { await new Promise((resolve) => setTimeout(resolve, 20)); done = true })
   await q.idle()
   t.ok(done, 'idle waits for what was queued')
+})
+
+t.test('rerunner: kicks during a run fold into one more run; never two at once; a failed run ends the repeats', async (t) => {
+  let runs = 0
+  let live = 0
+  let most = 0
+  let release!: () => void
+  let gate = new Promise<void>((resolve) => { release = resolve })
+  const r = rerunner(async () => {
+    runs++
+    live++
+    most = Math.max(most, live)
+    await gate
+    live--
+  })
+  r.kick()
+  r.kick()
+  r.kick()
+  r.kick()
+  await new Promise((resolve) => setImmediate(resolve))
+  t.equal(runs, 1, 'one run while the kicks come')
+  const first = release
+  gate = Promise.resolve()
+  first()
+  await r.idle()
+  t.equal(runs, 2, 'three kicks during it: one run more, not three')
+  t.equal(most, 1, 'never two at once')
+
+  let tries = 0
+  const failing = rerunner(async () => { tries++; if (tries === 1) failing.kick(); throw new Error('no') })
+  failing.kick()
+  await failing.idle()
+  t.equal(tries, 1, 'a run that throws is not repeated by the kick made during it')
+  failing.kick()
+  await failing.idle()
+  t.equal(tries, 2, 'the next kick runs it again')
+
+  let stopped = 0
+  let on = true
+  const inactive = rerunner(async () => { stopped++; on = false; inactive.kick() }, () => on)
+  inactive.kick()
+  await inactive.idle()
+  t.equal(stopped, 1, 'no repeat once inactive')
 })
