@@ -86,12 +86,19 @@ export function rerunner (task: () => Promise<void>, active: () => boolean = () 
   let again = false
   const kick = (): void => {
     if (running !== undefined) { again = true; return }
-    running = (async () => {
-      do {
-        again = false
-        await task()
-      } while (again && active())
-    })().catch(() => {}).finally(() => { running = undefined })
+    let done!: () => void
+    running = new Promise<void>((resolve) => { done = resolve }) // before the task starts: a kick from its first line folds in
+    void (async () => {
+      try {
+        do {
+          again = false
+          await task()
+        } while (again && active())
+      } catch { /* the task reports its own failure; the next kick starts again */ } finally {
+        running = undefined
+        done()
+      }
+    })()
   }
   return {
     kick,
