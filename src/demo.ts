@@ -5,7 +5,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { AmiSimulator, CALL_TRANSCRIPTS, FIXTURES_DIR, loadTranscript, recordingFiles, relabel } from './ami/simulator.js'
+import { AmiSimulator, CALL_TRANSCRIPTS, FIXTURES_DIR, loadTranscript, recordingFiles, relabel, retimeRecords } from './ami/simulator.js'
 import { ConfigError, loadDemoConfig, parseAmiUrl } from './config.js'
 import { usersRepository } from './db/users.repository.js'
 import { hashPassword } from './auth/passwords.js'
@@ -42,7 +42,7 @@ async function main (): Promise<void> {
   for (let round = 0; ; round++) {
     for (const name of CALL_TRANSCRIPTS) {
       if (name === 'ami-reconnect' && round > 0) continue // one PBX restart is enough
-      const tr = relabel(loadTranscript(name), ++epoch)
+      const tr = retimeRecords(relabel(loadTranscript(name), ++epoch), new Date(), config.pbxTimeZone ?? config.timeZone)
       // the lab's recording stands in for every recorded call of the demo
       for (const file of recordingFiles(tr)) fs.writeFileSync(path.join(recordingsDir, file), wav)
       console.log(`[demo] PBX: scenario ${name}`)

@@ -6,6 +6,7 @@ import net from 'node:net'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { DateTime } from 'luxon'
 import { mayWrite } from './privileges.js'
 
 export const FIXTURES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/ami')
@@ -448,6 +449,26 @@ export function relabel (tr: Transcript, epoch: number): Transcript {
   return {
     name: `${tr.name}@${epoch}`,
     blocks: tr.blocks.map((b) => ({ ...b, bytes: Buffer.from(b.bytes.toString('utf8').replace(/\b1795\d{6}\.(\d+)/g, `${epoch}.$1`), 'utf8') }))
+  }
+}
+
+const RECORD_TIME = /^(StartTime|AnswerTime|EndTime): (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\r$/gm
+const RECORD_TIME_FORMAT = 'yyyy-MM-dd HH:mm:ss'
+
+/**
+ * The transcript's call records (Cdr) moved to today: their local times, as the PBX writes them in
+ * `zone`, shifted so the first record starts at `now`. Replayed by the demo days after it was
+ * recorded, a call's record would otherwise say it ended days before it arrived (and be refused).
+ */
+export function retimeRecords (tr: Transcript, now: Date, zone: string): Transcript {
+  const texts = tr.blocks.map((b) => b.bytes.toString('utf8'))
+  const first = texts.map((t) => /^StartTime: (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\r$/m.exec(t)?.[1]).find((v) => v !== undefined)
+  if (first === undefined) return tr
+  const shift = now.getTime() - DateTime.fromFormat(first, RECORD_TIME_FORMAT, { zone }).toMillis()
+  const moved = (value: string): string => DateTime.fromMillis(DateTime.fromFormat(value, RECORD_TIME_FORMAT, { zone }).toMillis() + shift, { zone }).toFormat(RECORD_TIME_FORMAT)
+  return {
+    name: tr.name,
+    blocks: tr.blocks.map((b, i) => ({ ...b, bytes: Buffer.from(texts[i]!.replace(RECORD_TIME, (_m, name: string, value: string) => `${name}: ${moved(value)}\r`), 'utf8') }))
   }
 }
 

@@ -4,7 +4,7 @@ import t, { type Test } from 'tap'
 import { simulator, client, tracker, waitFor } from '../helpers/ami.js'
 import { blindTransferTranscript } from '../helpers/blind-transfer.js'
 import { waitSeconds, talkSeconds, type Call } from '../../src/calls/call.js'
-import { loadTranscript, recordingFiles, type Transcript } from '../../src/ami/simulator.js'
+import { loadTranscript, recordingFiles, retimeRecords, type Transcript } from '../../src/ami/simulator.js'
 
 interface Expect { linkedId: string, caller: string, outcome: string, reason: string | null, answeredBy: string | null, cause: number, recording: string | null, transferredTo?: string }
 
@@ -118,4 +118,15 @@ t.test('replay: the demo writes the recordings a scenario announces (recordingFi
   for (const [name, expected] of SCENARIOS) {
     t.same(recordingFiles(loadTranscript(name)), expected.map((e) => e.recording).filter((r) => r !== null), name)
   }
+})
+
+t.test('replay: the demo moves a scenario\'s call records (Cdr) to today, in the PBX\'s zone, keeping their durations', async (t) => {
+  const recorded = loadTranscript('answered')
+  const times = (tr: Transcript): string[] => tr.blocks.flatMap((b) => [...b.bytes.toString('utf8').matchAll(/^(?:StartTime|AnswerTime|EndTime): (.+)\r$/gm)].map((m) => m[1]!))
+  t.same(times(recorded).slice(0, 3), ['2026-11-28 11:52:04', '2026-11-28 11:52:06', '2026-11-28 11:52:09'], 'recorded on 28 November, Yekaterinburg time')
+  const now = new Date('2026-12-02T05:20:00Z') // 10:20 in Yekaterinburg
+  const moved = retimeRecords(recorded, now, 'Asia/Yekaterinburg')
+  t.same(times(moved).slice(0, 3), ['2026-12-02 10:20:00', '2026-12-02 10:20:02', '2026-12-02 10:20:05'], 'the first record starts now, the others keep their distance')
+  t.equal(times(moved).length, times(recorded).length, 'every record moved')
+  t.same(retimeRecords(recorded, now, 'UTC').blocks.length, recorded.blocks.length, 'nothing else changes')
 })
