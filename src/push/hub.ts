@@ -220,15 +220,11 @@ export class PushHub {
     if (turn !== undefined) await turn
     const batch = this.callsWaiting.splice(0, CALL_BATCH)
     if (this.callsWaiting.length > 0) void this.callQueue.run(async () => { await this.storeWaitingCalls() })
-    let rows: CallMessageRow[]
-    try {
-      rows = await Promise.all(batch.map(async ({ push }) => await this.callRow(push)))
-    } catch (err) {
-      for (const b of batch) b.reject(err)
-      return
-    }
+    let rows: CallMessageRow[] = []
     for (let attempt = 0; ; attempt++) {
       try {
+        // the payloads' lookups (who answered) are retried with the statement: a restart delays them too
+        rows = await Promise.all(batch.map(async ({ push }) => await this.callRow(push)))
         const stored = await this.repo.appendCalls(rows, this.opts.clock())
         stored.forEach((msg, i) => { this.delivery.stored(msg); batch[i]!.resolve(msg.id) })
         break
@@ -240,9 +236,9 @@ export class PushHub {
         }
         if (batch.length === 1) { batch[0]!.reject(err); return }
         // one message the database refuses must not take the others with it: each alone
-        for (const [i, b] of batch.entries()) {
+        for (const b of batch) {
           try {
-            const [msg] = await this.repo.appendCalls([rows[i]!], this.opts.clock())
+            const [msg] = await this.repo.appendCalls([await this.callRow(b.push)], this.opts.clock())
             this.delivery.stored(msg!)
             b.resolve(msg!.id)
           } catch (one) { b.reject(one) }

@@ -6,6 +6,9 @@
 import pg from 'pg'
 import type { Database } from '../db/database.js'
 
+/** Live frames waiting for the listening connection at most. */
+const MAX_UNTOLD = 1000
+
 export interface ListenerLogger {
   info: (obj: object, msg: string) => void
   warn: (obj: object, msg: string) => void
@@ -64,6 +67,7 @@ async function listenPg (url: string, opts: ListenOptions): Promise<Listener> {
   let client: pg.Client | undefined
   /** the live frames told, one statement after another on the listening connection */
   let telling: Promise<unknown> = Promise.resolve()
+  let untold = 0
   let closed = false
   let connected = false
   let failures = 0
@@ -114,7 +118,10 @@ async function listenPg (url: string, opts: ListenOptions): Promise<Listener> {
     tell: (payload) => {
       const c = client
       if (!connected || c === undefined) return // a live frame is for now: nobody hears it later anyway
-      telling = telling.then(async () => await c.query('select pg_notify($1, $2)', [opts.channel, payload])).catch(() => {})
+      // bounded: behind a stuck connection the rings are given up (each call's stored message follows anyway)
+      if (untold >= MAX_UNTOLD) return
+      untold++
+      telling = telling.then(async () => await c.query('select pg_notify($1, $2)', [opts.channel, payload])).catch(() => {}).finally(() => { untold-- })
     },
     close: async () => {
       closed = true
