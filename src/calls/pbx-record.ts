@@ -2,7 +2,7 @@
 // what the call tracking trusts where it did not listen (an outage, a start in the middle of a call).
 // src/ami/pbx-record.ts translates the PBX's rows and events into these; here they are checked,
 // folded per call and laid over a call. Pure: no I/O, no clock (`now` is an argument).
-import type { Call, LegResult } from './call.js'
+import type { Call, CallEvent, LegResult } from './call.js'
 
 /** One record: the call as the PBX saw it, one per phone rung (or one when no phone rang). */
 export interface PbxRecord {
@@ -100,4 +100,19 @@ export function applyPbxFigures (call: Call, pbx: PbxCall, end: boolean): Call {
   if (end || call.state === 'ended') next = { ...next, state: 'ended', endedAt: pbx.endedAt }
   const answerGuessed = call.answeredAt !== null && pbx.answeredAt === null
   return { ...next, approximate: answerGuessed }
+}
+
+/** How far a live Cdr's end may be from its arrival (clock drift, a paused reading) before its zone is doubted. */
+const LIVE_CDR_SKEW_SECONDS = 10 * 60
+
+/**
+ * A live Cdr whose times cannot be a call (undefined: it can). The PBX sends it as the call ends,
+ * so an end far from its arrival means its local times were read in the wrong zone.
+ */
+export function liveRecordProblem (ev: Extract<CallEvent, { type: 'cdr' }>): string | undefined {
+  if (ev.startedAt === null || ev.endedAt === null) return undefined
+  const off = Math.round((ev.endedAt.getTime() - ev.at.getTime()) / 1000)
+  if (Math.abs(off) > LIVE_CDR_SKEW_SECONDS) return `ends ${off} s from the moment it arrived (a live record is sent as the call ends)`
+  const check = checkRecord({ linkedId: ev.linkedId, callerNumber: null, dialled: null, startedAt: ev.startedAt, answeredAt: ev.answeredAt, endedAt: ev.endedAt, extension: ev.extension, disposition: ev.disposition, decision: null }, ev.at)
+  return check.ok ? undefined : check.problem
 }

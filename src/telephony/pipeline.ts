@@ -32,7 +32,7 @@ import { isStorageUnavailable } from '../db/connection-errors.js'
 import type { PbxCdrRepository } from '../db/pbx-cdr.repository.js'
 import { decisionOf } from '../ami/normalize.js'
 import { recordsFromRows } from '../ami/pbx-record.js'
-import { checkRecord, type PbxRecord } from '../calls/pbx-record.js'
+import { liveRecordProblem, type PbxRecord } from '../calls/pbx-record.js'
 import { reconcileWithRecords } from '../calls/reconcile.js'
 
 export type { CallMessage }
@@ -99,8 +99,6 @@ export interface Pipeline {
 
 interface Known { id: number, entryId: number | null, userId: number | null }
 
-/** How far a live Cdr's end may be from its arrival (clock drift, a paused reading) before its zone is doubted. */
-const LIVE_CDR_SKEW_SECONDS = 10 * 60
 /** Events the queue takes at once (their calls looked up in one read). */
 const DRAIN_BATCH = 2000
 /** Calls the read-ahead follows at most (calls in progress; the oldest is forgotten past it). */
@@ -577,18 +575,6 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
     return true
   }
 
-  /**
-   * A live Cdr whose times cannot be a call (undefined: it can). The PBX sends it as the call ends,
-   * so an end far from its arrival means its local times were read in the wrong zone.
-   */
-  function cdrProblem (ev: Extract<CallEvent, { type: 'cdr' }>): string | undefined {
-    if (ev.startedAt === null || ev.endedAt === null) return undefined
-    const off = Math.round((ev.endedAt.getTime() - ev.at.getTime()) / 1000)
-    if (Math.abs(off) > LIVE_CDR_SKEW_SECONDS) return `ends ${off} s from the moment it arrived (a live record is sent as the call ends)`
-    const check = checkRecord({ linkedId: ev.linkedId, callerNumber: null, dialled: null, startedAt: ev.startedAt, answeredAt: ev.answeredAt, endedAt: ev.endedAt, extension: ev.extension, disposition: ev.disposition, decision: null }, ev.at)
-    return check.ok ? undefined : check.problem
-  }
-
   const pipeline: Pipeline = {
     handle: async (msg) => {
       const at = deps.clock()
@@ -602,7 +588,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
         return
       }
       if (ev.type === 'cdr') {
-        const problem = cdrProblem(ev)
+        const problem = liveRecordProblem(ev)
         if (problem !== undefined) {
           log.warn({ linkedId: ev.linkedId, problem, startedAt: ev.startedAt, answeredAt: ev.answeredAt, endedAt: ev.endedAt }, 'the PBX\'s record of a call refused: its times cannot be a call (check PBX_TIME_ZONE)')
           return
