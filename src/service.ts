@@ -18,7 +18,7 @@ import { followCalendarChanges } from './services/calendar-sync.js'
 import { keepDueDatesInStep } from './services/journal-deadlines.js'
 import { DEFAULT_SCHEDULE_JSON } from './calendar/index.js'
 import { PushHub, type PushHubOptions } from './push/hub.js'
-import { callerIdentifier } from './intake/identify.js'
+import { callerIdentifier, callersIdentifier } from './intake/identify.js'
 import { createIntake, type Intake } from './intake/intake.js'
 import { phoneLink } from './telephony/phone-link.js'
 import { entryView } from './http/entries.routes.js'
@@ -92,6 +92,7 @@ export async function createService (config: Config, deps: ServiceDeps): Promise
     byCallerNumber: journal.byCallerNumber, findByPhone: organizations.findByPhone,
     byCallerEmail: journal.byCallerEmail, findByEmail: organizations.findByEmail, callsFrom: calls.callsFrom
   })
+  const identifyMany = callersIdentifier(identify, { findByPhones: organizations.findByPhones, byCallerNumbers: journal.byCallerNumbers, callsFromMany: calls.callsFromMany })
   const push = new PushHub({
     database, users, clock, log: log('push'),
     identifyCaller: identify,
@@ -107,6 +108,7 @@ export async function createService (config: Config, deps: ServiceDeps): Promise
   const intake = createIntake({
     journal,
     identify,
+    identifyMany,
     clock,
     links: { phone: phoneLink, email: emailLink },
     announce: async (entry) => { await push.publishCommitted('entry.created', { entry: JSON.parse(JSON.stringify(entryView(entry, clock()))) as { id: number } }) }

@@ -228,6 +228,23 @@ export function callsRepository (db: Db) {
       return row === undefined ? undefined : row.entry_id === null ? null : Number(row.entry_id)
     },
 
+    /** lockForDraft of several calls in one statement (in Linkedid order): each stored call's draft id or null. */
+    lockForDrafts: async (linkedIds: readonly string[]): Promise<Map<string, number | null>> => {
+      if (linkedIds.length === 0) return new Map()
+      const rows = await db.selectFrom('call').select(['linked_id', 'entry_id']).where('linked_id', 'in', [...linkedIds])
+        .orderBy('linked_id').forUpdate().execute()
+      return new Map(rows.map((r) => [r.linked_id, r.entry_id === null ? null : Number(r.entry_id)]))
+    },
+
+    /** linkEntry of several calls in one statement; a call that has a draft already keeps it. */
+    linkEntries: async (links: ReadonlyArray<{ linkedId: string, entryId: number }>, now: Date): Promise<void> => {
+      if (links.length === 0) return
+      const values = sql.join(links.map((l) => sql`(${l.linkedId}::text, ${l.entryId}::int)`))
+      await sql`update call set entry_id = v.entry_id, updated_at = ${now}
+        from (values ${values}) as v (linked_id, entry_id)
+        where call.linked_id = v.linked_id and call.entry_id is null`.execute(db)
+    },
+
     /** Links the draft; false when the call already has one (the first link wins). */
     linkEntry: async (linkedId: string, entryId: number, now: Date): Promise<boolean> => {
       const r = await db.updateTable('call').set({ entry_id: entryId, updated_at: now })
@@ -249,6 +266,33 @@ export function callsRepository (db: Db) {
         .$if(before !== undefined, (qb) => qb.where('call.arrived_at', '<', before!))
         .executeTakeFirstOrThrow()
       return { count: Number(row.n), lastAt: row.last === null ? null : new Date(row.last as unknown as string) }
+    },
+
+    /** callsFrom for several numbers in one statement (each with its own `before`), in the order given. */
+    callsFromMany: async (asked: ReadonlyArray<{ number: string, before?: Date }>): Promise<Array<{ count: number, lastAt: Date | null }>> => {
+      const out = asked.map(() => ({ count: 0, lastAt: null as Date | null }))
+      const tails = asked.map((a, i) => ({ i, digits: a.number.replace(/\D/g, ''), before: a.before ?? null })).filter((a) => a.digits.length >= 10)
+      if (tails.length > 0) {
+        const values = sql.join(tails.map((a) => sql`(${a.i}::int, ${a.digits.slice(-10)}::text, ${a.before}::timestamptz)`))
+        // per number the same indexed expression as callsFrom (call_caller_tail_idx)
+        const rows = await sql<{ i: number, n: number | string, last: Date | string | null }>`
+          select v.i, c.n, c.last from (values ${values}) as v (i, tail, before)
+          cross join lateral (
+            select count(*) as n, max(call.arrived_at) as last from call
+             where right(regexp_replace(coalesce(call.caller_number, ''), '[^0-9]', '', 'g'), 10) = v.tail
+               and (v.before is null or call.arrived_at < v.before)) c`.execute(db)
+        for (const r of rows.rows) out[r.i] = { count: Number(r.n), lastAt: r.last === null ? null : new Date(r.last) }
+      }
+      // a short number (an internal one) is compared whole, as callsFrom does
+      for (const [i, a] of asked.entries()) {
+        const digits = a.number.replace(/\D/g, '')
+        if (digits.length >= 5 && digits.length < 10) {
+          const row = await db.selectFrom('call').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('call.arrived_at').as('last')])
+            .where(sameNumberSql(digits)).$if(a.before !== undefined, (qb) => qb.where('call.arrived_at', '<', a.before!)).executeTakeFirstOrThrow()
+          out[i] = { count: Number(row.n), lastAt: row.last === null ? null : new Date(row.last as unknown as string) }
+        }
+      }
+      return out
     },
 
     /**

@@ -293,6 +293,24 @@ function entries (db: Executor) {
       return toEntry(row, [], []) // a new entry has no pauses or extensions yet: no reading back (a draft per call)
     },
 
+    /**
+     * New entries in one statement, with their 'created' lines in another (a burst of calls opens
+     * its drafts together); the entries in the order given.
+     */
+    insertMany: async (drafts: ReadonlyArray<{ fields: EntrySet & { channel: Channel }, created: HistoryItem, by: number | null, at: Date }>): Promise<Entry[]> => {
+      if (drafts.length === 0) return []
+      const rows = await db.insertInto('journal_entry')
+        .values(drafts.map((d) => ({ ...toRow(d.fields), channel: d.fields.channel, created_at: d.at, updated_at: d.at, created_by: d.by })))
+        .returning(entryColumns).execute()
+      // the ids are drawn row by row in the order of the values: ascending ids are the order given
+      rows.sort((a, b) => a.id - b.id)
+      if (rows.length !== drafts.length) throw new Error(`journal_entry insert returned ${rows.length} rows of ${drafts.length}`)
+      await db.insertInto('entry_history').values(drafts.map((d, i) => ({
+        entry_id: rows[i]!.id, at: d.at, user_id: d.by, action: d.created.action, field: d.created.field, old: json(d.created.old), new: json(d.created.new)
+      }))).execute()
+      return rows.map((r) => toEntry(r, [], []))
+    },
+
     /** Writes a decision of the rules (inside a transaction, the entry locked). */
     write: async (e: Entry, d: Extract<Decision, { ok: true }>, by: number | null, at: Date): Promise<void> => { await write(db, e, d, by, at) },
 
@@ -332,6 +350,19 @@ function entries (db: Executor) {
       const rows = await db.selectFrom('journal_entry').select(entryColumns).where('caller_number', '=', phone)
         .where('annulled_at', 'is', null).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()
       return await withParts(db, rows)
+    },
+
+    /** The same for several numbers in one read: each normalized number's entries, newest first. */
+    byCallerNumbers: async (numbers: readonly string[], limit = 20): Promise<Map<string, Entry[]>> => {
+      const phones = [...new Set(numbers.map(normalizePhone).filter((p): p is string => p !== null))]
+      const out = new Map<string, Entry[]>(phones.map((p) => [p, []]))
+      if (phones.length === 0) return out
+      const rows = await db.selectFrom((eb) => eb.selectFrom('journal_entry').select(entryColumns)
+        .select(sql<number>`row_number() over (partition by caller_number order by created_at desc, id desc)`.as('nth'))
+        .where('caller_number', 'in', phones).where('annulled_at', 'is', null).as('e'))
+        .selectAll().where('nth', '<=', limit).orderBy('caller_number').orderBy('nth').execute()
+      for (const entry of await withParts(db, rows)) out.get(entry.callerNumber!)?.push(entry)
+      return out
     },
 
     /** Earlier entries from this e-mail address (any letter case), newest first. */

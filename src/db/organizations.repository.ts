@@ -177,6 +177,14 @@ export function organizationsRepository (db: Db) {
         .orderBy('c.updated_at', 'desc').orderBy('c.id', 'desc').execute()).map(toContact)
     },
 
+    /** Who calls from any of these numbers, in one read (each contact once; the caller picks by number); most recently updated first. */
+    findByPhones: async (numbers: readonly string[]): Promise<Contact[]> => {
+      const phones = [...new Set(numbers.map(normalizePhone).filter((p): p is string => p !== null))]
+      if (phones.length === 0) return []
+      return (await contacts().where('c.phones', '&&', sql<string[]>`array[${sql.join(phones)}]::text[]`)
+        .orderBy('c.updated_at', 'desc').orderBy('c.id', 'desc').execute()).map(toContact)
+    },
+
     /** Contacts with this address (stored lower-cased), the latest edited first. */
     findByEmail: async (email: string): Promise<Contact[]> => {
       const [address] = normalizeEmails([email])

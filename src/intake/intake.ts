@@ -12,6 +12,8 @@
 //     second draft (the channel's ChannelLink, given to createIntake, records which draft a key has,
 //     in the draft's transaction). `entry` is there only when this call opened the draft.
 //   - caller: who it is from (the directory contact, else earlier entries; see identify.ts).
+//   intake.openMany([request, …]) → the same for a burst of one channel's requests: one
+//     identification read and one transaction for all, the results in the order given.
 //   intake.identify({ phone } | { email }) → the same identification, for a request already open.
 import type { Transaction } from 'kysely'
 import type { DB } from '../db/types.js'
@@ -44,11 +46,17 @@ export interface ChannelLink {
   lock: (trx: Transaction<DB>, externalKey: string) => Promise<number | null | undefined>
   /** Records the draft of the request (in the same transaction); `at`: now. */
   link: (trx: Transaction<DB>, externalKey: string, entryId: number, at: Date) => Promise<void>
+  /** lock of several requests in one statement (absent: one lock each): the stored ones' drafts, null when none yet. */
+  lockMany?: (trx: Transaction<DB>, externalKeys: readonly string[]) => Promise<Map<string, number | null>>
+  /** link of several requests in one statement (absent: one link each). */
+  linkMany?: (trx: Transaction<DB>, links: ReadonlyArray<{ externalKey: string, entryId: number }>, at: Date) => Promise<void>
 }
 
 export interface IntakeDeps {
   journal: Pick<JournalService, 'transaction'>
   identify: (from: From) => Promise<Identification>
+  /** identify for several senders in one go (absent: one by one) */
+  identifyMany?: (froms: readonly From[]) => Promise<Identification[]>
   clock: () => Date
   links: Partial<Record<ArrivingRequest['channel'], ChannelLink>>
   /** Tells the journal screens of a new draft (entry.created). */
@@ -57,27 +65,55 @@ export interface IntakeDeps {
 
 export interface Intake {
   open: (request: ArrivingRequest) => Promise<OpenedRequest>
+  /**
+   * open() of several requests of one channel together: one identification read and one
+   * transaction for all (a burst of calls); the results in the order given. A request that cannot
+   * be opened (not stored) fails the batch; the caller opens those alone.
+   */
+  openMany: (requests: readonly ArrivingRequest[]) => Promise<OpenedRequest[]>
   identify: (from: From) => Promise<Identification>
 }
 
 export function createIntake (deps: IntakeDeps): Intake {
+  const identifyAll = async (froms: readonly From[]): Promise<Identification[]> =>
+    deps.identifyMany !== undefined ? await deps.identifyMany(froms) : await Promise.all(froms.map(deps.identify))
+
+  const openMany = async (reqs: readonly ArrivingRequest[]): Promise<OpenedRequest[]> => {
+    if (reqs.length === 0) return []
+    const channel = reqs[0]!.channel
+    const link = deps.links[channel]
+    if (link === undefined) throw new Error(`no intake link for the ${channel} channel`)
+    if (reqs.some((r) => r.channel !== channel)) throw new Error('openMany takes the requests of one channel')
+    const callers = await identifyAll(reqs.map((r) => ({ ...r.from, at: r.arrivedAt })))
+    const opened = await deps.journal.transaction(async (journal, trx): Promise<Array<{ entryId: number, entry?: Entry }>> => {
+      const keys = reqs.map((r) => r.externalKey)
+      const existing = link.lockMany !== undefined
+        ? await link.lockMany(trx, keys)
+        : new Map(await Promise.all(keys.map(async (k) => [k, await link.lock(trx, k)] as const)))
+      const missing = keys.find((k) => existing.get(k) === undefined)
+      if (missing !== undefined) throw new Error(`${channel} request ${missing} is not stored`)
+      // a key given twice gets one draft
+      const fresh = reqs.map((r, i) => ({ r, i })).filter(({ r, i }) => existing.get(r.externalKey) === null && keys.indexOf(r.externalKey) === i)
+      const entries = await journal.createDrafts(fresh.map(({ r, i }) => ({ draft: draftOf(r, callers[i]!), actor: { by: null, at: r.arrivedAt } })))
+      const links = fresh.map(({ r }, k) => ({ externalKey: r.externalKey, entryId: entries[k]!.id }))
+      const at = deps.clock()
+      if (link.linkMany !== undefined) await link.linkMany(trx, links, at)
+      else for (const l of links) await link.link(trx, l.externalKey, l.entryId, at)
+      const made = new Map(fresh.map(({ r, i }, k) => [i, entries[k]!]))
+      const byKey = new Map(fresh.map(({ r }, k) => [r.externalKey, entries[k]!.id]))
+      return reqs.map((r, i) => {
+        const entry = made.get(i)
+        return entry !== undefined ? { entryId: entry.id, entry } : { entryId: existing.get(r.externalKey) ?? byKey.get(r.externalKey)! }
+      })
+    })
+    for (const o of opened) if (o.entry !== undefined) await deps.announce?.(o.entry)
+    return opened.map((o, i) => ({ ...o, caller: callers[i]! }))
+  }
+
   return {
     identify: deps.identify,
-    open: async (req) => {
-      const link = deps.links[req.channel]
-      if (link === undefined) throw new Error(`no intake link for the ${req.channel} channel`)
-      const caller = await deps.identify({ ...req.from, at: req.arrivedAt })
-      const opened = await deps.journal.transaction(async (journal, trx): Promise<{ entryId: number, entry?: Entry }> => {
-        const existing = await link.lock(trx, req.externalKey)
-        if (existing === undefined) throw new Error(`${req.channel} request ${req.externalKey} is not stored`)
-        if (existing !== null) return { entryId: existing }
-        const entry = await journal.createDraft(draftOf(req, caller), { by: null, at: req.arrivedAt })
-        await link.link(trx, req.externalKey, entry.id, deps.clock())
-        return { entryId: entry.id, entry }
-      })
-      if (opened.entry !== undefined) await deps.announce?.(opened.entry)
-      return { ...opened, caller }
-    }
+    openMany,
+    open: async (req) => (await openMany([req]))[0]!
   }
 }
 

@@ -61,21 +61,31 @@ function operations (read: JournalEntries, transaction: InTransaction, calendar:
     })
   }
 
-  const createDraft = async (d: NewDraft, actor: Actor = { by: null }): Promise<Entry> => {
-    const at = actor.at ?? clock()
+  /** Drafts, each as createDraft makes it, in one transaction and two statements (a burst of calls). */
+  const createDrafts = async (drafts: ReadonlyArray<{ draft: NewDraft, actor?: Actor }>): Promise<Entry[]> => {
+    if (drafts.length === 0) return []
     return await transaction(async (tx) => {
-      const { callId, ...given } = d
-      const callerNumber = d.callerNumber === undefined || d.callerNumber === null ? null : normalizePhone(d.callerNumber)
-      const fields = await tx.withNames(given)
-      // a bare draft of a message: its address is the contact information; a call's number stays in
-      // the phone field (the printed column adds it), so «ФИО» is left for the name (issue 10)
-      const reachable = [d.channel === 'phone' || callerNumber === null ? null : displayPhone(callerNumber), d.callerEmail?.trim() || null].filter((x) => x !== null)
-      if (fields.contactText === undefined && reachable.length > 0) fields.contactText = reachable.join(', ')
-      const shown = Object.fromEntries(Object.entries({ ...fields, callerNumber }).filter(([, v]) => v !== undefined && v !== null))
-      return await tx.insert({ ...fields, callerNumber, channel: d.channel },
-        { action: 'created', field: null, old: null, new: { ...shown, ...(callId !== undefined ? { callId } : {}) } }, actor.by, at)
+      const rows = []
+      for (const { draft: d, actor = { by: null } } of drafts) {
+        const { callId, ...given } = d
+        const callerNumber = d.callerNumber === undefined || d.callerNumber === null ? null : normalizePhone(d.callerNumber)
+        const fields = await tx.withNames(given)
+        // a bare draft of a message: its address is the contact information; a call's number stays in
+        // the phone field (the printed column adds it), so «ФИО» is left for the name (issue 10)
+        const reachable = [d.channel === 'phone' || callerNumber === null ? null : displayPhone(callerNumber), d.callerEmail?.trim() || null].filter((x) => x !== null)
+        if (fields.contactText === undefined && reachable.length > 0) fields.contactText = reachable.join(', ')
+        const shown = Object.fromEntries(Object.entries({ ...fields, callerNumber }).filter(([, v]) => v !== undefined && v !== null))
+        rows.push({
+          fields: { ...fields, callerNumber, channel: d.channel },
+          created: { action: 'created' as const, field: null, old: null, new: { ...shown, ...(callId !== undefined ? { callId } : {}) } },
+          by: actor.by,
+          at: actor.at ?? clock()
+        })
+      }
+      return await tx.insertMany(rows)
     })
   }
+  const createDraft = async (d: NewDraft, actor: Actor = { by: null }): Promise<Entry> => (await createDrafts([{ draft: d, actor }]))[0]!
 
   return {
     /**
@@ -83,12 +93,14 @@ function operations (read: JournalEntries, transaction: InTransaction, calendar:
      * (`{ channel, callerNumber | callerEmail, contactId?, organizationId?, ... }`).
      */
     createDraft,
+    createDrafts,
     byId: async (id: number): Promise<Entry | undefined> => await read.byId(id),
     byNumber: read.byNumber,
     list: read.list,
     history: read.history,
     /** Earlier entries from this number, newest first (who is calling). */
     byCallerNumber: read.byCallerNumber,
+    byCallerNumbers: read.byCallerNumbers,
     byCallerEmail: read.byCallerEmail,
     apply,
 

@@ -5,5 +5,7 @@ import type { ChannelLink } from '../intake/intake.js'
 
 export const phoneLink: ChannelLink = {
   lock: async (trx, linkedId) => await callsRepository(trx).lockForDraft(linkedId),
-  link: async (trx, linkedId, entryId, at) => { await callsRepository(trx).linkEntry(linkedId, entryId, at) }
+  link: async (trx, linkedId, entryId, at) => { await callsRepository(trx).linkEntry(linkedId, entryId, at) },
+  lockMany: async (trx, linkedIds) => await callsRepository(trx).lockForDrafts(linkedIds),
+  linkMany: async (trx, links, at) => { await callsRepository(trx).linkEntries(links.map((l) => ({ linkedId: l.externalKey, entryId: l.entryId })), at) }
 }

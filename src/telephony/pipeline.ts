@@ -24,7 +24,7 @@ import type { Call, CallEffect, CallEvent } from '../calls/call.js'
 import type { CallsRepository, StoredCall } from '../db/calls.repository.js'
 import type { JournalService } from '../services/journal.service.js'
 import type { User } from '../db/users.repository.js'
-import type { Intake } from '../intake/intake.js'
+import type { Intake, OpenedRequest } from '../intake/intake.js'
 import type { CallMessage } from '../push/call-messages.js'
 import { keyedQueue } from '../util/serial-queue.js'
 import { turnIfBusy } from '../util/event-loop.js'
@@ -101,6 +101,8 @@ interface Known { id: number, entryId: number | null, userId: number | null }
 
 /** Events the queue takes at once (their calls looked up in one read). */
 const DRAIN_BATCH = 2000
+/** Drafts opened in one transaction at most (a burst's ringing calls, in chunks). */
+const DRAFT_BATCH = 200
 /** Calls the read-ahead follows at most (calls in progress; the oldest is forgotten past it). */
 const READ_AHEAD_LIMIT = 10_000
 /** Why a missed call's draft leaves the drafts (its annulment reason). */
@@ -219,6 +221,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
       const due = effects
       effects = []
       const stored = await storeRows(batch)
+      openDraftsSoon(due, stored)
       for (const effect of due) {
         const linkedId = effect.call.linkedId
         const row = stored.get(linkedId)
@@ -235,6 +238,39 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
       }
     }
   }
+  // The drafts of the calls that started ringing in one written batch are opened together (one
+  // identification read and one transaction for a chunk), ahead of the calls' own follow-ups, which
+  // then find them here; a call whose draft this could not open gets it alone in its follow-up.
+  const preopened = new Map<string, OpenedRequest>()
+  function openDraftsSoon (due: CallEffect[], stored: Map<string, StoredCall>): void {
+    if (deps.intake === undefined) return
+    const ringing = [...new Map(due.filter((e) => e.type === 'call.ringing').map((e) => [e.call.linkedId, e.call])).values()].filter((call) => {
+      const row = stored.get(call.linkedId)
+      return row !== undefined && row.keptEnded !== true && (ids.get(call.linkedId)?.entryId ?? row.entryId) === null
+    })
+    if (ringing.length < 2) return // one call: its follow-up opens it
+    for (let i = 0; i < ringing.length; i += DRAFT_BATCH) {
+      const chunk = ringing.slice(i, i + DRAFT_BATCH)
+      followUpGrew()
+      void followUps.run(null, async () => {
+        while (drainRunning !== undefined) await drainRunning
+        try {
+          await persist(`opening the drafts of ${chunk.length} calls`, async () => { await openDrafts(chunk) })
+        } finally { followUpDone() }
+      })
+    }
+  }
+  async function openDrafts (chunk: Call[]): Promise<void> {
+    try {
+      const opened = await deps.intake!.openMany(chunk.map((call) => ({ channel: 'phone', from: { phone: call.callerNumber }, arrivedAt: call.arrivedAt, externalKey: call.linkedId })))
+      if (preopened.size > READ_AHEAD_LIMIT) preopened.clear() // never consumed (cannot happen): not kept forever
+      opened.forEach((o, i) => preopened.set(chunk[i]!.linkedId, o))
+    } catch (err) {
+      if (isStorageUnavailable(err)) throw err // retried once the database is back
+      log.warn({ err, calls: chunk.length }, 'call pipeline: the drafts of a batch could not be opened together; each call opens its own')
+    }
+  }
+
   /** The batch in one statement, again and again while the database is unreachable; a row it refuses alone, the others stored. */
   async function storeRows (batch: Call[]): Promise<Map<string, StoredCall>> {
     const out = new Map<string, StoredCall>()
@@ -360,8 +396,10 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
     if (deps.intake === undefined) return
     const clog = { linkedId: call.linkedId }
     try {
+      const pre = preopened.get(call.linkedId)
+      preopened.delete(call.linkedId)
       if (known.entryId === null) {
-        const opened = await deps.intake.open({ channel: 'phone', from: { phone: call.callerNumber }, arrivedAt: call.arrivedAt, externalKey: call.linkedId })
+        const opened = pre ?? await deps.intake.open({ channel: 'phone', from: { phone: call.callerNumber }, arrivedAt: call.arrivedAt, externalKey: call.linkedId })
         known.entryId = opened.entryId
         if (opened.entry !== undefined) message.entry = opened.entry
         message.caller = call.callerNumber === null ? null : opened.caller

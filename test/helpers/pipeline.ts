@@ -3,7 +3,7 @@ import { defaultCalendar } from '../../src/calendar/index.js'
 import type { Test } from 'tap'
 import { createPipeline, type CallMessage, type Pipeline } from '../../src/telephony/pipeline.js'
 import { createIntake, type Intake } from '../../src/intake/intake.js'
-import { callerIdentifier } from '../../src/intake/identify.js'
+import { callerIdentifier, callersIdentifier } from '../../src/intake/identify.js'
 import { phoneLink } from '../../src/telephony/phone-link.js'
 import { journalRepository } from '../../src/db/journal.repository.js'
 import { journalService } from '../../src/services/journal.service.js'
@@ -58,7 +58,8 @@ export async function stack (t: Test, backend?: Backend): Promise<Stack> {
   const journal = journalService({ repo: journalRepository(database.db), calendar: defaultCalendar, clock: () => new Date() })
   const organizations = organizationsRepository(database.db)
   const identify = callerIdentifier({ byCallerNumber: journal.byCallerNumber, findByPhone: organizations.findByPhone, callsFrom: calls.callsFrom })
-  const intake = createIntake({ journal, identify, clock: () => new Date(), links: { phone: phoneLink } })
+  const identifyMany = callersIdentifier(identify, { findByPhones: organizations.findByPhones, byCallerNumbers: journal.byCallerNumbers, callsFromMany: calls.callsFromMany })
+  const intake = createIntake({ journal, identify, identifyMany, clock: () => new Date(), links: { phone: phoneLink } })
   const listDrafts = async (): Promise<StoredDraft[]> => {
     const rows = await database.db.selectFrom('journal_entry').leftJoin('call', 'call.entry_id', 'journal_entry.id')
       .select(['journal_entry.id', 'call.linked_id', 'journal_entry.caller_number', 'journal_entry.assigned_to', 'journal_entry.contact_text', 'journal_entry.channel', 'journal_entry.annul_reason'])
