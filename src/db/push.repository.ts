@@ -48,6 +48,20 @@ async function insertMessage (db: Db | Transaction<DB>, type: string, payload: R
   return toMessage(row)
 }
 
+/** Several messages in one statement, each NOTIFYing its id; returned in the order given. */
+async function insertMessages (db: Db | Transaction<DB>, messages: ReadonlyArray<{ type: string, payload: Record<string, unknown> }>, now: Date): Promise<StoredMessage[]> {
+  const values = sql.join(messages.map((m) => sql`(${m.type}, ${JSON.stringify(m.payload)}::jsonb, ${now}::timestamptz)`))
+  const r = await sql<{ id: number, type: string, payload: unknown, created_at: Date }>`
+    with m as (
+      insert into push_message (type, payload, created_at) values ${values}
+      returning id, type, payload, created_at
+    )
+    select m.id, m.type, m.payload, m.created_at, pg_notify(${PUSH_CHANNEL}, m.id::text) as notified from m order by m.id`.execute(db)
+  // the ids are drawn row by row in the order of the values: ascending ids are the order given
+  if (r.rows.length !== messages.length) throw new Error(`push_message insert returned ${r.rows.length} rows of ${messages.length}`)
+  return r.rows.map(toMessage)
+}
+
 export interface CallMessageRow { type: string, linkedId: string, payload: Record<string, unknown>, ended: boolean }
 
 /** A call message and its fold into the call's snapshot row, in one statement (atomic without a transaction). */
@@ -76,6 +90,10 @@ export function pushRepository (db: Db) {
     append: async (type: string, payload: Record<string, unknown>, now: Date): Promise<StoredMessage> => {
       return await insertMessage(db, type, payload, now)
     },
+
+    /** Several messages in one statement (one commit, one notification lock), in order. */
+    appendMany: async (messages: ReadonlyArray<{ type: string, payload: Record<string, unknown> }>, now: Date): Promise<StoredMessage[]> =>
+      messages.length === 0 ? [] : await insertMessages(db, messages, now),
 
     /**
      * Stores a call message and folds it into the call's snapshot row (later keys win, so the

@@ -118,11 +118,36 @@ export class PushHub {
   get listening (): boolean { return this.listener?.connected ?? false }
   get socketCount (): number { return this.sockets.count }
 
-  /** Stores a message for every screen of every instance; resolves with its id once stored. */
-  readonly publish: Publish = async (type, payload) => {
-    const msg = await this.repo.append(type, payload as unknown as Record<string, unknown>, this.opts.clock())
-    this.delivery.stored(msg)
-    return msg.id
+  /**
+   * Stores a message for every screen of every instance; resolves with its id once stored. The
+   * messages handed over while one statement runs are stored together by the next, in order (a
+   * burst of drafts costs a statement per batch, not one per draft).
+   */
+  readonly publish: Publish = async (type, payload) => await new Promise<number>((resolve, reject) => {
+    this.messagesWaiting.push({ type, payload: payload as unknown as Record<string, unknown>, resolve, reject })
+    if (this.messagesWaiting.length === 1) void this.messageQueue.run(async () => { await this.storeWaitingMessages() })
+  })
+
+  private readonly messageQueue = serialQueue()
+  private readonly messagesWaiting: Array<{ type: BroadcastType, payload: Record<string, unknown>, resolve: (id: number) => void, reject: (err: unknown) => void }> = []
+
+  /** The messages waiting, in one statement; one the database refuses is stored alone so it takes no other with it. */
+  private async storeWaitingMessages (): Promise<void> {
+    const batch = this.messagesWaiting.splice(0, CALL_BATCH)
+    if (this.messagesWaiting.length > 0) void this.messageQueue.run(async () => { await this.storeWaitingMessages() })
+    try {
+      const stored = await this.repo.appendMany(batch, this.opts.clock())
+      stored.forEach((msg, i) => { this.delivery.stored(msg); batch[i]!.resolve(msg.id) })
+    } catch (err) {
+      if (batch.length === 1 || isStorageUnavailable(err)) { for (const b of batch) b.reject(err); return }
+      for (const b of batch) {
+        try {
+          const msg = await this.repo.append(b.type, b.payload, this.opts.clock())
+          this.delivery.stored(msg)
+          b.resolve(msg.id)
+        } catch (one) { b.reject(one) }
+      }
+    }
   }
 
   /**
@@ -269,6 +294,7 @@ export class PushHub {
     if (this.timer !== undefined) clearInterval(this.timer)
     // what the telephony handed over is stored (and reaches the screens) before the database goes
     await this.callQueue.idle()
+    await this.messageQueue.idle()
     if (this.retrying !== undefined) clearTimeout(this.retrying)
     if (this.waiting.length > 0 && !(await this.storeWaiting())) this.opts.log.error({ count: this.waiting.length }, 'push: stopping with messages the database could not store')
     await this.delivery.idle()

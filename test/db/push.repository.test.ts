@@ -70,3 +70,19 @@ for (const backend of backends()) {
     t.same(open.map((c) => [c.linkedId, c.type, c.payload]), [['B1', 'call.answered', { call: { linkedId: 'B1', state: 'talking' }, draft: { id: 7 }, answeredBy: { userId: 1 } }]], 'B1 answered with its draft kept, B2 over: two messages of one call in one batch fold like two batches')
   })
 }
+
+for (const backend of backends()) {
+  t.test(`push.repository (${backend}): several messages in one statement, in order, each NOTIFYing its id`, async (t) => {
+    const db = await testDb(t, backend)
+    const repo = pushRepository(db)
+    const at = new Date('2026-03-03T05:00:00Z')
+    const payloads = Array.from({ length: 120 }, (_, i) => ({ type: i % 3 === 0 ? 'presence' : 'entry.created', payload: { entry: { id: i + 1, description: `обращение ${i + 1}` } } }))
+    const stored = await repo.appendMany(payloads, at)
+    t.same(stored.map((m) => (m.payload.entry as { id: number }).id), payloads.map((p) => p.payload.entry.id), 'every message, in the order given')
+    t.same(stored.map((m) => m.type), payloads.map((p) => p.type), 'with its type')
+    t.ok(stored.every((m, i) => i === 0 || m.id > stored[i - 1]!.id), 'ids in that order')
+    t.same((await repo.after(0, 500)).map((m) => m.id), stored.map((m) => m.id), 'the log holds them in that order')
+    await t.rejects(repo.appendMany([{ type: 'entry.created', payload: { entry: { id: 1 } } }, { type: 'entry.created', payload: { entry: { text: 'a\u0000b' } } }], at), 'a message the database refuses fails its statement')
+    t.equal((await repo.after(0, 500)).length, 120, 'and none of that statement is stored')
+  })
+}
