@@ -106,7 +106,9 @@ export function createIntake (deps: IntakeDeps): Intake {
         return entry !== undefined ? { entryId: entry.id, entry } : { entryId: existing.get(r.externalKey) ?? byKey.get(r.externalKey)! }
       })
     })
-    for (const o of opened) if (o.entry !== undefined) await deps.announce?.(o.entry)
+    // handed over at once, in order: the push log stores them together
+    const announce = deps.announce
+    if (announce !== undefined) await Promise.all(opened.map(async (o) => { if (o.entry !== undefined) await announce(o.entry) }))
     return opened.map((o, i) => ({ ...o, caller: callers[i]! }))
   }
 
