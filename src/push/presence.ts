@@ -60,7 +60,7 @@ export class Presence {
     const [users, online, calls] = await Promise.all([
       this.opts.users.list(),
       this.opts.repo.online(new Date(now.getTime() - this.opts.ttlMs)),
-      this.opts.repo.openCalls(new Date(now.getTime() - this.opts.callStaleMs))
+      this.opts.repo.talkingCalls(new Date(now.getTime() - this.opts.callStaleMs))
     ])
     // this instance's own screens count at once (their rows may still be on the way)
     const onlineIds = new Set([...online.map((r) => r.userId), ...this.localCount.keys()])

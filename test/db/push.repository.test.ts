@@ -25,6 +25,7 @@ for (const backend of backends()) {
     t.equal(open.length, 1, 'the answered call is in progress')
     t.same([open[0]?.messageId, open[0]?.type, open[0]?.payload], [ans.id, 'call.answered', { call: { linkedId: 'L1', state: 'talking' }, draft: { id: 9 }, caller: { number: '1' }, answeredBy: { userId: 1 } }], 'the answer is merged over the ringing: the draft and caller stay')
     t.ok(ring.id < ans.id, 'in order')
+    t.same((await repo.talkingCalls(t0)).map((c) => [c.linkedId, c.payload]), [['L1', { call: { linkedId: 'L1', state: 'talking' } }]], 'the call being talked on, with only its call (presence)')
     await repo.appendCall('call.ended', 'L1', { call: { linkedId: 'L1', state: 'ended' }, missed: false }, true, later(4))
     t.same(await repo.openCalls(t0), [], 'an ended call is no longer in progress')
     await repo.appendCall('call.ringing', 'L2', { call: { linkedId: 'L2' } }, false, later(5))
