@@ -2,7 +2,7 @@
 // change is allowed, the due dates) are decided in src/services/journal.service.ts with the pure
 // rules of src/journal; this module writes a decision (the year's next number from a counter row,
 // the columns, the pause, the extension and the history lines) inside the service's transaction.
-import { sql, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely'
+import { sql, type Kysely, type OrderByItemBuilder, type Selectable, type Transaction, type Updateable } from 'kysely'
 import type { Db } from './database.js'
 import type { DB } from './types.js'
 import type { JournalEntryTable } from './tables/journal.js'
@@ -13,6 +13,7 @@ import {
   type EntrySet, type EntryType, type HistoryItem, type Module, type Status
 } from '../journal/index.js'
 import { searchTerms } from '../journal/search.js'
+import { cappedTotal, countLimit, mayBeNull } from './journal-list.js'
 import type { HistoryRow } from '../journal/history-lines.js'
 
 type Executor = Kysely<DB> | Transaction<DB>
@@ -47,6 +48,9 @@ export interface EntryFilter {
   limit: number
   offset: number
 }
+
+/** A page of the list; `total` is a lower bound («more than») when `totalExact` is false. */
+export interface EntryPage { items: Entry[], total: number, totalExact: boolean }
 
 type EntryRow = Selectable<JournalEntryTable>
 
@@ -320,21 +324,33 @@ function entries (db: Executor) {
         .where('number', 'is not', null).where('annulled_at', 'is', null)
         .where('status', 'in', ['in_progress', 'to_developer', 'feedback']).orderBy('id').execute()).map((r) => r.id),
 
-    list: async (f: EntryFilter): Promise<{ items: Entry[], total: number }> => {
+    /**
+     * A page of the filter and its total: exact up to TOTAL_CAP rows past the page's start, else
+     * «more than» (`totalExact: false`) — counting every match of a common word was most of a
+     * search's time at a million entries. A page that is not full is its own total.
+     */
+    list: async (f: EntryFilter): Promise<EntryPage> => {
       const order = f.order ?? 'desc'
       const sort = f.sort ?? 'created'
       const byColumn = {
         created: 'created_at', registered: 'registered_on', due: 'due_at', updated: 'updated_at', number: 'year',
         resolved: 'resolved_on', type: 'type', status: 'status', organization: 'organization_name'
       } as const
-      let q = filtered(f).select(entryColumns).orderBy(byColumn[sort], (ob) => (order === 'asc' ? ob.asc() : ob.desc()).nullsLast())
-      if (sort === 'number') q = q.orderBy('number', (ob) => (order === 'asc' ? ob.asc() : ob.desc()).nullsLast())
+      // NULLS LAST only where nulls can be there: otherwise the order is an index's (see journal-list.ts)
+      const direction = (column: string) => (ob: OrderByItemBuilder) => {
+        const d = order === 'asc' ? ob.asc() : ob.desc()
+        return mayBeNull(column, f) ? d.nullsLast() : d
+      }
+      let q = filtered(f).select(entryColumns).orderBy(byColumn[sort], direction(byColumn[sort]))
+      if (sort === 'number') q = q.orderBy('number', direction('number'))
       if (sort !== 'number' && sort !== 'created') q = q.orderBy('year', order).orderBy('number', order)
-      const [rows, count] = [
-        await q.orderBy('id', order).limit(f.limit).offset(f.offset).execute(),
-        await filtered(f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
-      ]
-      return { items: await withParts(db, rows), total: Number(count.n) }
+      const rows = await q.orderBy('id', order).limit(f.limit).offset(f.offset).execute()
+      const items = await withParts(db, rows)
+      if (rows.length < f.limit && (rows.length > 0 || f.offset === 0)) return { items, total: f.offset + rows.length, totalExact: true }
+      const cap = countLimit(f.offset, f.limit)
+      const counted = await db.selectFrom(filtered(f).select(sql<number>`1`.as('one')).limit(cap + 1).as('capped'))
+        .select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+      return { items, ...cappedTotal(Number(counted.n), cap) }
     },
 
     history: async (id: number): Promise<HistoryRow[]> =>

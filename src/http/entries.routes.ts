@@ -4,6 +4,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type, type Static } from 'typebox'
 import type { EntrySort } from '../db/journal.repository.js'
+import { TOTAL_CAP } from '../db/journal-list.js'
 import type { JournalService, Outcome } from '../services/journal.service.js'
 import {
   AGREEMENT_LABELS, AGREEMENT_STATES, CHANNELS, CHANNEL_LABELS, ENTRY_TYPES, ENTRY_TYPE_LABELS, MODULES, MODULE_LABELS,
@@ -262,7 +263,15 @@ export const entriesRoutes: FastifyPluginAsyncTypebox<EntriesRoutesOptions> = as
       tags,
       summary: 'Journal entries with filters, full-text search, sorting and pagination',
       querystring: ListQuery,
-      response: withErrors({ 200: Type.Object({ items: Type.Array(EntrySchema), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() }) })
+      response: withErrors({
+        200: Type.Object({
+          items: Type.Array(EntrySchema),
+          total: Type.Integer({ description: `The entries matching the filter when totalExact; otherwise more than this many (counted up to ${TOTAL_CAP} past offset, and always past the page's end)` }),
+          totalExact: Type.Boolean({ description: 'false: total is a lower bound, there are more entries than total (and a next page)' }),
+          limit: Type.Integer(),
+          offset: Type.Integer()
+        })
+      })
     }
   }, async (req) => {
     const q = req.query
@@ -271,13 +280,13 @@ export const entriesRoutes: FastifyPluginAsyncTypebox<EntriesRoutesOptions> = as
     const offset = q.offset ?? 0
     if (q.from !== undefined && q.to !== undefined && q.from > q.to) throw httpError(400, 'INVALID_PERIOD', `the period starts (${q.from}) after it ends (${q.to})`)
     const annulled = { exclude: false, only: true, include: 'all' } as const
-    const { items, total } = await journal.list({
+    const { items, total, totalExact } = await journal.list({
       from: q.from, to: q.to, type: q.type, status: q.status, channel: q.channel, module: q.module,
       organizationId: q.organizationId, contactId: q.contactId, assignedTo: q.assignedTo, draft: q.draft, overdue: q.overdue,
       q: q.q, callerNumber: q.callerNumber, annulled: annulled[q.annulled ?? 'exclude'],
       sort: SORTS[(q.sort ?? 'createdAt') as keyof typeof SORTS], order: q.order ?? 'desc', limit, offset, now
     })
-    return { items: items.map((e) => entryView(e, now)), total, limit, offset }
+    return { items: items.map((e) => entryView(e, now)), total, totalExact, limit, offset }
   })
 
   app.post('/api/entries', {

@@ -136,7 +136,9 @@ export async function measure (database: Database, rounds: number, backend: stri
     figures.push({ name: c.name, what: c.what, p50, p95, rows, plans })
     console.log(`  ${backend} ${c.name.padEnd(16)} p50 ${p50.toFixed(1).padStart(7)} ms  p95 ${p95.toFixed(1).padStart(7)} ms  (${c.what})`)
   }
-  await db.destroy().catch(() => {})
+  // its own pg pool is ended; on PGlite destroying it would close the database's instance, which the
+  // run's teardown closes (closing it twice threw, and the results file with the plans was never written)
+  if (database.kind === 'pg') await db.destroy().catch(() => {})
   return figures
 }
 

@@ -2,6 +2,7 @@
 // from the directory by autocomplete), the status rules enforced with the server's refusal shown,
 // found again by Russian full-text search, overdue entries highlighted and filtered, the history kept.
 import t from 'tap'
+import { sql } from 'kysely'
 import type { Page } from 'playwright-core'
 import { CHROMIUM, NO_CHROMIUM, launchBrowser, login, newContext, pageErrors, screenshot, startServer, until } from '../helpers/browser.js'
 
@@ -160,6 +161,33 @@ if (CHROMIUM === undefined) {
     await page.getByText('Аннулирована', { exact: false }).first().waitFor()
     t.match(await page.locator('.banner.bad').textContent(), /Зарегистрирована повторно по ошибке/, 'the annulment and its reason are shown')
     await screenshot(page, 'entry-annulled')
+    t.same(errors, [], 'no errors in the page')
+  })
+
+  t.test('journal: more than 1 000 entries — «более 1 000 записей», and «Вперёд» while more pages exist', async (t) => {
+    const server = await startServer(t)
+    await sql`insert into journal_entry (registered_on, year, number, status, type, channel, module, description, resolved_on, created_at, updated_at)
+      select date '2026-02-27' - g / 40, 2026, g, 'resolved', 'support', 'email', 'navigator', 'Запрос ' || g, date '2026-02-27', now(), now()
+        from generate_series(1, 1020) g`.execute(server.db)
+    await sql`insert into entry_number_counter (year, last_number) values (2026, 1020)`.execute(server.db)
+    const browser = await launchBrowser(t)
+    const page = await (await newContext(browser, server.url)).newPage()
+    const errors = pageErrors(page)
+    await login(page, 'ivanova')
+    const total = page.getByTestId('journal-total')
+    const next = page.getByRole('button', { name: 'Вперёд →' })
+    await total.getByText('более 1\u00a0000 записей').waitFor()
+    t.equal(await page.getByTestId('journal-page').textContent(), 'Стр. 1', 'no page count while the total is capped')
+    t.ok(await next.isEnabled(), '«Вперёд» enabled')
+    await page.goto('/journal?page=20')
+    await page.locator('tr[data-entry-id]').first().waitFor()
+    t.equal(await total.textContent(), 'более 1\u00a0000 записей', 'page 20: still more than 1 000 (a non-breaking space between the thousands)')
+    t.ok(await next.isEnabled(), 'and more pages after it')
+    await next.click()
+    await total.getByText('1\u00a0020 записей').waitFor()
+    t.equal(await page.getByTestId('journal-page').textContent(), 'Стр. 21 из 21', 'page 21: the exact total and the page count')
+    t.equal(await page.locator('tr[data-entry-id]').count(), 20, 'the last 20 entries')
+    t.ok(await next.isDisabled(), '«Вперёд» disabled on the last page')
     t.same(errors, [], 'no errors in the page')
   })
 }

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { sql } from 'kysely'
 // The journal repository's reading side: filters, full-text search, due dates after calendar edits, the directory.
 import { backends, testDb } from '../helpers/db.js'
 import { journalRepository } from '../../src/db/journal.repository.js'
@@ -46,7 +47,41 @@ for (const backend of backends()) {
     t.same(await q({ overdue: true, now: new Date('2026-03-10T17:00:00+05:00') }), [], 'due at 17:00 is still in time at 17:00')
     const page = await journal.list({ now: clock.now, limit: 1, offset: 1, sort: 'number', order: 'asc' })
     t.equal(page.total, 3, 'the total ignores the page')
+    t.equal(page.totalExact, true, 'and is exact')
     t.same(page.items.map((e) => e.id), [b.id], 'the second by number')
+    t.same(await q({ draft: false, sort: 'registered', order: 'desc' }), [b.id, a.id], 'registered only, by registration date newest first (then by number)')
+    t.same(await q({ draft: false, sort: 'number', order: 'desc' }), [b.id, a.id], 'by number, descending')
+    t.same(await q({ sort: 'registered', order: 'desc' }), [b.id, a.id, missed.id], 'with the drafts: the drafts (no date) still last')
+  })
+
+  t.test(`journal repository (${backend}): the total is counted up to 1 000 past the page's start, then «more than»`, async (t) => {
+    const db = await testDb(t, backend)
+    const { journal, clock } = await setup(db)
+    // 1 030 drafts a minute apart, and three e-mails
+    await sql`insert into journal_entry (channel, caller_number, created_at, updated_at)
+      select 'phone', '7912' || lpad(g::text, 7, '0'), ${MONDAY}::timestamptz + g * interval '1 minute', ${MONDAY}::timestamptz from generate_series(1, 1030) g`.execute(db)
+    await sql`insert into journal_entry (channel, created_at, updated_at) select 'email', ${MONDAY}::timestamptz, ${MONDAY}::timestamptz from generate_series(1, 3)`.execute(db)
+    const list = async (f: Record<string, unknown>) => await journal.list({ now: clock.now, limit: 50, offset: 0, draft: true, ...f })
+
+    const first = await list({ channel: ['phone'] })
+    t.same([first.total, first.totalExact], [1000, false], 'the first page: more than 1 000')
+    t.equal(first.items.length, 50, 'a full page')
+    t.equal(first.items[0]!.callerNumber, '79120001030', 'newest first')
+    const twentieth = await list({ channel: ['phone'], offset: 950 })
+    t.same([twentieth.total, twentieth.totalExact], [1000, false], 'page 20: still more than 1 000, so a next page exists')
+    const next = await list({ channel: ['phone'], offset: 1000 })
+    t.same([next.total, next.totalExact], [1030, true], 'page 21, within 1 000 of the end: the exact total')
+    t.same(next.items.map((e) => e.callerNumber), Array.from({ length: 30 }, (_, i) => '7912' + String(30 - i).padStart(7, '0')), 'the last 30, in order')
+    const far = await list({ channel: ['phone'], offset: 5000 })
+    t.same([far.items.length, far.total, far.totalExact], [0, 1030, true], 'past the end: no rows, the exact total')
+    const wide = await list({ channel: ['phone'], limit: 1500, offset: 0 })
+    t.same([wide.items.length, wide.total, wide.totalExact], [1030, 1030, true], 'a page larger than the cap holds everything and says so')
+    const capAtPageEnd = await list({ channel: ['phone'], limit: 1020, offset: 0 })
+    t.same([capAtPageEnd.total, capAtPageEnd.totalExact], [1020, false], 'a 1 020-row page: more than its own end')
+    const few = await list({ channel: ['email'], limit: 2 })
+    t.same([few.items.length, few.total, few.totalExact], [2, 3, true], 'a full page of a small filter: counted, exact')
+    const all = await list({ channel: ['email'] })
+    t.same([all.items.length, all.total, all.totalExact], [3, 3, true], 'a page not full is its own total')
   })
 
   t.test(`journal repository (${backend}): due dates follow the head's calendar edits`, async (t) => {

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { sql } from 'kysely'
 import { testApp } from '../helpers/app.js'
 import { connectWs } from '../helpers/ws.js'
 
@@ -201,6 +202,26 @@ t.test('entries API: bad input is a clear 4xx, never a 500', async (t) => {
     const res = await app.inject({ method: 'GET', url: '/api/entries?q=' + encodeURIComponent(q), headers: h })
     t.equal(res.statusCode, 200, `q=${JSON.stringify(q)} is searched, not an error`)
   }
+})
+
+t.test('entries API: a total beyond 1 000 is «more than» (totalExact false), and the next page is still there', async (t) => {
+  const { app, as, db } = await testApp(t, { clock: () => NOW })
+  const h = await as('specialist')
+  await sql`insert into journal_entry (channel, created_at, updated_at)
+    select 'email', ${NOW}::timestamptz - g * interval '1 minute', ${NOW}::timestamptz from generate_series(1, 1020) g`.execute(db)
+  const page = async (offset: number) => (await app.inject({ method: 'GET', url: `/api/entries?draft=true&limit=50&offset=${offset}`, headers: h })).json()
+  const first = await page(0)
+  t.same([first.items.length, first.total, first.totalExact], [50, 1000, false], 'the first page: more than 1 000')
+  const twentieth = await page(950)
+  t.same([twentieth.total, twentieth.totalExact], [1000, false], 'page 20 of 50: still more, so the UI keeps «next»')
+  const last = await page(1000)
+  t.same([last.items.length, last.total, last.totalExact], [20, 1020, true], 'page 21: the last 20 and the exact total')
+  const few = (await app.inject({ method: 'GET', url: '/api/entries?draft=false', headers: h })).json()
+  t.same([few.total, few.totalExact], [0, true], 'an exact total says so')
+  const docs = (await app.inject({ method: 'GET', url: '/api/docs/json', headers: await as('head') })).json()
+  const listed = docs.paths['/api/entries'].get.responses['200'].content['application/json'].schema
+  t.equal(listed.properties.totalExact.type, 'boolean', 'the OpenAPI document has totalExact')
+  t.match(listed.properties.total.description, /1000/, 'and says what a capped total means')
 })
 
 t.test('entries API: roles, sessions and the OpenAPI document', async (t) => {

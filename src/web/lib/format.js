@@ -76,6 +76,19 @@ export function entryNumber (e) {
   return year === '' ? String(n) : `${year}-${n}`
 }
 
+/** 12 345: thousands apart by a non-breaking space, as the center writes numbers (never split across lines) */
+export function integer (n) {
+  return new Intl.NumberFormat('ru-RU', { maximumFractionDigits: 0 }).format(n)
+}
+
+/**
+ * «1 234 записи», or «более 1 000 записей» when the server counted only up to a cap (`exact` false):
+ * after «более» the genitive, which is the `few` form after …1 (более 1 021 записи) and `many` else.
+ */
+export function counted (n, exact, one, few, many) {
+  return exact ? `${integer(n)} ${plural(n, one, few, many)}` : `более ${integer(n)} ${plural(n, few, many, many)}`
+}
+
 export function plural (n, one, few, many) {
   const a = Math.abs(n) % 100
   const b = a % 10

@@ -6,7 +6,7 @@ import { navigate, canWrite } from '../lib/store.js'
 import { live } from '../lib/live.js'
 import { createEntry, listEntries } from '../lib/journal-api.js'
 import { api } from '../lib/api.js'
-import { date, dateTime, entryNumber, phone, plural } from '../lib/format.js'
+import { counted, date, dateTime, entryNumber, phone } from '../lib/format.js'
 import { CHANNELS, label, MODULES, STATUSES, TYPES } from '../lib/labels.js'
 import { Dialog, OrgInput, Select } from '../lib/components.js'
 
@@ -96,6 +96,8 @@ export function JournalView ({ me, path }) {
 
   const items = data?.items ?? []
   const total = data?.total ?? 0
+  // a capped total («более 1 000»): the server counted past this page's end, so a next page exists
+  const exact = data?.totalExact !== false
   const page = Math.max(1, Number(filters.page ?? 1))
   const pages = Math.max(1, Math.ceil(total / PAGE))
   const sort = filters.sort ?? (filters.drafts === '1' ? 'createdAt' : 'registeredOn')
@@ -189,10 +191,10 @@ export function JournalView ({ me, path }) {
       <p class="muted small">Звонки на линию Ситуационного центра записываются сами: их черновик открывается из всплывающего окна.</p>
     <//>`}
     <nav class="pager" aria-label="Страницы">
-      <span class="muted">${total} ${plural(total, 'запись', 'записи', 'записей')}</span>
+      <span class="muted" data-testid="journal-total">${counted(total, exact, 'запись', 'записи', 'записей')}</span>
       <button disabled=${page <= 1} onClick=${() => set({ page: String(page - 1) })}>← Назад</button>
-      <span>Стр. ${page} из ${pages}</span>
-      <button disabled=${page >= pages} onClick=${() => set({ page: String(page + 1) })}>Вперёд →</button>
+      <span data-testid="journal-page">${exact ? `Стр. ${page} из ${pages}` : `Стр. ${page}`}</span>
+      <button disabled=${exact && page >= pages} onClick=${() => set({ page: String(page + 1) })}>Вперёд →</button>
     </nav>
   </section>`
 }

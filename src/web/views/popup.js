@@ -11,7 +11,7 @@
 import { html, useEffect, useState } from '/vendor/preact.js'
 import { navigate, useStore, setState, getState, subscribe } from '../lib/store.js'
 import { api, qs } from '../lib/api.js'
-import { date, dateTime, duration, entryNumber, isoDay, phone, plural } from '../lib/format.js'
+import { date, dateTime, duration, entryNumber, integer, isoDay, phone, plural } from '../lib/format.js'
 import { label, STATUSES } from '../lib/labels.js'
 import { notify, ring } from '../lib/notify.js'
 
@@ -210,7 +210,7 @@ async function loadTray () {
     // a call still on the line has its popup; the tray holds the rest
     const live = new Set([...calls.values()].filter((c) => c.state !== 'ended').map((c) => c.entryId))
     const items = drafts.items.filter((e) => !live.has(e.id))
-    setState({ tray: { drafts: items, draftsTotal: drafts.total - (drafts.items.length - items.length), missed: missed.total } })
+    setState({ tray: { drafts: items, draftsTotal: drafts.total - (drafts.items.length - items.length), draftsExact: drafts.totalExact !== false, missed: missed.total } })
   } catch { /* the next change tries again */ }
 }
 
@@ -305,7 +305,7 @@ function Tray () {
   const [open, setOpen] = useState(false)
   if (tray === null || (tray.draftsTotal === 0 && tray.missed === 0)) return null
   return html`<div class="call-tray" data-testid="call-tray">
-    ${tray.draftsTotal > 0 && html`<button class="link" aria-expanded=${open} onClick=${() => setOpen(!open)} data-testid="tray-drafts">Незарегистрированные звонки (${tray.draftsTotal})</button>`}
+    ${tray.draftsTotal > 0 && html`<button class="link" aria-expanded=${open} onClick=${() => setOpen(!open)} data-testid="tray-drafts">Незарегистрированные звонки (${tray.draftsExact === false ? 'более ' : ''}${integer(tray.draftsTotal)})</button>`}
     ${open && tray.draftsTotal > 0 && html`<ul class="tray-list" data-testid="tray-list">
       ${tray.drafts.map((e) => html`<li><a href=${`/entries/${e.id}`} onClick=${() => setOpen(false)}>${dateTime(e.createdAt)} · ${phone(e.callerNumber) || 'номер скрыт'}${e.contactText ? ` · ${e.contactText}` : ''}</a></li>`)}
       <li><a href="/journal?drafts=1&mine=1" onClick=${() => setOpen(false)}>Все мои черновики в журнале</a></li>
