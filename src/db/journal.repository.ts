@@ -373,11 +373,15 @@ function entries (db: Executor) {
       const phones = [...new Set(numbers.map(normalizePhone).filter((p): p is string => p !== null))]
       const out = new Map<string, Entry[]>(phones.map((p) => [p, []]))
       if (phones.length === 0) return out
-      const rows = await db.selectFrom((eb) => eb.selectFrom('journal_entry').select(entryColumns)
-        .select(sql<number>`row_number() over (partition by caller_number order by created_at desc, id desc)`.as('nth'))
-        .where('caller_number', 'in', phones).where('annulled_at', 'is', null).as('e'))
-        .selectAll().where('nth', '<=', limit).orderBy('caller_number').orderBy('nth').execute()
-      for (const entry of await withParts(db, rows)) out.get(entry.callerNumber!)?.push(entry)
+      // per number its last entries along journal_entry_caller_idx (a number with thousands stops at the limit)
+      const rows = await sql<Omit<EntryRow, 'search'>>`
+        select e.* from unnest(array[${sql.join(phones)}]::text[]) as n (phone)
+        cross join lateral (
+          select ${sql.join(entryColumns.map((c) => sql.ref(c)))} from journal_entry
+           where caller_number = n.phone and annulled_at is null
+           order by created_at desc, id desc limit ${limit}) e
+        order by n.phone, e.created_at desc, e.id desc`.execute(db)
+      for (const entry of await withParts(db, rows.rows)) out.get(entry.callerNumber!)?.push(entry)
       return out
     },
 
