@@ -4,9 +4,10 @@
 //     starts ringing rings the screens at once (the ring; its draft follows);
 //   - drain: the events, in order and in batches, are folded into the calls in memory (the calls a
 //     batch may have stored already — a replay, a restart — looked up in one read);
-//   - write: one writer stores every call changed since its last statement in one statement, then
-//     each effect is followed up on its call (the draft through the shared intake, who holds the
-//     call, the message to the screens) in the call's order, several calls side by side on PostgreSQL.
+//   - write: one writer stores every call changed since its last statement in one statement;
+//   - follow up: in rounds of every effect waiting, the drafts of the round's ringing calls opened
+//     together through the shared intake, then each effect on its call (who holds the call, the
+//     message to the screens) in the call's order, several calls side by side on PostgreSQL.
 // A reconcile after a (re)connect runs alone, after everything before it is stored. When events
 // and follow-ups pending pass the high-water mark the pipeline stops reading AMI (the events wait in
 // TCP, at the PBX) and reads again once it has caught up: no event is dropped and the memory stays
@@ -101,8 +102,10 @@ interface Known { id: number, entryId: number | null, userId: number | null }
 
 /** Events the queue takes at once (their calls looked up in one read). */
 const DRAIN_BATCH = 2000
-/** Drafts opened in one transaction at most (a burst's ringing calls, in chunks). */
-const DRAFT_BATCH = 200
+/** Drafts opened in one transaction at most (a round's ringing calls, in chunks: a longer statement keeps PGlite's one thread from the sockets). */
+const DRAFT_BATCH = 50
+/** Effects followed up in one round at most. */
+const FOLLOW_UP_ROUND = 1000
 /** Calls the read-ahead follows at most (calls in progress; the oldest is forgotten past it). */
 const READ_AHEAD_LIMIT = 10_000
 /** Why a missed call's draft leaves the drafts (its annulment reason). */
@@ -221,53 +224,62 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
       const due = effects
       effects = []
       const stored = await storeRows(batch)
-      openDraftsSoon(due, stored)
-      for (const effect of due) {
-        const linkedId = effect.call.linkedId
-        const row = stored.get(linkedId)
-        void followUps.run(lanes === 1 ? '' : linkedId, async () => {
-          // events being drained go first: a burst is read and its calls stored before their follow-ups
-          while (drainRunning !== undefined) await drainRunning
-          const turn = turnIfBusy()
-          if (turn !== undefined) await turn
-          try {
-            if (row === undefined) return // not stored (logged): nothing follows from it
-            await persist(`${effect.type} ${linkedId}`, async () => { await followUp(effect, row) })
-          } finally { followUpDone() }
-        })
-      }
+      for (const effect of due) followUpInbox.push({ effect, row: stored.get(effect.call.linkedId) })
+      followUpSoon()
     }
   }
-  // The drafts of the calls that started ringing in one written batch are opened together (one
-  // identification read and one transaction for a chunk), ahead of the calls' own follow-ups, which
-  // then find them here; a call whose draft this could not open gets it alone in its follow-up.
-  const preopened = new Map<string, OpenedRequest>()
-  function openDraftsSoon (due: CallEffect[], stored: Map<string, StoredCall>): void {
-    if (deps.intake === undefined) return
-    const ringing = [...new Map(due.filter((e) => e.type === 'call.ringing').map((e) => [e.call.linkedId, e.call])).values()].filter((call) => {
-      const row = stored.get(call.linkedId)
-      return row !== undefined && row.keptEnded !== true && (ids.get(call.linkedId)?.entryId ?? row.entryId) === null
+
+  // The follow-ups, in rounds: a round takes every effect waiting (under load they pile up while a
+  // round runs, so the rounds grow with the load), opens the drafts of its calls that started
+  // ringing together (one identification read and one transaction for a chunk), then follows up
+  // each effect on its call in the call's order; the next round starts when this one is over.
+  const followUpInbox: Array<{ effect: CallEffect, row: StoredCall | undefined }> = []
+  let followingUp: Promise<void> | undefined
+  const followUpSoon = (): void => {
+    followingUp ??= followUpRounds().finally(() => {
+      followingUp = undefined
+      if (followUpInbox.length > 0) followUpSoon()
     })
-    if (ringing.length < 2) return // one call: its follow-up opens it
-    for (let i = 0; i < ringing.length; i += DRAFT_BATCH) {
-      const chunk = ringing.slice(i, i + DRAFT_BATCH)
-      followUpGrew()
-      void followUps.run(null, async () => {
-        while (drainRunning !== undefined) await drainRunning
+  }
+  async function followUpRounds (): Promise<void> {
+    while (followUpInbox.length > 0) {
+      // events being drained go first: a burst is read and its calls stored before their follow-ups
+      while (drainRunning !== undefined) await drainRunning
+      const round = followUpInbox.splice(0, FOLLOW_UP_ROUND)
+      await openDrafts(round)
+      await Promise.all(round.map(async ({ effect, row }) => await followUps.run(lanes === 1 ? '' : effect.call.linkedId, async () => {
+        const turn = turnIfBusy()
+        if (turn !== undefined) await turn
         try {
-          await persist(`opening the drafts of ${chunk.length} calls`, async () => { await openDrafts(chunk) })
+          if (row === undefined) return // not stored (logged): nothing follows from it
+          await persist(`${effect.type} ${effect.call.linkedId}`, async () => { await followUp(effect, row) })
         } finally { followUpDone() }
-      })
+      })))
     }
   }
-  async function openDrafts (chunk: Call[]): Promise<void> {
-    try {
-      const opened = await deps.intake!.openMany(chunk.map((call) => ({ channel: 'phone', from: { phone: call.callerNumber }, arrivedAt: call.arrivedAt, externalKey: call.linkedId })))
-      if (preopened.size > READ_AHEAD_LIMIT) preopened.clear() // never consumed (cannot happen): not kept forever
-      opened.forEach((o, i) => preopened.set(chunk[i]!.linkedId, o))
-    } catch (err) {
-      if (isStorageUnavailable(err)) throw err // retried once the database is back
-      log.warn({ err, calls: chunk.length }, 'call pipeline: the drafts of a batch could not be opened together; each call opens its own')
+
+  /** Drafts opened together, found by the calls' own follow-ups (rang); a call whose draft could not be opened so opens its own. */
+  const preopened = new Map<string, OpenedRequest>()
+  async function openDrafts (round: ReadonlyArray<{ effect: CallEffect, row: StoredCall | undefined }>): Promise<void> {
+    if (deps.intake === undefined) return
+    const ringing = new Map<string, Call>()
+    for (const { effect, row } of round) {
+      if (effect.type !== 'call.ringing' || row === undefined || row.keptEnded === true) continue
+      if ((ids.get(effect.call.linkedId)?.entryId ?? row.entryId) === null) ringing.set(effect.call.linkedId, effect.call)
+    }
+    const calls = [...ringing.values()]
+    for (let i = 0; i < calls.length; i += DRAFT_BATCH) {
+      const chunk = calls.slice(i, i + DRAFT_BATCH)
+      await persist(`opening the drafts of ${chunk.length} calls`, async () => {
+        try {
+          const opened = await deps.intake!.openMany(chunk.map((call) => ({ channel: 'phone', from: { phone: call.callerNumber }, arrivedAt: call.arrivedAt, externalKey: call.linkedId })))
+          if (preopened.size > READ_AHEAD_LIMIT) preopened.clear() // never consumed (cannot happen): not kept forever
+          opened.forEach((o, k) => preopened.set(chunk[k]!.linkedId, o))
+        } catch (err) {
+          if (isStorageUnavailable(err)) throw err // retried once the database is back
+          log.warn({ err, calls: chunk.length }, 'call pipeline: the drafts of a batch could not be opened together; each call opens its own')
+        }
+      })
     }
   }
 
@@ -295,9 +307,10 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
   }
   /** Resolves once every change made so far is stored and followed up. */
   async function written (): Promise<void> {
-    while (writing !== undefined || changed.size > 0) {
-      writeSoon()
+    while (writing !== undefined || changed.size > 0 || followingUp !== undefined) {
+      if (changed.size > 0) writeSoon()
       await writing
+      await followingUp
     }
     await followUps.idle()
   }

@@ -123,7 +123,7 @@ if (part('ratios')) {
   }, () => health(20), 5)
 
   // reports on a real PostgreSQL: a year of 36 000 entries (3 000 a month) and 40 000 calls
-  if (backends().includes('pg')) {
+  if (backends().includes('pg') && await reachable(PG_URL)) {
     const pg = await testApp(t, { backend: 'pg', clock: () => new Date('2027-01-10T10:00:00+05:00') })
     const head = await pg.as('head')
     const by = pg.users.specialist.id
@@ -156,7 +156,7 @@ for (const r of rows) console.log(`| ${r.name} | ${r.what} | ${r.baseline} | ${(
 json.ratios = rows
 
 // ---- the full path under load (test/bench/load.ts), each side in its own process, one after the other
-const havePg = await reachable(PG_URL)
+const havePg = backends().includes('pg') && await reachable(PG_URL) // npm run bench sets TEST_DATABASE_URL to the local server by default
 async function reachable (url: string): Promise<boolean> {
   const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 })
   try { await c.connect(); await c.end(); return true } catch { return false }
@@ -209,7 +209,6 @@ for (const backend of !part('journal') ? [] : [...(havePg ? ['pg' as const] : []
   const entries = backend === 'pg' ? size.pgEntries : size.pgliteEntries
   console.log(`\njournal at ${entries} entries (${backend}): generating…`)
   const own: Array<() => unknown> = []
-  if (backend === 'pg' && process.env.TEST_DATABASE_URL === undefined) process.env.TEST_DATABASE_URL = PG_URL
   const database = await testDatabase({ teardown: (fn) => { own.push(fn) } }, backend)
   try {
     const u = await usersRepository(database.db).create({ username: 'ivanova', fullName: 'Иванова Анна Сергеевна', passwordHash: 'x', role: 'specialist', extension: '101' })

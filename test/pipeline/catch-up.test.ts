@@ -17,7 +17,8 @@ for (const c of CASES) {
     const s = await stack(t)
     const sim = await simulator(t)
     // the first instance stores the call and stops before its draft (here: the intake fails)
-    const broken: Intake = { ...s.intake, open: async () => { throw new Error('stopped before the draft') } }
+    const stopped = async (): Promise<never> => { throw new Error('stopped before the draft') }
+    const broken: Intake = { ...s.intake, open: stopped, openMany: stopped }
     const first = s.service(sim.url(), { pipeline: { intake: broken } })
     await sim.waitForLogin()
     await sim.play(c.scenario)

@@ -68,7 +68,11 @@ t.test('pipeline: when the follow-ups (drafts, messages) fall behind, the AMI re
   const f = flood(12, { spacingMs: 5 })
   let release!: () => void
   const held = new Promise<void>((resolve) => { release = resolve })
-  const slowDrafts = { ...s.intake, open: async (...args: Parameters<typeof s.intake.open>) => { await held; return await s.intake.open(...args) } }
+  const slowDrafts = {
+    ...s.intake,
+    open: async (...args: Parameters<typeof s.intake.open>) => { await held; return await s.intake.open(...args) },
+    openMany: async (...args: Parameters<typeof s.intake.openMany>) => { await held; return await s.intake.openMany(...args) }
+  }
   const svc = s.service(sim.url(), { pipeline: { intake: slowDrafts, followUpHighWater: 4 } })
   const ended = (): number => [...f.expected.keys()].filter((id) => svc.pipeline.tracked().get(id)?.state === 'ended').length
   await sim.waitForLogin(1)
