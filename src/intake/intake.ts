@@ -99,7 +99,7 @@ export function createIntake (deps: IntakeDeps): Intake {
       const at = deps.clock()
       if (link.linkMany !== undefined) await link.linkMany(trx, links, at)
       else for (const l of links) await link.link(trx, l.externalKey, l.entryId, at)
-      const made = new Map(fresh.map(({ r, i }, k) => [i, entries[k]!]))
+      const made = new Map(fresh.map(({ i }, k) => [i, entries[k]!]))
       const byKey = new Map(fresh.map(({ r }, k) => [r.externalKey, entries[k]!.id]))
       return reqs.map((r, i) => {
         const entry = made.get(i)
