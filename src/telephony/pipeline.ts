@@ -247,15 +247,48 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
       while (drainRunning !== undefined) await drainRunning
       const round = followUpInbox.splice(0, FOLLOW_UP_ROUND)
       await openDrafts(round)
-      await Promise.all(round.map(async ({ effect, row }) => await followUps.run(lanes === 1 ? '' : effect.call.linkedId, async () => {
-        const turn = turnIfBusy()
-        if (turn !== undefined) await turn
-        try {
-          if (row === undefined) return // not stored (logged): nothing follows from it
-          await persist(`${effect.type} ${effect.call.linkedId}`, async () => { await followUp(effect, row) })
-        } finally { followUpDone() }
-      })))
+      // The rings of the round go first, on their own queue: a draft reaches the screens without
+      // waiting for the answers and ends before it. The rest follows, each on its call's queue in
+      // its call's order, side by side with the next rounds' rings.
+      const { ringing, rest } = ringsFirst(round)
+      await Promise.all(ringing.map(async (item) => { await rings.run(lanes === 1 ? '' : item.effect.call.linkedId, async () => { await followUpOne(item) }) }))
+      for (const item of rest) {
+        const key = item.effect.call.linkedId
+        behind.set(key, (behind.get(key) ?? 0) + 1)
+        void followUps.run(lanes === 1 ? '' : key, async () => {
+          try { await followUpOne(item) } finally {
+            const left = behind.get(key)! - 1
+            if (left === 0) behind.delete(key)
+            else behind.set(key, left)
+          }
+        })
+      }
     }
+  }
+  type FollowUpItem = { effect: CallEffect, row: StoredCall | undefined }
+  /** calls with follow-ups still queued behind the rings: a later effect of theirs waits its turn */
+  const behind = new Map<string, number>()
+  const rings = keyedQueue(lanes)
+  /** A round's ringing effects that are their call's first with nothing of it still queued; the rest in order. */
+  function ringsFirst (round: readonly FollowUpItem[]): { ringing: FollowUpItem[], rest: FollowUpItem[] } {
+    const ringing: FollowUpItem[] = []
+    const rest: FollowUpItem[] = []
+    const seen = new Set<string>()
+    for (const item of round) {
+      const key = item.effect.call.linkedId
+      if (item.effect.type === 'call.ringing' && !seen.has(key) && !behind.has(key)) ringing.push(item)
+      else rest.push(item)
+      seen.add(key)
+    }
+    return { ringing, rest }
+  }
+  async function followUpOne ({ effect, row }: FollowUpItem): Promise<void> {
+    const turn = turnIfBusy()
+    if (turn !== undefined) await turn
+    try {
+      if (row === undefined) return // not stored (logged): nothing follows from it
+      await persist(`${effect.type} ${effect.call.linkedId}`, async () => { await followUp(effect, row) })
+    } finally { followUpDone() }
   }
 
   /** Drafts opened together, found by the calls' own follow-ups (rang); a call whose draft could not be opened so opens its own. */
@@ -312,6 +345,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
       await writing
       await followingUp
     }
+    await rings.idle()
     await followUps.idle()
   }
 
