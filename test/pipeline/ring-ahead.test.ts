@@ -1,7 +1,8 @@
 // The ring reaches the screens when its event is read, not when the queue gets to it (issue 15):
 // with every write of the call held back, the ring has gone out and nothing is stored yet; once
 // the writes go on, call.ringing (with the draft) follows, once. A call the service stored as over
-// before a restart, repeated by the PBX, rings and is taken back.
+// before a restart, repeated by the PBX, rings and is taken back. A new call's draft does not wait
+// for an earlier call's answer to be written.
 import t from 'tap'
 import { simulator, waitFor } from '../helpers/ami.js'
 import { stack } from '../helpers/pipeline.js'
@@ -44,4 +45,25 @@ t.test('a call over before a restart, repeated by the PBX: its ring is taken bac
   await again.pipeline.idle()
   t.same(again.sequence, ['ring 1795866740.6', 'withdraw 1795866740.6'], 'rung from the read-ahead, taken back when the queue found the call over; nothing published')
   t.equal(await s.calls.count(), 1, 'still one row')
+})
+
+t.test('a new call\'s draft reaches the screens while an earlier call\'s answer is still being written', async (t) => {
+  const s = await stack(t)
+  const sim = await simulator(t)
+  let release!: () => void
+  const held = new Promise<void>((resolve) => { release = resolve })
+  const calls: CallsRepository = { ...s.calls, setAnsweredBy: async (...a) => { await held; await s.calls.setAnsweredBy(...a) } }
+  const svc = s.service(sim.url(), { pipeline: { calls } })
+  await sim.waitForLogin()
+  await sim.play('answered')
+  await waitFor('the first call rang with its draft', () => svc.published.some((m) => m.type === 'call.ringing' && m.call.linkedId === '1795866724.0'), 10_000)
+  await sim.play('abandoned-ringing')
+  await waitFor('the second call\'s draft', () => svc.published.some((m) => m.type === 'call.ringing' && m.call.linkedId === '1795866740.6'), 10_000)
+  t.notOk(svc.published.some((m) => m.type === 'call.answered'), 'the first call\'s answer is still held: the second draft did not wait for it')
+  release()
+  await svc.pipeline.idle()
+  t.same(svc.sequence.filter((x) => x.endsWith('1795866724.0')), ['ring 1795866724.0', 'call.ringing 1795866724.0', 'call.answered 1795866724.0', 'call.ended 1795866724.0'], 'the first call\'s messages in its order, each once')
+  t.same(svc.sequence.filter((x) => x.endsWith('1795866740.6')), ['ring 1795866740.6', 'call.ringing 1795866740.6', 'call.ended 1795866740.6'], 'the second call\'s too')
+  const drafts = await s.listDrafts()
+  t.equal(drafts.find((d) => d.linkedId === '1795866724.0')?.assignedTo, s.users.s101.id, 'the answered call\'s draft went to who answered')
 })
