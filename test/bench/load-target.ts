@@ -9,6 +9,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import http from 'node:http'
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks'
 import AsteriskManager from 'asterisk-manager'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { sql } from 'kysely'
@@ -117,6 +118,7 @@ async function service (): Promise<void> {
   const database: Database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
   await migrateToLatest(database)
   const queries = countQueries(database)
+  const stalls = watchStalls()
   // the specialists: 200 screens of 20 users (10 each, like a shift with its tabs), sessions made directly
   const users = usersRepository(database.db)
   const people = []
@@ -148,6 +150,7 @@ async function service (): Promise<void> {
           const rows = [...queries].sort((a, b) => b[1].ms - a[1].ms).slice(0, 40)
           for (const [text, q] of rows) console.error(`${String(q.n).padStart(7)} ${q.ms.toFixed(0).padStart(7)} ms  ${text}`)
         }
+        stalls?.()
         await svc.close()
         await database.close()
         if (process.env.LOAD_DATA_DIR === undefined) fs.rmSync(dataDir, { recursive: true, force: true })
@@ -156,6 +159,22 @@ async function service (): Promise<void> {
     }
   })
   send({ ready: true, port, tokens, leader: svc.leader?.isLeader ?? true })
+}
+
+/** LOAD_STALLS=1: the event loop's delays and the heap's long collections (printed at stop): where a ring's p99 goes. */
+function watchStalls (): (() => void) | undefined {
+  if (process.env.LOAD_STALLS !== '1') return undefined
+  const loop = monitorEventLoopDelay({ resolution: 10 })
+  loop.enable()
+  const pauses: number[] = []
+  const gc = new PerformanceObserver((list) => { for (const e of list.getEntries()) if (e.duration >= 20) pauses.push(e.duration) })
+  gc.observe({ entryTypes: ['gc'] })
+  return () => {
+    loop.disable()
+    gc.disconnect()
+    const ms = (ns: number): string => (ns / 1e6).toFixed(1)
+    console.error(`event loop delay p50 ${ms(loop.percentile(50))} ms, p99 ${ms(loop.percentile(99))} ms, max ${ms(loop.max)} ms; collections of 20 ms or more: ${pauses.length}, longest ${Math.max(0, ...pauses).toFixed(0)} ms, in all ${pauses.reduce((a, b) => a + b, 0).toFixed(0)} ms`)
+  }
 }
 
 /** LOAD_QUERIES=1: every statement on PGlite counted and timed by its text (printed at stop). */
