@@ -233,7 +233,8 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
   // round runs, so the rounds grow with the load), opens the drafts of its calls that started
   // ringing together (one identification read and one transaction for a chunk), then follows up
   // each effect on its call in the call's order; the next round starts when this one is over.
-  const followUpInbox: Array<{ effect: CallEffect, row: StoredCall | undefined }> = []
+  type FollowUpItem = { effect: CallEffect, row: StoredCall | undefined }
+  const followUpInbox: FollowUpItem[] = []
   let followingUp: Promise<void> | undefined
   const followUpSoon = (): void => {
     followingUp ??= followUpRounds().finally(() => {
@@ -251,7 +252,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
       // waiting for the answers and ends before it. The rest follows, each on its call's queue in
       // its call's order, side by side with the next rounds' rings.
       const { ringing, rest } = ringsFirst(round)
-      await Promise.all(ringing.map(async (item) => { await rings.run(lanes === 1 ? '' : item.effect.call.linkedId, async () => { await followUpOne(item) }) }))
+      await Promise.all(ringing.map(async (item) => { await ringFollowUps.run(lanes === 1 ? '' : item.effect.call.linkedId, async () => { await followUpOne(item) }) }))
       for (const item of rest) {
         const key = item.effect.call.linkedId
         behind.set(key, (behind.get(key) ?? 0) + 1)
@@ -261,14 +262,13 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
             if (left === 0) behind.delete(key)
             else behind.set(key, left)
           }
-        })
+        }).catch((err: unknown) => { log.error({ err, linkedId: key }, 'call pipeline: follow-up failed; going on') })
       }
     }
   }
-  type FollowUpItem = { effect: CallEffect, row: StoredCall | undefined }
   /** calls with follow-ups still queued behind the rings: a later effect of theirs waits its turn */
   const behind = new Map<string, number>()
-  const rings = keyedQueue(lanes)
+  const ringFollowUps = keyedQueue(lanes)
   /** A round's ringing effects that are their call's first with nothing of it still queued; the rest in order. */
   function ringsFirst (round: readonly FollowUpItem[]): { ringing: FollowUpItem[], rest: FollowUpItem[] } {
     const ringing: FollowUpItem[] = []
@@ -293,7 +293,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
 
   /** Drafts opened together, found by the calls' own follow-ups (rang); a call whose draft could not be opened so opens its own. */
   const preopened = new Map<string, OpenedRequest>()
-  async function openDrafts (round: ReadonlyArray<{ effect: CallEffect, row: StoredCall | undefined }>): Promise<void> {
+  async function openDrafts (round: readonly FollowUpItem[]): Promise<void> {
     if (deps.intake === undefined) return
     const ringing = new Map<string, Call>()
     for (const { effect, row } of round) {
@@ -345,7 +345,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
       await writing
       await followingUp
     }
-    await rings.idle()
+    await ringFollowUps.idle()
     await followUps.idle()
   }
 
