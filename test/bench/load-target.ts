@@ -41,6 +41,8 @@ export interface TargetStats {
   /** the pipeline's backlog (service) */
   peakQueued: number
   pauses: number
+  /** when each call's ring was handed to the sockets (the first time), by Linkedid: the target's share of the ring's latency */
+  ringsHandedAt: Array<[string, number]>
 }
 
 const mode = process.env.LOAD_MODE ?? 'service'
@@ -68,6 +70,7 @@ async function bare (): Promise<void> {
   // which event of which call is its ring (the n-th event carrying that Linkedid): set by the parent
   let triggers = new Map<string, number>()
   const seen = new Map<string, number>()
+  const handedAt = new Map<string, number>()
   let events = 0
   let firstEventAt = 0
   let lastEventAt = 0
@@ -83,6 +86,7 @@ async function bare (): Promise<void> {
     seen.set(linkedId, n)
     if (triggers.get(linkedId) !== n) return
     const frame = JSON.stringify({ type: 'call.ringing', call: { linkedId, callerNumber: e.calleridnum ?? null } })
+    handedAt.set(linkedId, now())
     for (const ws of sockets) ws.send(frame)
   })
   manager.on('error', () => {})
@@ -91,12 +95,13 @@ async function bare (): Promise<void> {
     if (m.kind === 'triggers') {
       triggers = new Map(m.triggers)
       seen.clear()
+      handedAt.clear()
       events = 0
       send({ ack: true })
     }
     if (m.kind === 'stats') {
       const mem = process.memoryUsage()
-      send({ stats: { ended: -1, rows: -1, distinct: -1, drafts: -1, events, firstEventAt, lastEventAt, rss: mem.rss, peakRss: peakRss(), heapUsed: mem.heapUsed, peakQueued: 0, pauses: 0 } satisfies TargetStats })
+      send({ stats: { ended: -1, rows: -1, distinct: -1, drafts: -1, events, firstEventAt, lastEventAt, rss: mem.rss, peakRss: peakRss(), heapUsed: mem.heapUsed, peakQueued: 0, pauses: 0, ringsHandedAt: [...handedAt] } satisfies TargetStats })
     }
     if (m.kind === 'stop') { manager.disconnect(); wss.close(); server.close(); process.exit(0) }
   })
@@ -132,6 +137,7 @@ async function service (): Promise<void> {
   await svc.start()
   await svc.app.listen({ port: 0, host: '127.0.0.1' })
   const port = (svc.app.server.address() as { port: number }).port
+  const handedAt = watchRings(svc)
   process.on('message', (m: TargetRequest) => {
     if (m.kind === 'mem') send({ rss: process.memoryUsage().rss })
     if (m.kind === 'stats') {
@@ -141,7 +147,7 @@ async function service (): Promise<void> {
                  count(distinct linked_id)::int as distinct, count(entry_id)::int as drafts from call`.execute(database.db)
         const mem = process.memoryUsage()
         const backlog = svc.telephony.pipeline?.backlog()
-        send({ stats: { ...r.rows[0]!, events: 0, firstEventAt: 0, lastEventAt: 0, rss: mem.rss, peakRss: peakRss(), heapUsed: mem.heapUsed, peakQueued: backlog?.peak ?? 0, pauses: backlog?.pauses ?? 0 } satisfies TargetStats })
+        send({ stats: { ...r.rows[0]!, events: 0, firstEventAt: 0, lastEventAt: 0, rss: mem.rss, peakRss: peakRss(), heapUsed: mem.heapUsed, peakQueued: backlog?.peak ?? 0, pauses: backlog?.pauses ?? 0, ringsHandedAt: [...handedAt] } satisfies TargetStats })
       })().catch((err: unknown) => { send({ error: String(err) }) })
     }
     if (m.kind === 'stop') {
@@ -159,6 +165,21 @@ async function service (): Promise<void> {
     }
   })
   send({ ready: true, port, tokens, leader: svc.leader?.isLeader ?? true })
+}
+
+/** When the hub hands each call's first call.ring to the sockets (read off the frame: the service is not changed for it). */
+function watchRings (svc: Service): Map<string, number> {
+  const handedAt = new Map<string, number>()
+  const sockets = (svc.push as unknown as { sockets: { broadcastLive: (text: string) => void } }).sockets
+  const broadcastLive = sockets.broadcastLive.bind(sockets)
+  sockets.broadcastLive = (text: string) => {
+    if (text.startsWith('{"type":"call.ring"')) {
+      const linkedId = /"linkedId":"([^"]+)"/.exec(text)?.[1]
+      if (linkedId !== undefined && !handedAt.has(linkedId)) handedAt.set(linkedId, now())
+    }
+    broadcastLive(text)
+  }
+  return handedAt
 }
 
 /** LOAD_STALLS=1: the event loop's delays and the heap's long collections (printed at stop): where a ring's p99 goes. */

@@ -215,6 +215,11 @@ export interface PopupResult {
   p50: number
   p99: number
   max: number
+  /** of the ring: from the PBX's bytes to the hand-off to the sockets (per call), and from there to a screen (per screen) */
+  inTargetP50: number
+  inTargetP99: number
+  toScreensP50: number
+  toScreensP99: number
   /** call.ringing: the popup with who is calling and the draft */
   draftP50: number
   draftP99: number
@@ -252,7 +257,12 @@ export async function popup (sim: AmiSimulator, targets: Target[], screens: Scre
   // late is not lost: a frame counts as lost only when it has not come two minutes after the last call was written
   await waitUntil(() => received() >= framesExpected && (bare || ended() >= p.expected.size * screens.length), 120_000)
   clearInterval(sampling)
-  const stats = bare ? [] : await Promise.all(targets.map(async (t) => await t.request<TargetStats>({ kind: 'stats' }, 'stats')))
+  const stats = await Promise.all(targets.map(async (t) => await t.request<TargetStats>({ kind: 'stats' }, 'stats')))
+  // the ring's way in two parts: the PBX's bytes written → handed to the sockets (in the target), → on a screen
+  const handedAt = new Map<string, number>()
+  for (const st of stats) for (const [id, at] of st.ringsHandedAt) if (!handedAt.has(id) || at < handedAt.get(id)!) handedAt.set(id, at)
+  const inTarget = [...handedAt].flatMap(([id, at]) => { const w = written.get(id); return w === undefined ? [] : [at - w] }).sort((a, b) => a - b)
+  const toScreens = screens.flatMap((s) => [...s.ringAt].flatMap(([id, at]) => { const h = handedAt.get(id); return h === undefined ? [] : [at - h] })).sort((a, b) => a - b)
   const latencies: number[] = []
   for (const s of screens) {
     for (const [id, at] of s.ringAt) {
@@ -272,6 +282,10 @@ export async function popup (sim: AmiSimulator, targets: Target[], screens: Scre
   withDraft.sort((a, b) => a - b)
   return {
     calls: p.expected.size,
+    inTargetP50: quantile(inTarget, 0.5),
+    inTargetP99: quantile(inTarget, 0.99),
+    toScreensP50: quantile(toScreens, 0.5),
+    toScreensP99: quantile(toScreens, 0.99),
     draftP50: quantile(withDraft, 0.5),
     draftP99: quantile(withDraft, 0.99),
     rang: p.triggers.size,
@@ -387,6 +401,7 @@ export async function runLoad (o: LoadOptions): Promise<LoadResult> {
     const p = plan(o.calls, { spacingMs: 1000 / o.rate, firstEpoch: o.epoch })
     const popupResult = await popup(sim, targets, screens, p, o.bare)
     o.log(`  popup p50 ${popupResult.p50.toFixed(1)} ms, p99 ${popupResult.p99.toFixed(1)} ms (with its draft: p50 ${popupResult.draftP50.toFixed(1)} ms, p99 ${popupResult.draftP99.toFixed(1)} ms), frames ${popupResult.framesReceived}/${popupResult.framesExpected}`)
+    o.log(`  the ring: read and handed to the sockets p50 ${popupResult.inTargetP50.toFixed(1)} ms, p99 ${popupResult.inTargetP99.toFixed(1)} ms; from there on a screen p50 ${popupResult.toScreensP50.toFixed(1)} ms, p99 ${popupResult.toScreensP99.toFixed(1)} ms`)
     const f = flood(o.floodCalls, { spacingMs: 5, firstEpoch: o.epoch + 100_000 })
     const floodResult = await floodPhase(sim, targets, f, o.bare, 600_000)
     o.log(`  flood ${f.events} events in ${floodResult.seconds.toFixed(1)} s = ${Math.round(floodResult.eventsPerSecond)} events/s, stored ${floodResult.stored}/${f.expected.size}${o.bare ? '' : `; every draft opened after ${floodResult.followedUpSeconds.toFixed(1)} s (${Math.round(f.events / floodResult.followedUpSeconds)} events/s)`}`)
