@@ -12,7 +12,7 @@ import { StringDecoder } from 'node:string_decoder'
 import AsteriskManager, { type RawAmiMessage } from 'asterisk-manager'
 import { AmiBlockReader } from '../../src/ami/reader.js'
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures')
+const FIXTURES = path.resolve(import.meta.dirname, '../fixtures')
 
 /** The library's reader fed the given chunks: its 'rawevent' objects, in order. */
 function libraryBlocks (chunks: Buffer[]): RawAmiMessage[] {
