@@ -6,26 +6,19 @@
 import t from 'tap'
 import fs from 'node:fs'
 import path from 'node:path'
-import net from 'node:net'
-import { EventEmitter } from 'node:events'
 import { StringDecoder } from 'node:string_decoder'
-import AsteriskManager, { type RawAmiMessage } from 'asterisk-manager'
+import type { RawAmiMessage } from 'asterisk-manager'
 import { AmiBlockReader } from '../../src/ami/reader.js'
+import { libraryReader } from '../helpers/library-reader.js'
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures')
 
 /** The library's reader fed the given chunks: its 'rawevent' objects, in order. */
 function libraryBlocks (chunks: Buffer[]): RawAmiMessage[] {
-  const manager = AsteriskManager()
   const blocks: RawAmiMessage[] = []
-  manager.removeAllListeners('rawevent')
-  manager.on('rawevent', (raw: RawAmiMessage) => { blocks.push(raw) })
-  const socket = Object.assign(new EventEmitter(), { setKeepAlive () {}, setNoDelay () {}, setEncoding () {}, readyState: 'opening' })
-  const original = net.createConnection
-  net.createConnection = (() => socket) as unknown as typeof net.createConnection
-  try { manager.connect(5038, '127.0.0.1', () => {}) } finally { net.createConnection = original }
+  const reader = libraryReader((raw) => { blocks.push(raw) })
   const decoder = new StringDecoder('utf8') // as the library's socket.setEncoding('utf-8')
-  for (const c of chunks) socket.emit('data', decoder.write(c))
+  for (const c of chunks) reader.push(decoder.write(c))
   return blocks.map(comparable)
 }
 
