@@ -20,7 +20,8 @@ import { usersRepository } from '../../src/db/users.repository.js'
 import { createService, type Service } from '../../src/service.js'
 
 export type TargetRequest =
-  | { kind: 'stats' }
+  /** collect: a full collection first (the target runs with --expose-gc), so heapUsed is the live heap */
+  | { kind: 'stats', collect?: boolean }
   | { kind: 'stop' }
   | { kind: 'mem' }
   | { kind: 'triggers', triggers: Array<[string, number]> }
@@ -145,6 +146,7 @@ async function service (): Promise<void> {
         const r = await sql<{ ended: number, rows: number, distinct: number, drafts: number }>`
           select count(*) filter (where ended_at is not null)::int as ended, count(*)::int as rows,
                  count(distinct linked_id)::int as distinct, count(entry_id)::int as drafts from call`.execute(database.db)
+        if (m.collect === true) (globalThis as { gc?: () => void }).gc?.()
         const mem = process.memoryUsage()
         const backlog = svc.telephony.pipeline?.backlog()
         send({ stats: { ...r.rows[0]!, events: 0, firstEventAt: 0, lastEventAt: 0, rss: mem.rss, peakRss: peakRss(), heapUsed: mem.heapUsed, peakQueued: backlog?.peak ?? 0, pauses: backlog?.pauses ?? 0, ringsHandedAt: [...handedAt] } satisfies TargetStats })

@@ -37,7 +37,7 @@ export interface Target {
 
 export async function startTarget (mode: 'bare' | 'service', env: Record<string, string>): Promise<Target> {
   const child = fork(path.join(here, 'load-target.ts'), [], {
-    execArgv: ['--import', 'tsx', ...(process.env.LOAD_PROF === '1' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LOAD_PROF_DIR ?? 'prof'}`] : [])],
+    execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env.LOAD_PROF === '1' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LOAD_PROF_DIR ?? 'prof'}`] : [])],
     env: { ...process.env, LOAD_MODE: mode, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc']
   })

@@ -42,12 +42,12 @@ export async function runSoak (o: { minutes: number, rate: number, clients: numb
       framesExpected += r.framesExpected
       framesReceived += r.framesReceived
       for (const s of screens) { s.ringAt.clear(); s.ringingAt.clear(); s.ended.clear() }
-      const stats = await target.request<TargetStats>({ kind: 'stats' }, 'stats')
+      const stats = await target.request<TargetStats>({ kind: 'stats', collect: true }, 'stats')
       const minute = (Date.now() - started) / 60_000
       samples.push({ minute, rss: stats.rss, heapUsed: stats.heapUsed, calls })
       o.log(`  ${minute.toFixed(1)} min: ${calls} calls, RSS ${(stats.rss / 2 ** 20).toFixed(0)} MiB, heap ${(stats.heapUsed / 2 ** 20).toFixed(0)} MiB, popup p99 ${r.p99.toFixed(0)} ms`)
     }
-    const stats = await target.request<TargetStats>({ kind: 'stats' }, 'stats')
+    const stats = await target.request<TargetStats>({ kind: 'stats', collect: true }, 'stats')
     closeScreens(screens)
     return { minutes: o.minutes, rate: o.rate, calls, stored: stats.ended, doubled: stats.rows - stats.distinct, framesExpected, framesReceived, samples, peakRss: stats.peakRss }
   } finally {
