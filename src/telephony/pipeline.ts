@@ -35,6 +35,7 @@ import { decisionOf } from '../ami/normalize.js'
 import { recordsFromRows } from '../ami/pbx-record.js'
 import { liveRecordProblem, type PbxRecord } from '../calls/pbx-record.js'
 import { reconcileWithRecords } from '../calls/reconcile.js'
+import { flowControl, type FlowState } from './flow.js'
 
 export type { CallMessage }
 
@@ -95,7 +96,7 @@ export interface Pipeline {
   attach: (ami: AmiSource) => void
   tracked: () => ReadonlyMap<string, Call>
   /** Events queued and not folded in yet, and the most there ever were; the same of the effects' follow-ups. */
-  backlog: () => { queued: number, peak: number, followUps: number, followUpsPeak: number, paused: boolean, pauses: number }
+  backlog: () => FlowState
 }
 
 interface Known { id: number, entryId: number | null, userId: number | null }
@@ -128,47 +129,17 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
   const ahead = new Map<string, Call>()
   /** calls whose ring went out ahead of their call.ringing */
   const rung = new Set<string>()
-  const sources: AmiSource[] = []
-  let paused = false
-  let pauses = 0
-  let peak = 0
 
   const unknown = new Set<string>()
-  // What waits: the events read and not folded in yet, and the effects not followed up yet. The
-  // AMI reading pauses when either passes its high-water mark, and reads again when both are low.
-  let pending = 0
-  let pendingFollowUps = 0
-  let peakFollowUps = 0
-  const checkBehind = (): void => {
-    if (paused || (pending < highWater && pendingFollowUps < followUpHighWater)) return
-    paused = true
-    pauses++
-    log.debug({ queued: pending, followUps: pendingFollowUps }, 'call pipeline: behind, AMI reading paused')
-    for (const s of sources) s.pauseEvents()
-  }
-  const checkCaughtUp = (): void => {
-    if (!paused || pending > lowWater || pendingFollowUps > followUpHighWater / 4) return
-    paused = false
-    for (const s of sources) s.resumeEvents()
-  }
-  const grew = (): void => {
-    pending++
-    if (pending > peak) peak = pending
-    checkBehind()
-  }
-  const shrank = (): void => { --pending; checkCaughtUp() }
-  const followUpGrew = (): void => {
-    pendingFollowUps++
-    if (pendingFollowUps > peakFollowUps) peakFollowUps = pendingFollowUps
-    checkBehind()
-  }
-  const followUpDone = (): void => { --pendingFollowUps; checkCaughtUp() }
+  const flow = flowControl({ highWater, lowWater, followUpHighWater }, (waiting) => {
+    log.debug(waiting, 'call pipeline: behind, AMI reading paused')
+  })
   /** A task alone (a reconcile): after the events read before it, before the ones read after. */
   const exclusive = async (what: string, work: () => Promise<void>): Promise<void> => {
-    grew()
+    flow.eventQueued()
     await queue.run(null, async () => {
       await persist(what, work)
-      shrank()
+      flow.eventDone()
     })
   }
 
@@ -198,7 +169,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
         const turn = turnIfBusy()
         if (turn !== undefined) await turn
         try { applyInMemory(ev) } catch (err) { log.error({ err, linkedId: ev.linkedId, event: ev.type }, 'call pipeline: step failed; going on') }
-        shrank()
+        flow.eventDone()
       }
     }
   }
@@ -288,7 +259,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
     try {
       if (row === undefined) return // not stored (logged): nothing follows from it
       await persist(`${effect.type} ${effect.call.linkedId}`, async () => { await followUp(effect, row) })
-    } finally { followUpDone() }
+    } finally { flow.followUpDone() }
   }
 
   /** Drafts opened together, found by the calls' own follow-ups (rang); a call whose draft could not be opened so opens its own. */
@@ -412,7 +383,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
     if (ev.type === 'hungup' && ev.channelId === call.linkedId) { outgoing.delete(ev.linkedId); return }
     if (!outgoingAnswered(call, ev)) return
     outgoing.delete(ev.linkedId)
-    followUpGrew()
+    flow.followUpQueued()
     void followUps.run(lanes === 1 ? '' : call.linkedId, async () => {
       try {
         await persist(`outgoing call ${call.linkedId}`, async () => {
@@ -420,7 +391,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
           const settled = await calls.settleMissed(call.number, ev.at, null, user?.id ?? null, ev.at, 'outgoing')
           if (settled.length > 0) log.info({ linkedId: call.linkedId, extension: call.extension, settled }, 'outgoing call answered: the missed calls of the number are called back')
         })
-      } finally { followUpDone() }
+      } finally { flow.followUpDone() }
     })
   }
 
@@ -523,7 +494,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
     changed.add(effect.call.linkedId)
     if (effect.type !== 'call.updated') {
       effects.push(effect)
-      followUpGrew()
+      flow.followUpQueued()
     }
     writeSoon()
   }
@@ -681,20 +652,19 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
       }
       readAhead(ev)
       inbox.push({ ev, at })
-      grew()
+      flow.eventQueued()
       await drainSoon()
     },
     reconcile: async (ami) => { await exclusive('reconcile', async () => { await reconcile(ami) }) },
     idle: async () => { await exclusive('idle', async () => {}); await written() },
     close: async () => { closing = true; await exclusive('idle', async () => {}); await written() },
     attach: (ami) => {
-      sources.push(ami)
-      if (paused) ami.pauseEvents()
+      flow.attach(ami)
       ami.on('event', (msg) => { void pipeline.handle(msg) })
       ami.on('connected', () => { void pipeline.reconcile(ami) })
     },
     tracked: () => memory,
-    backlog: () => ({ queued: pending, peak, followUps: pendingFollowUps, followUpsPeak: peakFollowUps, paused, pauses })
+    backlog: () => flow.state()
   }
   return pipeline
 }
