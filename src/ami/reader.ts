@@ -22,7 +22,7 @@ export class AmiBlockReader {
     let start = 0
     for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
       const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl
-      this.line(text.slice(start, end))
+      this.line(detached(text.slice(start, end)))
       start = nl + 1
     }
     this.partial = start === 0 ? text : text.slice(start)
@@ -52,6 +52,16 @@ export class AmiBlockReader {
       lines.push(line)
     }
   }
+}
+
+/**
+ * A line as a string of its own. A slice of the chunk (V8 keeps a piece of 13 characters or more as
+ * a view of its parent) would keep the whole chunk, up to 64 KiB, alive for as long as anything read
+ * from the line is: a call's Linkedid kept ten minutes in memory kept the chunks of its events.
+ * Slicing a concatenation copies it first, so the result refers to the copy of this line only.
+ */
+function detached (line: string): string {
+  return line.length < 13 ? line : (' ' + line).slice(1)
 }
 
 /** Header lines to the library's object: lower-cased keys, repeats as arrays, Variable/ChanVariable as maps. */

@@ -93,7 +93,8 @@ export interface Pipeline {
   attach: (ami: AmiSource) => void
   tracked: () => ReadonlyMap<string, Call>
   /** Events queued and not folded in yet, and the most there ever were; the same of the effects' follow-ups. */
-  backlog: () => FlowState
+  /** what waits, and the calls the read-ahead follows (those up, or not yet seen to end) */
+  backlog: () => FlowState & { readAhead: number }
 }
 
 /** What the service knows of a stored call: its row, its draft, who answered it. */
@@ -127,6 +128,11 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
   const ahead = new Map<string, Call>()
   /** calls whose ring went out ahead of their call.ringing */
   const rung = new Set<string>()
+  /**
+   * calls the read-ahead saw end: their late events (the Cdr after the Hangup) would otherwise fold
+   * into the queue's older copy of the call (still talking) and keep it in the read-ahead for good
+   */
+  const overAhead = new Set<string>()
 
   const unknown = new Set<string>()
   const flow = flowControl({ highWater, lowWater, followUpHighWater }, (waiting) => {
@@ -473,11 +479,14 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
 
   /** Folds a just-read event into the read-ahead; a call that starts ringing rings the screens now. */
   function readAhead (ev: CallEvent): void {
-    if (deps.ring === undefined) return
+    if (deps.ring === undefined || overAhead.has(ev.linkedId)) return
     const r = step(ahead.get(ev.linkedId) ?? memory.get(ev.linkedId), ev, opts)
     if (r.call === undefined) return
-    if (r.call.state === 'ended') ahead.delete(ev.linkedId)
-    else {
+    if (r.call.state === 'ended') {
+      ahead.delete(ev.linkedId)
+      overAhead.add(ev.linkedId)
+      if (overAhead.size > READ_AHEAD_LIMIT) overAhead.delete(overAhead.values().next().value!)
+    } else {
       if (ahead.size >= READ_AHEAD_LIMIT) ahead.delete(ahead.keys().next().value!)
       ahead.set(ev.linkedId, r.call)
     }
@@ -553,7 +562,7 @@ export function createPipeline (deps: PipelineDeps): Pipeline {
       ami.on('connected', () => { void pipeline.reconcile(ami) })
     },
     tracked: () => memory,
-    backlog: () => flow.state()
+    backlog: () => ({ ...flow.state(), readAhead: ahead.size })
   }
   return pipeline
 }

@@ -107,3 +107,11 @@ t.test('a line cut between its CR and LF, and a letter cut between its bytes, st
   const blocks = ourBlocks([bytes.subarray(0, at), bytes.subarray(at, letter), bytes.subarray(letter)])
   t.same(blocks, [{ event: 'Newchannel', calleridname: 'Пётр' }])
 })
+
+t.test('a value kept from a block does not keep the chunk it came in alive', async (t) => {
+  const { execFileSync } = await import('node:child_process')
+  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.resolve(import.meta.dirname, '../helpers/reader-retention.ts')], { encoding: 'utf8' })
+  const { kept, heapBytes } = JSON.parse(out) as { kept: number, heapBytes: number }
+  t.equal(kept, 500, '500 Linkedids kept, each from its own 64 KiB chunk')
+  t.ok(heapBytes < 4 * 1024 * 1024, `the heap kept ${(heapBytes / 1024).toFixed(0)} KiB for them (the chunks are 32 MiB)`)
+})

@@ -8,6 +8,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import v8 from 'node:v8'
 import http from 'node:http'
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks'
 import AsteriskManager from 'asterisk-manager'
@@ -147,6 +148,8 @@ async function service (): Promise<void> {
           select count(*) filter (where ended_at is not null)::int as ended, count(*)::int as rows,
                  count(distinct linked_id)::int as distinct, count(entry_id)::int as drafts from call`.execute(database.db)
         if (m.collect === true) (globalThis as { gc?: () => void }).gc?.()
+        // LOAD_HEAP_SNAPSHOTS=dir: the heap after each collected reading, to compare what stays
+        if (m.collect === true && process.env.LOAD_HEAP_SNAPSHOTS !== undefined) v8.writeHeapSnapshot(path.join(process.env.LOAD_HEAP_SNAPSHOTS, `heap-${Date.now()}.heapsnapshot`))
         const mem = process.memoryUsage()
         const backlog = svc.telephony.pipeline?.backlog()
         send({ stats: { ...r.rows[0]!, events: 0, firstEventAt: 0, lastEventAt: 0, rss: mem.rss, peakRss: peakRss(), heapUsed: mem.heapUsed, peakQueued: backlog?.peak ?? 0, pauses: backlog?.pauses ?? 0, ringsHandedAt: [...handedAt] } satisfies TargetStats })

@@ -76,6 +76,7 @@ for (const [name, expected] of SCENARIOS) {
       if (rang) t.ok(svc.sequence.indexOf(`ring ${e.linkedId}`) < svc.sequence.indexOf(`call.ringing ${e.linkedId}`), `${name}: the ring before its call.ringing`)
     }
     t.same(svc.withdrawn, [], `${name}: no ring taken back`)
+    t.equal(svc.pipeline.backlog().readAhead, 0, `${name}: the read-ahead keeps no call once it ended (its late events do not bring it back)`)
 
     await sim.play(name)
     await allDelivered(sim, svc.client)
@@ -89,6 +90,7 @@ for (const [name, expected] of SCENARIOS) {
       const takenBack = svc.withdrawn.filter((x) => x === e.linkedId).length
       t.equal(rings - takenBack, e.outcome === 'rejected' ? 0 : 1, `${name}: replayed, one ring stands (${rings} sent, ${takenBack} taken back)`)
     }
+    t.equal(svc.pipeline.backlog().readAhead, 0, `${name}: replayed, the read-ahead is empty again`)
   })
 }
 

@@ -2,11 +2,15 @@
 // with every write of the call held back, the ring has gone out and nothing is stored yet; once
 // the writes go on, call.ringing (with the draft) follows, once. A call the service stored as over
 // before a restart, repeated by the PBX, rings and is taken back. A new call's draft does not wait
-// for an earlier call's answer to be written.
+// for an earlier call's answer to be written. A call the read-ahead saw end is not kept there.
 import t from 'tap'
 import { simulator, waitFor } from '../helpers/ami.js'
 import { stack } from '../helpers/pipeline.js'
 import type { CallsRepository } from '../../src/db/calls.repository.js'
+import fs from 'node:fs'
+import path from 'node:path'
+import { AmiBlockReader } from '../../src/ami/reader.js'
+import { fromRaw, type AmiMessage } from '../../src/ami/message.js'
 
 t.test('the ring goes out while the call\'s writes wait', async (t) => {
   const s = await stack(t)
@@ -67,3 +71,31 @@ t.test('a new call\'s draft reaches the screens while an earlier call\'s answer 
   const drafts = await s.listDrafts()
   t.equal(drafts.find((d) => d.linkedId === '1795866724.0')?.assignedTo, s.users.s101.id, 'the answered call\'s draft went to who answered')
 })
+
+// the recorded scenarios, each call's inbound Hangup the point where the queue falls behind
+for (const [scenario, linkedId] of [['answered', '1795866724.0'], ['abandoned-ringing', '1795866740.6'], ['busy', '1795866781.12'], ['queue', '1795866805.23'], ['two-concurrent-calls', '1795866796.17']] as const) {
+  t.test(`${scenario}: a call the read-ahead saw end stays out of it, though its last events come while the queue is behind`, async (t) => {
+    const s = await stack(t)
+    const sim = await simulator(t)
+    const svc = s.service(sim.url())
+    await sim.waitForLogin()
+    await waitFor('connected', () => svc.client.status.state === 'connected')
+    await svc.pipeline.idle() // the reconcile of the connect is over (the PBX has no call up)
+    // the recorded calls as the service reads them, block by block
+    const messages: AmiMessage[] = []
+    new AmiBlockReader((raw) => { const m = fromRaw(raw); if (m.ok) messages.push(m.message) })
+      .push(fs.readFileSync(path.resolve(import.meta.dirname, `../fixtures/ami/${scenario}.recv.raw`), 'latin1'))
+    const end = messages.findIndex((m) => m.name === 'Hangup' && m.headers.uniqueid === linkedId)
+    t.ok(end > 0, 'the inbound leg\'s Hangup is in the transcript')
+    for (const m of messages.slice(0, end)) await svc.pipeline.handle(m)
+    await svc.pipeline.idle()
+    t.not(svc.pipeline.tracked().get(linkedId)?.state, 'ended', 'the queue has the call up')
+    // the rest read at once, ahead of the queue (as under load): the Hangup ends the call in the
+    // read-ahead, and what comes after it must not bring back the queue's older copy to stay there
+    const rest = messages.slice(end).map(async (m) => { await svc.pipeline.handle(m) })
+    await Promise.all(rest)
+    await svc.pipeline.idle()
+    t.equal(svc.pipeline.tracked().get(linkedId)?.state, 'ended', 'the queue ended it')
+    t.equal(svc.pipeline.backlog().readAhead, 0, 'nothing left in the read-ahead')
+  })
+}
