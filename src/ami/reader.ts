@@ -5,6 +5,8 @@
 import type { RawAmiMessage } from 'asterisk-manager'
 
 const GREETING = 'Asterisk Call Manager'
+/** The longest line kept (a CDR or a Command output line is far shorter). */
+const MAX_LINE = 1024 * 1024
 
 export class AmiBlockReader {
   /** the end of the last chunk that was not a whole line yet */
@@ -13,20 +15,33 @@ export class AmiBlockReader {
   private lines: string[] = []
   /** 0: headers; 1: inside a `Response: Follows` body; 2: its end marker seen, a blank line ends it */
   private follow = 0
+  /** inside a line longer than MAX_LINE: skipped up to its end */
+  private overlong = false
 
   constructor (private readonly onBlock: (raw: RawAmiMessage) => void) {}
 
   /** A chunk of the stream, cut anywhere (a line, even a CR LF, may span two chunks). */
   push (chunk: string): void {
-    let text = this.partial === '' ? chunk : this.partial + chunk
+    const text = this.partial === '' ? chunk : this.partial + chunk
     let start = 0
-    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+    if (this.overlong) {
+      // the rest of a line too long to be the PBX's: dropped up to its end
+      const nl = text.indexOf('\n')
+      if (nl === -1) { this.partial = ''; return }
+      this.overlong = false
+      start = nl + 1
+    }
+    for (let nl = text.indexOf('\n', start); nl !== -1; nl = text.indexOf('\n', start)) {
       const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl
       this.line(detached(text.slice(start, end)))
       start = nl + 1
     }
     this.partial = start === 0 ? text : text.slice(start)
-    text = ''
+    if (this.partial.length > MAX_LINE) {
+      // no header is this long: a broken or hostile stream would otherwise grow the memory without end
+      this.partial = ''
+      this.overlong = true
+    }
   }
 
   private line (line: string): void {

@@ -115,3 +115,12 @@ t.test('a value kept from a block does not keep the chunk it came in alive', asy
   t.equal(kept, 500, '500 Linkedids kept, each from its own 64 KiB chunk')
   t.ok(heapBytes < 4 * 1024 * 1024, `the heap kept ${(heapBytes / 1024).toFixed(0)} KiB for them (the chunks are 32 MiB)`)
 })
+
+t.test('a line longer than any header is dropped, not kept growing; the blocks around it are read', async (t) => {
+  const blocks = ourBlocks([
+    Buffer.from('Event: Newchannel\r\nLinkedid: 1.1\r\n\r\nEvent: Junk\r\nGarbage: '),
+    ...Array.from({ length: 40 }, () => Buffer.from('x'.repeat(64 * 1024))), // 2.5 MiB without a line end
+    Buffer.from('\r\n\r\nEvent: Hangup\r\nLinkedid: 1.1\r\n\r\n')
+  ])
+  t.same(blocks, [{ event: 'Newchannel', linkedid: '1.1' }, { event: 'Junk' }, { event: 'Hangup', linkedid: '1.1' }], 'the block before, the broken one without its overlong line, the block after')
+})

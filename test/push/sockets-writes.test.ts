@@ -11,6 +11,17 @@ import type { User } from '../../src/db/users.repository.js'
 
 const quiet = { debug: () => {}, info: () => {}, warn: () => {} }
 const user: User = { id: 1, username: 'ivanova', fullName: 'Иванова Анна', role: 'specialist', extension: '101', active: true, createdAt: new Date() }
+/** How often the server side's TCP socket hands bytes to the system, from now on. */
+function countWrites (socket: WebSocket): () => number {
+  const transport = (socket as unknown as { _socket: { _write: (...a: unknown[]) => void, _writev?: (...a: unknown[]) => void } })._socket
+  let writes = 0
+  const write = transport._write.bind(transport)
+  transport._write = (...a) => { writes++; write(...a) }
+  const writev = transport._writev?.bind(transport)
+  if (writev !== undefined) transport._writev = (...a) => { writes++; writev(...a) }
+  return () => writes
+}
+
 const repo = { lastId: async () => 0, firstId: async () => undefined, after: async () => [] } as unknown as PushRepository
 
 t.test('a burst of frames to a screen is one write; every frame arrives in order', async (t) => {
@@ -33,20 +44,12 @@ t.test('a burst of frames to a screen is one write; every frame arrives in order
   sockets.connect(socket, user)
   await greeted
 
-  // the server side's TCP socket: how often the stream hands bytes to the system
-  const transport = (socket as unknown as { _socket: { _write: (...a: unknown[]) => void, _writev?: (...a: unknown[]) => void } })._socket
-  let writes = 0
-  const write = transport._write.bind(transport)
-  transport._write = (...a) => { writes++; write(...a) }
-  if (transport._writev !== undefined) {
-    const writev = transport._writev.bind(transport)
-    transport._writev = (...a) => { writes++; writev(...a) }
-  }
+  const writes = countWrites(socket)
 
   for (let n = 1; n <= 50; n++) sockets.broadcastLive(JSON.stringify({ type: 'call.ring', n }))
   while (received.length < 50) await new Promise((resolve) => setTimeout(resolve, 5))
   t.same(received, Array.from({ length: 50 }, (_, i) => String(i + 1)), 'all 50 frames, in the order sent')
-  t.ok(writes <= 2, `the 50 frames left in ${writes} write(s), not one each`)
+  t.ok(writes() <= 2, `the 50 frames left in ${writes()} write(s), not one each`)
 })
 
 t.test('stored messages wait a moment for company, a ring takes them along; 60 screens get all, in order', async (t) => {
@@ -69,13 +72,7 @@ t.test('stored messages wait a moment for company, a ring takes them along; 60 s
     const socket = await accepted
     sockets.connect(socket, user)
     await greeted
-    const transport = (socket as unknown as { _socket: { _write: (...a: unknown[]) => void, _writev?: (...a: unknown[]) => void } })._socket
-    let writes = 0
-    const write = transport._write.bind(transport)
-    transport._write = (...a) => { writes++; write(...a) }
-    const writev = transport._writev?.bind(transport)
-    if (writev !== undefined) transport._writev = (...a) => { writes++; writev(...a) }
-    screens.push({ received, writes: () => writes })
+    screens.push({ received, writes: countWrites(socket) })
   }
   const stored = (id: number): Parameters<Sockets['broadcast']>[0] => ({ id, type: 'call.answered', payload: { call: { linkedId: `c${id}` } }, createdAt: new Date() })
   const arrived = async (n: number): Promise<void> => {
